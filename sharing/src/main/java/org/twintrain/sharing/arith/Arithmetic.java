@@ -1,0 +1,163 @@
+package org.twintrain.sharing.arith;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The arithmetic that approximations and the training engine are written against, once. Three
+ * implementations: {@link DoubleArithmetic} (double precision, the accuracy study), {@link
+ * FixedPointArithmetic} (the cleartext twin: fixed point with the same truncation, no shares, the emulation
+ * of a secure run) and {@link TwoPartyArithmetic} (this party's additive shares; every call is made by both
+ * parties in the same order).
+ *
+ * <p>All values are matrices. Operations fall in three groups:
+ * <ul>
+ *   <li>linear and local: add, sub, public constants, rearrangements ({@link #gather}, {@link #scatterAdd});
+ *       on shares these need no communication;</li>
+ *   <li>multiplicative: elementwise product, square, matrix product; on shares each takes one round of
+ *       openings and a triple, and fixed-point results are truncated by f bits;</li>
+ *   <li>comparisons: {@link #lessThanZero} returns 1.0 where an entry is negative and 0.0 elsewhere, as
+ *       ordinary values of this backend, so that it composes with {@link #mul}.</li>
+ * </ul>
+ *
+ * <p>Triple keys: a two-party backend draws triples keyed by (epoch, step, layer, op, shape). The caller
+ * names the scope with {@link #beginScope}; within a scope the backend numbers its operations itself, so both
+ * parties and a retried task derive the same keys. Cleartext backends ignore scopes.
+ */
+public interface Arithmetic {
+
+    /** "double", "fixed" or "two-party". */
+    String name();
+
+    /** Fractional bits of the fixed-point encoding, or 0 for double precision. */
+    int fractionalBits();
+
+    /** One unit in the last place of this backend's numbers (2^-f; 0 for double). */
+    default double resolution() {
+        return fractionalBits() == 0 ? 0.0 : Math.scalb(1.0, -fractionalBits());
+    }
+
+    /** True where {@link #applyCleartext} is available (double and fixed-point cleartext). */
+    boolean isCleartext();
+
+    // ---- scope of triple keys -------------------------------------------------------------------------
+
+    /** Names the (epoch, step, layer) of the operations that follow; see the class comment. */
+    void beginScope(long epoch, long step, String layer);
+
+    // ---- values in and out ----------------------------------------------------------------------------
+
+    /** A matrix of public values known to both parties (weights' seeded initialization, constants). */
+    Matrix fromPublic(int rows, int cols, double[] values);
+
+    /** A matrix with every entry equal to the public value c. */
+    Matrix constant(int rows, int cols, double c);
+
+    default Matrix zeros(int rows, int cols) {
+        return constant(rows, cols, 0.0);
+    }
+
+    /** Reveals the values (on two parties: one round, both learn them). Only for what may be revealed. */
+    double[] reveal(Matrix x);
+
+    // ---- linear, local ---------------------------------------------------------------------------------
+
+    Matrix add(Matrix a, Matrix b);
+
+    Matrix sub(Matrix a, Matrix b);
+
+    Matrix neg(Matrix a);
+
+    /** a + c for a public scalar c. */
+    Matrix addPublic(Matrix a, double c);
+
+    /** a times a public scalar c (truncated in fixed point). */
+    Matrix scale(Matrix a, double c);
+
+    /** a times a public integer k: exact, no truncation. */
+    Matrix scaleInteger(Matrix a, long k);
+
+    /** Elementwise a times public values (same shape; truncated in fixed point). */
+    Matrix mulPublic(Matrix a, double[] publicValues);
+
+    /** Adds the 1 x cols row vector to every row of a (a bias). */
+    Matrix addRow(Matrix a, Matrix row);
+
+    /** Sum over rows: a rows x cols matrix becomes 1 x cols. */
+    Matrix sumRows(Matrix a);
+
+    /** Sum over columns: a rows x cols matrix becomes rows x 1. */
+    Matrix sumCols(Matrix a);
+
+    Matrix transpose(Matrix a);
+
+    /** Same values, another shape with the same size. */
+    Matrix reshape(Matrix a, int rows, int cols);
+
+    /**
+     * A rows x cols matrix whose entry i is a's entry index[i] in row-major order, or 0 where index[i] is -1.
+     * im2col, cropping, flipping, pooling windows and column slices are all gathers.
+     */
+    Matrix gather(Matrix a, int rows, int cols, int[] index);
+
+    /** The adjoint of {@link #gather}: out[index[i]] += a[i], out of shape rows x cols; -1 entries are dropped. */
+    Matrix scatterAdd(Matrix a, int rows, int cols, int[] index);
+
+    /** Columns [from, to) of a. */
+    Matrix columns(Matrix a, int from, int to);
+
+    /** Joins matrices with equal row counts side by side. */
+    Matrix concatColumns(Matrix... parts);
+
+    // ---- multiplicative --------------------------------------------------------------------------------
+
+    /** Elementwise product (truncated in fixed point). */
+    Matrix mul(Matrix a, Matrix b);
+
+    /** Several elementwise products whose openings share one round on two parties. */
+    default Matrix[] mulBatch(Matrix[] a, Matrix[] b) {
+        Matrix[] out = new Matrix[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = mul(a[i], b[i]);
+        }
+        return out;
+    }
+
+    Matrix square(Matrix a);
+
+    /** Matrix product a x b (truncated in fixed point). */
+    Matrix matmul(Matrix a, Matrix b);
+
+    // ---- comparisons -----------------------------------------------------------------------------------
+
+    /** 1.0 where a's entry is negative, 0.0 elsewhere. */
+    Matrix lessThanZero(Matrix a);
+
+    /** bit ? ifOne : ifZero, entrywise, for a bit matrix of 0.0 / 1.0 values such as {@link #lessThanZero}. */
+    default Matrix select(Matrix bit, Matrix ifOne, Matrix ifZero) {
+        return add(ifZero, mul(bit, sub(ifOne, ifZero)));
+    }
+
+    /** max(0, a). */
+    default Matrix relu(Matrix a) {
+        return reluWithDerivative(a)[0];
+    }
+
+    /** {max(0, a), 1.0 where a > 0 else 0.0}; the derivative bit comes free with the comparison. */
+    default Matrix[] reluWithDerivative(Matrix a) {
+        Matrix positive = addPublic(neg(lessThanZero(a)), 1.0);
+        return new Matrix[] {mul(positive, a), positive};
+    }
+
+    /** Entrywise max(a, b). */
+    default Matrix max(Matrix a, Matrix b) {
+        return select(lessThanZero(sub(a, b)), b, a);
+    }
+
+    // ---- cleartext only --------------------------------------------------------------------------------
+
+    /**
+     * Applies f to every entry: the exact non-linearities of the study baseline. Throws
+     * UnsupportedOperationException on two parties, where nothing can be computed in the clear.
+     */
+    Matrix applyCleartext(Matrix a, DoubleUnaryOperator f);
+}

@@ -1,0 +1,67 @@
+package org.twintrain.sharing.triples;
+
+/**
+ * Names one piece of correlated randomness. The same key always gives the same triple (a retried task finds
+ * it again), and a key may be consumed once per run: two different openings with one triple would reveal
+ * the difference of the masked values.
+ *
+ * @param epoch training epoch (or -1 outside training)
+ * @param step  step within the run
+ * @param layer the layer or scope name (never a secret)
+ * @param op    index of the operation within the scope, counted by the backend
+ * @param kind  what kind of randomness
+ * @param shape dimensions, e.g. {m, k, n} for a matrix triple or {count} for elementwise ones
+ */
+public record TripleKey(long epoch, long step, String layer, int op, Kind kind, int[] shape) {
+
+    /** The kinds of correlated randomness the protocols consume. */
+    public enum Kind {
+        /** Elementwise Beaver triple a, b, c = a*b over Z_2^64. */
+        MUL,
+        /** Square pair a, a^2. */
+        SQUARE,
+        /** Matrix triple U (m x k), V (k x n), Z = UV. */
+        MATMUL,
+        /** XOR-shared AND triples over 64-bit words. */
+        AND,
+        /** Truncation pair r, r >> f (exact truncation). */
+        TRUNC,
+        /** Random bit shared both as XOR and as arithmetic (for B2A). */
+        BIT
+    }
+
+    public TripleKey {
+        shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** A stable text form: used as PRG domain separation and in stores. */
+    public String id() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(epoch).append('/').append(step).append('/').append(layer).append('/').append(op).append('/')
+                .append(kind);
+        for (int d : shape) {
+            sb.append('/').append(d);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TripleKey k && k.id().equals(id());
+    }
+
+    @Override
+    public int hashCode() {
+        return id().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TripleKey[" + id() + "]";
+    }
+}
