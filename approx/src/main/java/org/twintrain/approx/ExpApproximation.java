@@ -1,0 +1,25 @@
+package org.twintrain.approx;
+
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
+
+/**
+ * An approximation of e^x (the paper's Table 1), written against {@link Arithmetic} so that one class runs in
+ * double precision, in fixed-point cleartext and on two parties. Named in configuration as {@code exp = NAME}.
+ */
+public interface ExpApproximation {
+
+    /** The configuration name, e.g. "taylor:2" or "pwl:4". */
+    String name();
+
+    /** The approximated e^x, entrywise. */
+    Matrix apply(Arithmetic a, Matrix x);
+
+    /** The true derivative of the approximated function, entrywise, at x. */
+    Matrix derivative(Arithmetic a, Matrix x);
+
+    /** True where it needs cleartext ({@code exact}). */
+    default boolean cleartextOnly() {
+        return false;
+    }
+}
