@@ -1,0 +1,69 @@
+package org.twintrain.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and writes manifests (JSON through Jackson, which Spark already ships) and checksums files, on any
+ * Hadoop file system, so stores may be local folders or {@code hdfs://} roots.
+ */
+public final class Manifests {
+    public static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Manifests() {
+    }
+
+    public static void write(Path folder, Object manifest, Configuration hadoop) throws IOException {
+        FileSystem fs = folder.getFileSystem(hadoop);
+        try (OutputStream out = fs.create(new Path(folder, MANIFEST), false)) {
+            JSON.writeValue(out, manifest);
+        }
+    }
+
+    /** Reads the manifest of a complete folder; a folder without one is incomplete and refused. */
+    public static <T> T read(Path folder, Class<T> type, Configuration hadoop) throws IOException {
+        Path file = new Path(folder, MANIFEST);
+        FileSystem fs = file.getFileSystem(hadoop);
+        if (!fs.exists(file)) {
+            throw new IllegalArgumentException(folder + " holds no " + MANIFEST
+                    + ": it is not a complete store entry (missing, or a run that did not finish)");
+        }
+        try (InputStream in = fs.open(file)) {
+            return JSON.readValue(in, type);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("malformed manifest " + file + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String sha256(Path file, Configuration hadoop) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        FileSystem fs = file.getFileSystem(hadoop);
+        try (InputStream in = new DigestInputStream(fs.open(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    static ObjectMapper json() {
+        return JSON;
+    }
+}
