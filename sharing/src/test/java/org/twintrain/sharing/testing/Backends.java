@@ -3,7 +3,9 @@ package org.twintrain.sharing.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 
@@ -68,6 +70,14 @@ public final class Backends {
     /** The two-party backends; none yet. */
     public static Stream<BackendCase> twoParty() {
         return Stream.empty();
+    }
+
+    /**
+     * The body run in double precision: the reference for a body whose expected values are easiest to state as
+     * "what the same code gives on doubles" (approximations, training steps).
+     */
+    public static double[] reference(Function<Arithmetic, double[]> body) {
+        return body.apply(new DoubleArithmetic());
     }
 
     // ---- inputs ------------------------------------------------------------------------------------------
