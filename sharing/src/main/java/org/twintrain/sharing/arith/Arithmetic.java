@@ -154,7 +154,7 @@ public interface Arithmetic {
 
     /** {max(0, a), 1.0 where a > 0 else 0.0}; the derivative bit comes free with the comparison. */
     default Matrix[] reluWithDerivative(Matrix a) {
-        Matrix positive = addPublic(neg(lessThanZero(a)), 1.0);
+        Matrix positive = lessThanZero(neg(a)); // -a < 0 exactly where a > 0
         return new Matrix[] {mul(positive, a), positive};
     }
 
