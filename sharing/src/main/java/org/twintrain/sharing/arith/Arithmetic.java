@@ -127,6 +127,16 @@ public interface Arithmetic {
     /** Matrix product a x b (truncated in fixed point). */
     Matrix matmul(Matrix a, Matrix b);
 
+    /** a^T x b (truncated in fixed point); backprop's weight gradient. Backends may avoid forming a^T. */
+    default Matrix matmulTransposeA(Matrix a, Matrix b) {
+        return matmul(transpose(a), b);
+    }
+
+    /** a x b^T (truncated in fixed point); backprop's input gradient. Backends may avoid forming b^T. */
+    default Matrix matmulTransposeB(Matrix a, Matrix b) {
+        return matmul(a, transpose(b));
+    }
+
     // ---- comparisons -----------------------------------------------------------------------------------
 
     /** 1.0 where a's entry is negative, 0.0 elsewhere. */

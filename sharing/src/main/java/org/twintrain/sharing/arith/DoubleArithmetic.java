@@ -1,0 +1,456 @@
+package org.twintrain.sharing.arith;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Plain double precision: the accuracy study and the fast path of the training engine. No truncation, no
+ * range limit; {@link #fractionalBits()} and {@link #resolution()} are 0. Scopes are ignored.
+ *
+ * <p>Matrix products go through netlib's dgemm (with {@code -Ddev.ludovic.netlib.blas.allowNative=false}
+ * its Vector API kernel). Our matrices are row-major and dgemm is column-major, so a row-major C = A B is
+ * computed as the column-major C^T = B^T A^T, which is the same arrays with the operands swapped. Products
+ * larger than {@link #PARALLEL_THRESHOLD} multiply-adds are split by output rows over {@code threads}
+ * threads (the caller computes one slice itself).
+ *
+ * <p>Operations never write into their arguments; every result is a fresh matrix.
+ */
+public final class DoubleArithmetic implements Arithmetic {
+
+    /** Multiply-adds above which a product is split over threads; below it the hand-off costs more. */
+    public static final long PARALLEL_THRESHOLD = 2_000_000L;
+
+    /** Daemon threads shared by all instances, so that nothing needs closing. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "twintrain-dgemm");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final BLAS blas = BLAS.getInstance();
+    private final int threads;
+
+    /** Two threads per product (the machines this runs on have two cores per task). */
+    public DoubleArithmetic() {
+        this(2);
+    }
+
+    public DoubleArithmetic(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "double";
+    }
+
+    @Override
+    public int fractionalBits() {
+        return 0;
+    }
+
+    @Override
+    public boolean isCleartext() {
+        return true;
+    }
+
+    @Override
+    public void beginScope(long epoch, long step, String layer) {
+        // No triples, nothing to key.
+    }
+
+    // ---- values in and out ----------------------------------------------------------------------------
+
+    @Override
+    public Matrix fromPublic(int rows, int cols, double[] values) {
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException("fromPublic: shape " + rows + "x" + cols + " does not fit "
+                    + values.length + " values");
+        }
+        return new DoubleMatrix(rows, cols, values.clone());
+    }
+
+    @Override
+    public Matrix constant(int rows, int cols, double c) {
+        DoubleMatrix m = new DoubleMatrix(rows, cols);
+        if (c != 0.0) {
+            java.util.Arrays.fill(m.data(), c);
+        }
+        return m;
+    }
+
+    @Override
+    public double[] reveal(Matrix x) {
+        return dm(x, "reveal").data().clone();
+    }
+
+    // ---- linear ----------------------------------------------------------------------------------------
+
+    @Override
+    public Matrix add(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "add"), y = sameShape(x, dm(b, "add"), "add");
+        double[] p = x.data(), q = y.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] + q[i];
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix sub(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "sub"), y = sameShape(x, dm(b, "sub"), "sub");
+        double[] p = x.data(), q = y.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] - q[i];
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix neg(Matrix a) {
+        return scale(a, -1.0);
+    }
+
+    @Override
+    public Matrix addPublic(Matrix a, double c) {
+        DoubleMatrix x = dm(a, "addPublic");
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] + c;
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix scale(Matrix a, double c) {
+        DoubleMatrix x = dm(a, "scale");
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] * c;
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix scaleInteger(Matrix a, long k) {
+        return scale(a, (double) k);
+    }
+
+    @Override
+    public Matrix mulPublic(Matrix a, double[] publicValues) {
+        DoubleMatrix x = dm(a, "mulPublic");
+        if (publicValues.length != x.size()) {
+            throw new IllegalArgumentException("mulPublic: " + publicValues.length + " public values for a "
+                    + x.shape() + " matrix");
+        }
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] * publicValues[i];
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix addRow(Matrix a, Matrix row) {
+        DoubleMatrix x = dm(a, "addRow"), r = dm(row, "addRow");
+        if (r.rows() != 1 || r.cols() != x.cols()) {
+            throw new IllegalArgumentException("addRow: row " + r.shape() + " does not fit " + x.shape());
+        }
+        int cols = x.cols();
+        double[] p = x.data(), rv = r.data(), out = new double[p.length];
+        for (int i = 0; i < x.rows(); i++) {
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = p[o + j] + rv[j];
+            }
+        }
+        return new DoubleMatrix(x.rows(), cols, out);
+    }
+
+    @Override
+    public Matrix sumRows(Matrix a) {
+        DoubleMatrix x = dm(a, "sumRows");
+        int cols = x.cols();
+        double[] p = x.data(), out = new double[cols];
+        for (int i = 0; i < x.rows(); i++) {
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[j] += p[o + j];
+            }
+        }
+        return new DoubleMatrix(1, cols, out);
+    }
+
+    @Override
+    public Matrix sumCols(Matrix a) {
+        DoubleMatrix x = dm(a, "sumCols");
+        int cols = x.cols();
+        double[] p = x.data(), out = new double[x.rows()];
+        for (int i = 0; i < out.length; i++) {
+            double s = 0;
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                s += p[o + j];
+            }
+            out[i] = s;
+        }
+        return new DoubleMatrix(out.length, 1, out);
+    }
+
+    @Override
+    public Matrix transpose(Matrix a) {
+        DoubleMatrix x = dm(a, "transpose");
+        int rows = x.rows(), cols = x.cols();
+        double[] p = x.data(), out = new double[p.length];
+        // Blocked so that both the reads and the writes stay within a few cache lines.
+        final int block = 32;
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            for (int c0 = 0; c0 < cols; c0 += block) {
+                int c1 = Math.min(cols, c0 + block);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        out[c * rows + r] = p[r * cols + c];
+                    }
+                }
+            }
+        }
+        return new DoubleMatrix(cols, rows, out);
+    }
+
+    @Override
+    public Matrix reshape(Matrix a, int rows, int cols) {
+        DoubleMatrix x = dm(a, "reshape");
+        if ((long) rows * cols != x.size()) {
+            throw new IllegalArgumentException("reshape: " + x.shape() + " cannot become " + rows + "x" + cols);
+        }
+        return new DoubleMatrix(rows, cols, x.data().clone());
+    }
+
+    @Override
+    public Matrix gather(Matrix a, int rows, int cols, int[] index) {
+        DoubleMatrix x = dm(a, "gather");
+        if ((long) rows * cols != index.length) {
+            throw new IllegalArgumentException("gather: " + index.length + " indices for a " + rows + "x" + cols
+                    + " result");
+        }
+        double[] p = x.data(), out = new double[index.length];
+        for (int i = 0; i < out.length; i++) {
+            int s = index[i];
+            if (s >= 0) {
+                out[i] = p[s];
+            }
+        }
+        return new DoubleMatrix(rows, cols, out);
+    }
+
+    @Override
+    public Matrix scatterAdd(Matrix a, int rows, int cols, int[] index) {
+        DoubleMatrix x = dm(a, "scatterAdd");
+        if (index.length != x.size()) {
+            throw new IllegalArgumentException("scatterAdd: " + index.length + " indices for a " + x.shape()
+                    + " input");
+        }
+        double[] p = x.data(), out = new double[Math.multiplyExact(rows, cols)];
+        for (int i = 0; i < p.length; i++) {
+            int t = index[i];
+            if (t >= 0) {
+                out[t] += p[i];
+            }
+        }
+        return new DoubleMatrix(rows, cols, out);
+    }
+
+    @Override
+    public Matrix columns(Matrix a, int from, int to) {
+        DoubleMatrix x = dm(a, "columns");
+        if (from < 0 || to > x.cols() || from > to) {
+            throw new IllegalArgumentException("columns: [" + from + ", " + to + ") out of " + x.shape());
+        }
+        int width = to - from, cols = x.cols();
+        double[] p = x.data(), out = new double[x.rows() * width];
+        for (int i = 0; i < x.rows(); i++) {
+            System.arraycopy(p, i * cols + from, out, i * width, width);
+        }
+        return new DoubleMatrix(x.rows(), width, out);
+    }
+
+    @Override
+    public Matrix concatColumns(Matrix... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concatColumns: no parts");
+        }
+        int rows = parts[0].rows(), width = 0;
+        for (Matrix p : parts) {
+            if (p.rows() != rows) {
+                throw new IllegalArgumentException("concatColumns: row counts differ: " + parts[0].shape() + " vs "
+                        + p.shape());
+            }
+            width += p.cols();
+        }
+        double[] out = new double[Math.multiplyExact(rows, width)];
+        int offset = 0;
+        for (Matrix p : parts) {
+            DoubleMatrix x = dm(p, "concatColumns");
+            int c = x.cols();
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(x.data(), i * c, out, i * width + offset, c);
+            }
+            offset += c;
+        }
+        return new DoubleMatrix(rows, width, out);
+    }
+
+    // ---- multiplicative --------------------------------------------------------------------------------
+
+    @Override
+    public Matrix mul(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "mul"), y = sameShape(x, dm(b, "mul"), "mul");
+        double[] p = x.data(), q = y.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] * q[i];
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix square(Matrix a) {
+        DoubleMatrix x = dm(a, "square");
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] * p[i];
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    /** a b through dgemm. */
+    @Override
+    public Matrix matmul(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "matmul"), y = dm(b, "matmul");
+        if (x.cols() != y.rows()) {
+            throw new IllegalArgumentException("matmul shape mismatch: " + x.shape() + " x " + y.shape());
+        }
+        return gemm(Product.PLAIN, x, y, x.rows(), x.cols(), y.cols());
+    }
+
+    /** a^T b through dgemm, without materializing a^T. */
+    @Override
+    public Matrix matmulTransposeA(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "matmulTransposeA"), y = dm(b, "matmulTransposeA");
+        if (x.rows() != y.rows()) {
+            throw new IllegalArgumentException("matmulTransposeA shape mismatch: (" + x.shape() + ")^T x "
+                    + y.shape());
+        }
+        return gemm(Product.TRANSPOSE_A, x, y, x.cols(), x.rows(), y.cols());
+    }
+
+    /** a b^T through dgemm, without materializing b^T. */
+    @Override
+    public Matrix matmulTransposeB(Matrix a, Matrix b) {
+        DoubleMatrix x = dm(a, "matmulTransposeB"), y = dm(b, "matmulTransposeB");
+        if (x.cols() != y.cols()) {
+            throw new IllegalArgumentException("matmulTransposeB shape mismatch: " + x.shape() + " x ("
+                    + y.shape() + ")^T");
+        }
+        return gemm(Product.TRANSPOSE_B, x, y, x.rows(), x.cols(), y.rows());
+    }
+
+    /** Which operand of a row-major product is stored transposed. */
+    private enum Product { PLAIN, TRANSPOSE_A, TRANSPOSE_B }
+
+    /** The m x n row-major result of op(a) op(b) with inner dimension k, split by output rows. */
+    private DoubleMatrix gemm(Product kind, DoubleMatrix a, DoubleMatrix b, int m, int k, int n) {
+        double[] c = new double[Math.multiplyExact(m, n)];
+        if (m == 0 || n == 0 || k == 0) {
+            return new DoubleMatrix(m, n, c);
+        }
+        long work = (long) m * k * n;
+        int parts = (int) Math.min(threads, Math.min(m, work / PARALLEL_THRESHOLD + 1));
+        if (parts <= 1) {
+            gemmRows(kind, a.data(), b.data(), c, 0, m, m, k, n);
+            return new DoubleMatrix(m, n, c);
+        }
+        Future<?>[] others = new Future<?>[parts - 1];
+        for (int t = 0; t < parts - 1; t++) {
+            int r0 = (int) ((long) m * t / parts), r1 = (int) ((long) m * (t + 1) / parts);
+            others[t] = POOL.submit(() -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
+        }
+        gemmRows(kind, a.data(), b.data(), c, (int) ((long) m * (parts - 1) / parts), m, m, k, n);
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("matrix product interrupted", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("matrix product failed on a worker thread", e.getCause());
+            }
+        }
+        return new DoubleMatrix(m, n, c);
+    }
+
+    /**
+     * Rows [r0, r1) of the row-major m x n product. Row-major C is column-major C^T (n x m, leading dimension
+     * n), and C^T = op(b)^T op(a)^T, so b is dgemm's first operand and a its second; rows r0.. of C are
+     * columns r0.. of C^T, which start at offset r0 * n.
+     */
+    private void gemmRows(Product kind, double[] a, double[] b, double[] c, int r0, int r1, int m, int k, int n) {
+        int rows = r1 - r0;
+        switch (kind) {
+            // a: m x k row-major = column-major A^T (k x m, ld k); b: k x n = column-major B^T (n x k, ld n).
+            case PLAIN -> blas.dgemm("N", "N", n, rows, k, 1.0, b, 0, n, a, r0 * k, k, 0.0, c, r0 * n, n);
+            // a: k x m row-major = column-major m x k (ld m) holding A^T; C^T = B^T A, so a is transposed back.
+            case TRANSPOSE_A -> blas.dgemm("N", "T", n, rows, k, 1.0, b, 0, n, a, r0, m, 0.0, c, r0 * n, n);
+            // b: n x k row-major = column-major k x n (ld k) holding B^T; C^T = B A^T, so b is transposed back.
+            case TRANSPOSE_B -> blas.dgemm("T", "N", n, rows, k, 1.0, b, 0, k, a, r0 * k, k, 0.0, c, r0 * n, n);
+        }
+    }
+
+    // ---- comparisons -----------------------------------------------------------------------------------
+
+    @Override
+    public Matrix lessThanZero(Matrix a) {
+        DoubleMatrix x = dm(a, "lessThanZero");
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[i] < 0 ? 1.0 : 0.0;
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    // ---- cleartext only --------------------------------------------------------------------------------
+
+    @Override
+    public Matrix applyCleartext(Matrix a, DoubleUnaryOperator f) {
+        DoubleMatrix x = dm(a, "applyCleartext");
+        double[] p = x.data(), out = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f.applyAsDouble(p[i]);
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private static DoubleMatrix dm(Matrix a, String op) {
+        if (a instanceof DoubleMatrix m) {
+            return m;
+        }
+        throw new IllegalArgumentException(op + ": backend double expects a DoubleMatrix, got "
+                + (a == null ? "null" : a.getClass().getSimpleName() + " " + a.shape()));
+    }
+
+    private static DoubleMatrix sameShape(DoubleMatrix a, DoubleMatrix b, String op) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(op + ": shape mismatch: " + a.shape() + " vs " + b.shape());
+        }
+        return b;
+    }
+}

@@ -1,0 +1,319 @@
+package org.twintrain.sharing.arith;
+
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+
+/**
+ * The common base of the backends whose numbers live in the ring Z_2^64 as fixed-point encodings held in
+ * {@link LongMatrix}: the cleartext twin ({@link FixedPointArithmetic}, a matrix holds the encoded values)
+ * and the two-party backend ({@link TwoPartyArithmetic}, a matrix holds this party's additive share of
+ * them). Every linear operation is written here once, because it is the same ring computation in both
+ * cases: the ring sum of shares is a share of the sum.
+ *
+ * <h2>Public values: the one place the two cases differ on linear operations</h2>
+ * Adding a public constant is not linear in the shares: if both parties added c, the reconstructed value
+ * would gain 2c. So every operation that brings a public value into the ring ({@link #fromPublic}, {@link
+ * #constant}, {@link #addPublic}, and through them {@link #zeros}) passes its fixed-point encoding through
+ * {@link #publicValue(long[])}, which returns this backend's part of it:
+ * <ul>
+ *   <li>cleartext: the encoding itself;</li>
+ *   <li>two parties: party 0 the encoding, party 1 zeros (a valid sharing of the public value).</li>
+ * </ul>
+ * Multiplying by a public value ({@link #scale}, {@link #scaleInteger}, {@link #mulPublic}) is linear and
+ * needs no such care: each party multiplies its own share.
+ *
+ * <h2>Truncation</h2>
+ * A product of two encodings carries 2f fractional bits. {@link #truncate(LongMatrix)} removes f of them:
+ * an arithmetic shift in cleartext, a share truncation protocol on two parties. The public products
+ * {@link #scale} and {@link #mulPublic} are implemented here through it; the secret products ({@link #mul},
+ * {@link #square}, {@link #matmul}), comparisons, {@link #reveal} and scopes are the subclasses'.
+ *
+ * <p>Operations never write into their arguments; every result is a fresh matrix. Matrices made by another
+ * backend (for instance a {@link DoubleMatrix}) are refused with an {@link IllegalArgumentException}.
+ */
+public abstract class RingArithmetic implements Arithmetic {
+    private final FixedPoint codec;
+
+    protected RingArithmetic(FixedPoint codec) {
+        if (codec == null) {
+            throw new IllegalArgumentException("fixed-point codec must not be null");
+        }
+        this.codec = codec;
+    }
+
+    /** The fixed-point encoding of this backend's numbers. */
+    public FixedPoint codec() {
+        return codec;
+    }
+
+    @Override
+    public int fractionalBits() {
+        return codec.fractionalBits();
+    }
+
+    // ---- hooks -----------------------------------------------------------------------------------------
+
+    /**
+     * This backend's part of public values given by their encodings, entry by entry (the result has the same
+     * length and entry i depends only on entry i). Cleartext returns {@code encoded} itself; two parties:
+     * party 0 returns it, party 1 zeros. The argument is a fresh array the implementation may return or
+     * overwrite.
+     */
+    protected abstract long[] publicValue(long[] encoded);
+
+    /**
+     * Removes f fractional bits from a ring product (2f fractional bits). The argument is a fresh product
+     * owned by the caller, so an implementation may truncate it in place and return it.
+     */
+    protected abstract LongMatrix truncate(LongMatrix product);
+
+    // ---- values in -------------------------------------------------------------------------------------
+
+    @Override
+    public Matrix fromPublic(int rows, int cols, double[] values) {
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException("fromPublic: shape " + rows + "x" + cols + " does not fit "
+                    + values.length + " values");
+        }
+        return new LongMatrix(rows, cols, publicValue(codec.encode(values)));
+    }
+
+    @Override
+    public Matrix constant(int rows, int cols, double c) {
+        long[] encoded = new long[Math.multiplyExact(rows, cols)];
+        java.util.Arrays.fill(encoded, codec.encode(c));
+        return new LongMatrix(rows, cols, publicValue(encoded));
+    }
+
+    // ---- linear, local ---------------------------------------------------------------------------------
+
+    @Override
+    public Matrix add(Matrix a, Matrix b) {
+        return ring(a, "add").add(ring(b, "add"));
+    }
+
+    @Override
+    public Matrix sub(Matrix a, Matrix b) {
+        return ring(a, "sub").sub(ring(b, "sub"));
+    }
+
+    @Override
+    public Matrix neg(Matrix a) {
+        return scaleInteger(a, -1L);
+    }
+
+    @Override
+    public Matrix addPublic(Matrix a, double c) {
+        LongMatrix x = ring(a, "addPublic");
+        // One entry is enough: publicValue works entry by entry.
+        long part = publicValue(new long[] {codec.encode(c)})[0];
+        long[] in = x.data();
+        long[] out = new long[in.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in[i] + part;
+        }
+        return new LongMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix scale(Matrix a, double c) {
+        LongMatrix x = ring(a, "scale");
+        long k = codec.encode(c);
+        long[] in = x.data();
+        long[] out = new long[in.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in[i] * k;
+        }
+        return truncate(new LongMatrix(x.rows(), x.cols(), out));
+    }
+
+    @Override
+    public Matrix scaleInteger(Matrix a, long k) {
+        LongMatrix x = ring(a, "scaleInteger");
+        long[] in = x.data();
+        long[] out = new long[in.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in[i] * k;
+        }
+        return new LongMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix mulPublic(Matrix a, double[] publicValues) {
+        LongMatrix x = ring(a, "mulPublic");
+        if (publicValues.length != x.size()) {
+            throw new IllegalArgumentException("mulPublic: " + publicValues.length + " public values for a "
+                    + x.shape() + " matrix");
+        }
+        long[] in = x.data();
+        long[] out = new long[in.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in[i] * codec.encode(publicValues[i]);
+        }
+        return truncate(new LongMatrix(x.rows(), x.cols(), out));
+    }
+
+    @Override
+    public Matrix addRow(Matrix a, Matrix row) {
+        LongMatrix x = ring(a, "addRow");
+        LongMatrix r = ring(row, "addRow");
+        if (r.rows() != 1 || r.cols() != x.cols()) {
+            throw new IllegalArgumentException("addRow: row " + r.shape() + " does not fit " + x.shape());
+        }
+        int cols = x.cols();
+        long[] in = x.data(), rv = r.data();
+        long[] out = new long[in.length];
+        for (int i = 0; i < x.rows(); i++) {
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[o + j] = in[o + j] + rv[j];
+            }
+        }
+        return new LongMatrix(x.rows(), cols, out);
+    }
+
+    @Override
+    public Matrix sumRows(Matrix a) {
+        LongMatrix x = ring(a, "sumRows");
+        int cols = x.cols();
+        long[] in = x.data();
+        long[] out = new long[cols];
+        for (int i = 0; i < x.rows(); i++) {
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[j] += in[o + j];
+            }
+        }
+        return new LongMatrix(1, cols, out);
+    }
+
+    @Override
+    public Matrix sumCols(Matrix a) {
+        LongMatrix x = ring(a, "sumCols");
+        int cols = x.cols();
+        long[] in = x.data();
+        long[] out = new long[x.rows()];
+        for (int i = 0; i < out.length; i++) {
+            long s = 0;
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                s += in[o + j];
+            }
+            out[i] = s;
+        }
+        return new LongMatrix(out.length, 1, out);
+    }
+
+    @Override
+    public Matrix transpose(Matrix a) {
+        return ring(a, "transpose").transpose();
+    }
+
+    @Override
+    public Matrix reshape(Matrix a, int rows, int cols) {
+        LongMatrix x = ring(a, "reshape");
+        if ((long) rows * cols != x.size()) {
+            throw new IllegalArgumentException("reshape: " + x.shape() + " cannot become " + rows + "x" + cols);
+        }
+        return new LongMatrix(rows, cols, x.data().clone());
+    }
+
+    @Override
+    public Matrix gather(Matrix a, int rows, int cols, int[] index) {
+        LongMatrix x = ring(a, "gather");
+        if ((long) rows * cols != index.length) {
+            throw new IllegalArgumentException("gather: " + index.length + " indices for a " + rows + "x" + cols
+                    + " result");
+        }
+        long[] in = x.data();
+        long[] out = new long[index.length];
+        for (int i = 0; i < out.length; i++) {
+            int s = index[i];
+            if (s >= 0) {
+                out[i] = in[s];
+            }
+        }
+        return new LongMatrix(rows, cols, out);
+    }
+
+    @Override
+    public Matrix scatterAdd(Matrix a, int rows, int cols, int[] index) {
+        LongMatrix x = ring(a, "scatterAdd");
+        if (index.length != x.size()) {
+            throw new IllegalArgumentException("scatterAdd: " + index.length + " indices for a " + x.shape()
+                    + " input");
+        }
+        long[] in = x.data();
+        long[] out = new long[Math.multiplyExact(rows, cols)];
+        for (int i = 0; i < in.length; i++) {
+            int t = index[i];
+            if (t >= 0) {
+                out[t] += in[i];
+            }
+        }
+        return new LongMatrix(rows, cols, out);
+    }
+
+    @Override
+    public Matrix columns(Matrix a, int from, int to) {
+        LongMatrix x = ring(a, "columns");
+        if (from < 0 || to > x.cols() || from > to) {
+            throw new IllegalArgumentException("columns: [" + from + ", " + to + ") out of " + x.shape());
+        }
+        int width = to - from, cols = x.cols();
+        long[] in = x.data();
+        long[] out = new long[x.rows() * width];
+        for (int i = 0; i < x.rows(); i++) {
+            System.arraycopy(in, i * cols + from, out, i * width, width);
+        }
+        return new LongMatrix(x.rows(), width, out);
+    }
+
+    @Override
+    public Matrix concatColumns(Matrix... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concatColumns: no parts");
+        }
+        int rows = parts[0].rows(), width = 0;
+        for (Matrix p : parts) {
+            if (p.rows() != rows) {
+                throw new IllegalArgumentException("concatColumns: row counts differ: " + parts[0].shape() + " vs "
+                        + p.shape());
+            }
+            width += p.cols();
+        }
+        long[] out = new long[Math.multiplyExact(rows, width)];
+        int offset = 0;
+        for (Matrix p : parts) {
+            LongMatrix x = ring(p, "concatColumns");
+            int c = x.cols();
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(x.data(), i * c, out, i * width + offset, c);
+            }
+            offset += c;
+        }
+        return new LongMatrix(rows, width, out);
+    }
+
+    // ---- helpers for subclasses ------------------------------------------------------------------------
+
+    /** a as ring storage, or a clear error naming the operation when it came from another backend. */
+    protected final LongMatrix ring(Matrix a, String op) {
+        if (a instanceof LongMatrix m) {
+            return m;
+        }
+        throw new IllegalArgumentException(op + ": backend " + name() + " expects a LongMatrix, got "
+                + (a == null ? "null" : a.getClass().getSimpleName() + " " + a.shape()));
+    }
+
+    /** The untruncated elementwise ring product a * b (2f fractional bits). */
+    protected static LongMatrix ringProduct(LongMatrix a, LongMatrix b) {
+        a.requireSameShape(b);
+        long[] x = a.data(), y = b.data();
+        long[] out = new long[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[i] * y[i];
+        }
+        return new LongMatrix(a.rows(), a.cols(), out);
+    }
+}
