@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public record DataShareManifest(int formatVersion, int party, String datasetId, String sessionId, String ring,
         int fractionalBits, int features, int classes, String layout, List<Integer> partitions, long rows,
-        Map<String, String> checksums) {
+        Map<String, String> checksums) implements java.io.Serializable {
 
     public static final int FORMAT_VERSION = 1;
     public static final String RING = "Z_2^64";

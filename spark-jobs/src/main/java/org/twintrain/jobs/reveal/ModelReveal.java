@@ -1,0 +1,73 @@
+package org.twintrain.jobs.reveal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.twintrain.sharing.arith.DoubleMatrix;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.ModelShareManifest;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TensorFile;
+
+/**
+ * Reconstructs a trained model from the two servers' shares: the model owner is the one party that receives
+ * both. Refuses shares of different runs, sessions or encodings, and checks each file's checksum first.
+ */
+public final class ModelReveal {
+    private ModelReveal() {
+    }
+
+    /** The cleartext model: parameters by name, as doubles, plus where they came from. */
+    public record RevealedParameters(ModelShareManifest provenance, Map<String, DoubleMatrix> parameters) {
+    }
+
+    public static RevealedParameters reveal(StoreLayout store0, StoreLayout store1, String runId, Configuration hadoop)
+            throws IOException {
+        Path folder0 = store0.model(runId);
+        Path folder1 = store1.model(runId);
+        ModelShareManifest m0 = Manifests.read(folder0, ModelShareManifest.class, hadoop);
+        ModelShareManifest m1 = Manifests.read(folder1, ModelShareManifest.class, hadoop);
+        if (m0.party() != 0 || m1.party() != 1) {
+            throw new IllegalArgumentException("model " + runId + ": expected party 0's share in " + folder0
+                    + " and party 1's in " + folder1 + ", found parties " + m0.party() + " and " + m1.party());
+        }
+        if (!m0.runId().equals(m1.runId()) || !m0.sessionId().equals(m1.sessionId())) {
+            throw new IllegalArgumentException("model shares in " + folder0 + " and " + folder1
+                    + " belong to different runs or sharing sessions; they cannot be combined");
+        }
+        if (m0.fractionalBits() != m1.fractionalBits() || !m0.tensors().equals(m1.tensors())) {
+            throw new IllegalArgumentException("model shares of run " + runId + " differ in encoding or parameters");
+        }
+        Map<String, LongMatrix> s0 = readShare(folder0, m0, hadoop);
+        Map<String, LongMatrix> s1 = readShare(folder1, m1, hadoop);
+        FixedPoint codec = new FixedPoint(m0.fractionalBits());
+        Map<String, DoubleMatrix> out = new LinkedHashMap<>();
+        for (String name : m0.tensors()) {
+            LongMatrix sum = s0.get(name).add(s1.get(name));
+            out.put(name, new DoubleMatrix(sum.rows(), sum.cols(), codec.decode(sum.data())));
+        }
+        return new RevealedParameters(m0, out);
+    }
+
+    private static Map<String, LongMatrix> readShare(Path folder, ModelShareManifest m, Configuration hadoop)
+            throws IOException {
+        Path file = new Path(folder, "share.bin");
+        String expected = m.checksums().get("share.bin");
+        String actual = Manifests.sha256(file, hadoop);
+        if (!actual.equals(expected)) {
+            throw new IllegalArgumentException(file + " does not match the checksum in its manifest: damaged or replaced");
+        }
+        try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+            Map<String, LongMatrix> t = TensorFile.read(in, file.toString());
+            if (!t.keySet().equals(new java.util.LinkedHashSet<>(m.tensors()))) {
+                throw new IllegalArgumentException(file + " holds other parameters than its manifest lists");
+            }
+            return t;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.twintrain.jobs.train;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.ring.LongMatrix;
+
+/**
+ * What both servers run inside their tasks: the same program on each party's half. It must call the
+ * arithmetic in a data-independent order (both parties make the same calls), and returns this party's share
+ * of the trained parameters by name.
+ */
+@FunctionalInterface
+public interface SecureProgram extends Serializable {
+    Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
+            Map<String, String> settings);
+}

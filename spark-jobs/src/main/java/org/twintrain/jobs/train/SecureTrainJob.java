@@ -1,0 +1,214 @@
+package org.twintrain.jobs.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.channel.Channel;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.triples.DealerTripleSource;
+import org.twintrain.sharing.triples.TripleSource;
+import org.twintrain.store.AtomicFolder;
+import org.twintrain.store.DataShareManifest;
+import org.twintrain.store.DataShares;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.ModelShareManifest;
+import org.twintrain.store.SeedFile;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TensorFile;
+
+/**
+ * Secure training in one Spark application whose two FAIR pools stand for the two servers. Each server's
+ * loop runs in one long-lived task of its pool (submitted from its own driver thread, so both run at once):
+ * server 0's task expands its half of the data from its seeds, server 1's task receives its materialized
+ * half as rows, each opens its end of the channel, runs the same {@link SecureProgram} on {@link
+ * TwoPartyArithmetic}, and writes its model share to its own store. The driver sees manifests and counters.
+ *
+ * <p>Triples: this job uses the in-application dealer ({@link DealerTripleSource}): the driver draws a dealer
+ * seed and both tasks derive their halves from it. That is only acceptable where one application stands for
+ * both servers (the demo, tests); a real deployment uses the offline triple job's stored halves.
+ */
+public final class SecureTrainJob {
+    private SecureTrainJob() {
+    }
+
+    /** The outcome: both servers' counters and the model-share folders. */
+    public record Result(ServerReport server0, ServerReport server1, Path model0, Path model1) {
+    }
+
+    public static Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
+            String dataName, String runId, SecureProgram program, ChannelOpener channels) throws Exception {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        DataShareManifest m0 = Manifests.read(store0.data(dataName), DataShareManifest.class, hadoop);
+        DataShareManifest m1 = Manifests.read(store1.data(dataName), DataShareManifest.class, hadoop);
+        checkHalves(m0, m1, conf, dataName);
+
+        byte[] dealerSeed = new byte[32];
+        new SecureRandom().nextBytes(dealerSeed);
+        Map<String, String> settings = conf.asMap();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+
+        ServerWork work0 = new ServerWork(0, store0.root().toString(), dataName, runId, m0, settings, dealerSeed,
+                program, channels);
+        ServerWork work1 = new ServerWork(1, store1.root().toString(), dataName, runId, m1, settings, dealerSeed,
+                program, channels);
+        JavaRDD<Row> seeds0 = jsc.parallelize(List.of(org.apache.spark.sql.RowFactory.create(0)), 1);
+        JavaRDD<Row> rows1 = spark.read().parquet(new Path(store1.data(dataName), "data").toString())
+                .orderBy("partition", "position").coalesce(1).javaRDD();
+
+        ExecutorService drivers = Executors.newFixedThreadPool(2);
+        try {
+            Future<ServerReport> f0 = drivers.submit(() -> runInPool(jsc, "server0", seeds0, work0, runId));
+            Future<ServerReport> f1 = drivers.submit(() -> runInPool(jsc, "server1", rows1, work1, runId));
+            ServerReport r0 = f0.get();
+            ServerReport r1 = f1.get();
+            return new Result(r0, r1, store0.model(runId), store1.model(runId));
+        } finally {
+            drivers.shutdownNow();
+        }
+    }
+
+    private static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerWork work,
+            String runId) {
+        jsc.setLocalProperty("spark.scheduler.pool", pool);
+        jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop");
+        List<ServerReport> reports = input.mapPartitions(work).collect();
+        if (reports.size() != 1) {
+            throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected 1");
+        }
+        return reports.get(0);
+    }
+
+    static void checkHalves(DataShareManifest m0, DataShareManifest m1, TwinTrainConf conf, String dataName) {
+        if (m0.party() != 0 || m1.party() != 1) {
+            throw new IllegalArgumentException("data set " + dataName + ": store 0 holds party " + m0.party()
+                    + "'s half and store 1 party " + m1.party() + "'s; each store must hold its own server's half");
+        }
+        if (!m0.sessionId().equals(m1.sessionId())) {
+            throw new IllegalArgumentException("data set " + dataName + ": the two halves come from different sharing"
+                    + " sessions (" + m0.sessionId() + " vs " + m1.sessionId() + "); share the data again");
+        }
+        int f = conf.getInt("ring.fractionalBits");
+        if (m0.fractionalBits() != f) {
+            throw new IllegalArgumentException("data set " + dataName + " is encoded with " + m0.fractionalBits()
+                    + " fractional bits but ring.fractionalBits is " + f);
+        }
+    }
+
+    /** One server's task: everything it touches is its own store, its own triples and its channel end. */
+    private record ServerWork(int party, String storeRoot, String dataName, String runId, DataShareManifest manifest,
+            Map<String, String> settings, byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
+            implements FlatMapFunction<Iterator<Row>, ServerReport> {
+
+        @Override
+        public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
+            long start = System.nanoTime();
+            Configuration hadoop = new Configuration();
+            StoreLayout store = new StoreLayout(storeRoot);
+            DataShares.Half half = party == 0 ? expandSeeds(store, hadoop) : materialize(input);
+            FixedPoint codec = new FixedPoint(manifest.fractionalBits());
+            TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
+            try (Channel channel = channels.open(party, 0);
+                    TripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
+                TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
+                Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
+                writeModel(store, hadoop, model, codec, triples.consumed().size());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
+                        + SparkEnv.get().blockManager().blockManagerId().host();
+                return List.of(new ServerReport(party, 0, executor, half.features().rows(),
+                        channel.stats().bytesSent(), channel.stats().bytesReceived(), channel.stats().rounds(),
+                        triples.consumed().size(), seconds)).iterator();
+            }
+        }
+
+        private DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop) throws IOException {
+            byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
+            if (seeds.length != manifest.partitions().size()) {
+                throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
+                        + manifest.partitions().size() + " partitions");
+            }
+            int rows = (int) manifest.rows();
+            long[] x = new long[rows * manifest.features()];
+            long[] y = new long[rows * manifest.classes()];
+            int at = 0;
+            for (int p = 0; p < seeds.length; p++) {
+                int n = manifest.partitions().get(p);
+                DataShares.Half part = DataShares.expand(seeds[p], n, manifest.features(), manifest.classes());
+                System.arraycopy(part.features().data(), 0, x, at * manifest.features(), n * manifest.features());
+                System.arraycopy(part.labels().data(), 0, y, at * manifest.classes(), n * manifest.classes());
+                at += n;
+            }
+            return new DataShares.Half(new LongMatrix(rows, manifest.features(), x),
+                    new LongMatrix(rows, manifest.classes(), y));
+        }
+
+        private DataShares.Half materialize(Iterator<Row> rows) {
+            int n = (int) manifest.rows();
+            long[] x = new long[n * manifest.features()];
+            long[] y = new long[n * manifest.classes()];
+            int at = 0;
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                if (at == n) {
+                    throw new IllegalArgumentException("store 1 holds more rows of " + dataName + " than its manifest ("
+                            + n + ")");
+                }
+                List<Long> f = r.getList(3);
+                List<Long> l = r.getList(4);
+                for (int j = 0; j < manifest.features(); j++) {
+                    x[at * manifest.features() + j] = f.get(j);
+                }
+                for (int c = 0; c < manifest.classes(); c++) {
+                    y[at * manifest.classes() + c] = l.get(c);
+                }
+                at++;
+            }
+            if (at != n) {
+                throw new IllegalArgumentException("store 1 holds " + at + " rows of " + dataName
+                        + " but its manifest says " + n);
+            }
+            return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
+                    new LongMatrix(n, manifest.classes(), y));
+        }
+
+        private void writeModel(StoreLayout store, Configuration hadoop, Map<String, LongMatrix> model,
+                FixedPoint codec, int triplesTaken) throws IOException {
+            AtomicFolder out = AtomicFolder.begin(store.model(runId), true, hadoop);
+            try {
+                Path file = new Path(out.path(), "share.bin");
+                FileSystem fs = file.getFileSystem(hadoop);
+                try (OutputStream o = fs.create(file, false)) {
+                    TensorFile.write(o, model);
+                }
+                List<String> names = new ArrayList<>(model.keySet());
+                Manifests.write(out.path(), new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, party, runId,
+                        manifest.datasetId(), manifest.sessionId(), codec.fractionalBits(), settings.get("model.name"),
+                        names, Map.of("share.bin", Manifests.sha256(file, hadoop))), hadoop);
+                out.commit();
+            } catch (IOException | RuntimeException e) {
+                out.abort();
+                throw e;
+            }
+        }
+    }
+}

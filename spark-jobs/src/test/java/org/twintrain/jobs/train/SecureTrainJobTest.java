@@ -1,0 +1,136 @@
+package org.twintrain.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.twintrain.jobs.LocalSpark;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.jobs.reveal.ModelReveal;
+import org.twintrain.jobs.share.ShareJob;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.FixedPointArithmetic;
+import org.twintrain.sharing.arith.Matrix;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.store.StoreLayout;
+
+class SecureTrainJobTest {
+    private static final int FEATURES = 6;
+    private static final int CLASSES = 2;
+    private static final int ROWS = 64;
+
+    /** Linear least squares by full-batch gradient descent: matmuls, truncations, public scaling. */
+    static Map<String, Matrix> leastSquares(Arithmetic a, Matrix x, Matrix y, int steps) {
+        Matrix w = a.zeros(x.cols(), y.cols());
+        for (int s = 0; s < steps; s++) {
+            a.beginScope(0, s, "linear");
+            Matrix residual = a.sub(a.matmul(x, w), y);
+            Matrix gradient = a.matmulTransposeA(x, residual);
+            w = a.sub(w, a.scale(gradient, 0.5 / x.rows()));
+        }
+        Map<String, Matrix> out = new LinkedHashMap<>();
+        out.put("w", w);
+        return out;
+    }
+
+    @Test
+    void twoServerTasksTrainAndTheRevealMatchesTheFixedPointEmulation(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[][] x = new double[ROWS][FEATURES];
+        int[] label = new int[ROWS];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            List<Double> f = new ArrayList<>();
+            for (int j = 0; j < FEATURES; j++) {
+                x[i][j] = rnd.nextDouble(-1, 1);
+                f.add(x[i][j]);
+            }
+            label[i] = x[i][0] + x[i][1] > 0 ? 1 : 0;
+            rows.add(RowFactory.create((long) i, f, label[i]));
+        }
+        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("row_id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
+        TwinTrainConf conf = TwinTrainConf.defaults();
+        FixedPoint codec = new FixedPoint(conf.getInt("ring.fractionalBits"));
+        StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());
+        StoreLayout s1 = new StoreLayout(dir.resolve("store1").toString());
+        ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES, codec, 2, s0, s1, false);
+
+        int steps = 5;
+        SecureTrainJob.Result result = SecureTrainJob.run(spark, conf, s0, s1, "toy", "run1",
+                (arith, xs, ys, settings) -> asLong(leastSquares(arith, xs, ys, steps)), InMemoryChannels.named("t1"));
+        assertEquals(ROWS, result.server0().rows());
+        assertEquals(ROWS, result.server1().rows());
+        assertEquals(result.server0().bytesSent(), result.server1().bytesReceived());
+        assertTrue(result.server0().rounds() >= steps, "each step opens masked values");
+        assertTrue(result.server0().executor().startsWith("driver"), result.server0().executor());
+
+        ModelReveal.RevealedParameters revealed = ModelReveal.reveal(s0, s1, "run1", new Configuration());
+
+        // The same run in the cleartext twin, on the rows in the order the servers saw them.
+        FixedPointArithmetic twin = new FixedPointArithmetic(codec);
+        double[] xAll = new double[ROWS * FEATURES];
+        double[] yAll = new double[ROWS * CLASSES];
+        List<Row> order = spark.read().parquet(s1.data("toy") + "/data").orderBy("partition", "position")
+                .select("row_id").collectAsList();
+        for (int i = 0; i < ROWS; i++) {
+            int id = (int) order.get(i).getLong(0);
+            System.arraycopy(x[id], 0, xAll, i * FEATURES, FEATURES);
+            yAll[i * CLASSES + label[id]] = 1.0;
+        }
+        Map<String, Matrix> expected = leastSquares(twin, twin.fromPublic(ROWS, FEATURES, xAll),
+                twin.fromPublic(ROWS, CLASSES, yAll), steps);
+        double[] want = twin.reveal(expected.get("w"));
+        double[] got = revealed.parameters().get("w").data();
+        for (int i = 0; i < want.length; i++) {
+            // Local share truncation may differ from the twin's floor by one unit per truncation.
+            assertEquals(want[i], got[i], 64 * codec.ulp(), "w[" + i + "]");
+        }
+    }
+
+    @Test
+    void halvesOfDifferentSessionsAreRefused(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        List<Row> rows = List.of(RowFactory.create(0L, List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), 1));
+        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("row_id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
+        FixedPoint codec = FixedPoint.defaults();
+        StoreLayout a0 = new StoreLayout(dir.resolve("a0").toString());
+        StoreLayout a1 = new StoreLayout(dir.resolve("a1").toString());
+        StoreLayout b0 = new StoreLayout(dir.resolve("b0").toString());
+        StoreLayout b1 = new StoreLayout(dir.resolve("b1").toString());
+        ShareJob.share(spark, prepared, "d", "d", FEATURES, CLASSES, codec, 1, a0, a1, false);
+        ShareJob.share(spark, prepared, "d", "d", FEATURES, CLASSES, codec, 1, b0, b1, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
+                TwinTrainConf.defaults(), a0, b1, "d", "r", (ar, xs, ys, st) -> Map.of(), InMemoryChannels.named("t2")));
+        assertTrue(e.getMessage().contains("different sharing sessions"), e.getMessage());
+
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
+                TwinTrainConf.defaults().with("ring.fractionalBits", "13"), a0, a1, "d", "r",
+                (ar, xs, ys, st) -> Map.of(), InMemoryChannels.named("t3")));
+        assertTrue(f.getMessage().contains("fractional bits"), f.getMessage());
+    }
+
+    static Map<String, LongMatrix> asLong(Map<String, Matrix> m) {
+        Map<String, LongMatrix> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, (LongMatrix) v));
+        return out;
+    }
+}
