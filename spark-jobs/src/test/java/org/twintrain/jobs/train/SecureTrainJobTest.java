@@ -26,6 +26,7 @@ import org.twintrain.jobs.share.ShareJob;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 import org.twintrain.sharing.arith.Matrix;
+import org.twintrain.sharing.channel.PeerIdentity;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.store.StoreLayout;
@@ -51,6 +52,28 @@ class SecureTrainJobTest {
 
     @Test
     void twoServerTasksTrainAndTheRevealMatchesTheFixedPointEmulation(@TempDir Path dir) throws Exception {
+        trainAndCompareWithEmulation(dir, InMemoryChannels.named("t1"));
+    }
+
+    @Test
+    void sameOverMutualTlsOnLoopback(@TempDir Path dir) throws Exception {
+        String[][] keys = new String[2][];
+        PeerIdentity[] ids = {PeerIdentity.generate("server0"), PeerIdentity.generate("server1")};
+        for (int p = 0; p < 2; p++) {
+            ids[p].write(dir.resolve("key" + p + ".pem"), dir.resolve("cert" + p + ".pem"));
+        }
+        for (int p = 0; p < 2; p++) {
+            keys[p] = new String[] {dir.resolve("key" + p + ".pem").toString(), dir.resolve("cert" + p + ".pem").toString(),
+                dir.resolve("cert" + (1 - p) + ".pem").toString()};
+        }
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        trainAndCompareWithEmulation(dir, new TlsChannelOpener("127.0.0.1", port, "run1", keys, 30_000, 30_000));
+    }
+
+    private void trainAndCompareWithEmulation(Path dir, ChannelOpener channels) throws Exception {
         SparkSession spark = LocalSpark.get();
         SplittableRandom rnd = new SplittableRandom(11);
         double[][] x = new double[ROWS][FEATURES];
@@ -75,7 +98,7 @@ class SecureTrainJobTest {
 
         int steps = 5;
         SecureTrainJob.Result result = SecureTrainJob.run(spark, conf, s0, s1, "toy", "run1",
-                (arith, xs, ys, settings) -> asLong(leastSquares(arith, xs, ys, steps)), InMemoryChannels.named("t1"));
+                (arith, xs, ys, settings) -> asLong(leastSquares(arith, xs, ys, steps)), channels);
         assertEquals(ROWS, result.server0().rows());
         assertEquals(ROWS, result.server1().rows());
         assertEquals(result.server0().bytesSent(), result.server1().bytesReceived());
