@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.twintrain.sharing.channel.ChannelStats;
 import org.twintrain.sharing.channel.InMemoryChannel;
@@ -64,6 +65,8 @@ public final class TwoPartyRunner {
             return t;
         });
         ExecutorCompletionService<Object> done = new ExecutorCompletionService<>(pool);
+        // Set before a failing party closes its channel, so the peer's consequent failure never wins the race.
+        AtomicReference<TwoPartyException> first = new AtomicReference<>();
         @SuppressWarnings("unchecked")
         Future<Object>[] futures = new Future[2];
         try {
@@ -74,6 +77,7 @@ public final class TwoPartyRunner {
                     try (DealerTripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
                         return body.apply(new TwoPartyArithmetic(party, channels[party], triples, codec, truncation));
                     } catch (RuntimeException | Error e) {
+                        first.compareAndSet(null, new TwoPartyException("party " + party + " failed: " + e, e));
                         channels[party].close();
                         throw e;
                     }
@@ -88,8 +92,8 @@ public final class TwoPartyRunner {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    int party = f == futures[0] ? 0 : 1;
-                    throw new TwoPartyException("party " + party + " failed: " + e.getCause(), e.getCause());
+                    TwoPartyException failure = first.get();
+                    throw failure != null ? failure : new TwoPartyException("a party failed: " + e.getCause(), e);
                 }
             }
             @SuppressWarnings("unchecked")
