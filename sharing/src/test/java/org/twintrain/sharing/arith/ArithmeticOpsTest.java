@@ -260,6 +260,31 @@ class ArithmeticOpsTest {
         assertClose(backend, max, slice(got, 5 * n, n), 1);
     }
 
+    /** No operation writes into its arguments (the fixed-point backend truncates fresh products in place). */
+    @ParameterizedTest
+    @MethodSource(ALL)
+    void operationsLeaveTheirArgumentsUnchanged(BackendCase backend) {
+        double[] x = values(21, R * C, SMALL), y = values(22, R * C, SMALL);
+        double[] got = backend.run(a -> {
+            Matrix mx = a.fromPublic(R, C, x), my = a.fromPublic(R, C, y);
+            a.mul(mx, my);
+            a.square(mx);
+            a.scale(mx, 0.5);
+            a.mulPublic(mx, y);
+            a.matmul(mx, a.transpose(my));
+            a.matmulTransposeA(mx, my);
+            a.matmulTransposeB(mx, my);
+            a.add(mx, my);
+            a.neg(mx);
+            a.addPublic(mx, 1.0);
+            a.reshape(mx, C, R);
+            a.lessThanZero(mx);
+            a.relu(my);
+            return concat(a.reveal(mx), a.reveal(my));
+        });
+        assertClose(backend, concat(x, y), got, 0);
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     static int[] randomIndex(Random random, int n, int sourceSize) {
