@@ -44,7 +44,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     private final ProtocolContext ctx;
     private final TruncationMode truncation;
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final WeakReference<LongMatrix>[] fixedBits = new WeakReference[REMEMBERED_BITS];
     private final LongMatrix[] integerBits = new LongMatrix[REMEMBERED_BITS];
     private int nextBit;

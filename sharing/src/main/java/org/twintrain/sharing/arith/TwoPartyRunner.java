@@ -1,6 +1,8 @@
 package org.twintrain.sharing.arith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -67,12 +69,11 @@ public final class TwoPartyRunner {
         ExecutorCompletionService<Object> done = new ExecutorCompletionService<>(pool);
         // Set before a failing party closes its channel, so the peer's consequent failure never wins the race.
         AtomicReference<TwoPartyException> first = new AtomicReference<>();
-        @SuppressWarnings("unchecked")
-        Future<Object>[] futures = new Future[2];
+        List<Future<Object>> futures = new ArrayList<>();
         try {
             for (int p = 0; p < 2; p++) {
                 int party = p;
-                futures[p] = done.submit(() -> {
+                futures.add(done.submit(() -> {
                     Thread.currentThread().setName("two-party-runner party " + party);
                     try (DealerTripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
                         return body.apply(new TwoPartyArithmetic(party, channels[party], triples, codec, truncation));
@@ -81,7 +82,7 @@ public final class TwoPartyRunner {
                         channels[party].close();
                         throw e;
                     }
-                });
+                }));
             }
             long deadline = System.nanoTime() + runTimeout.toNanos();
             for (int finished = 0; finished < 2; finished++) {
@@ -97,9 +98,9 @@ public final class TwoPartyRunner {
                 }
             }
             @SuppressWarnings("unchecked")
-            T r0 = (T) futures[0].get();
+            T r0 = (T) futures.get(0).get();
             @SuppressWarnings("unchecked")
-            T r1 = (T) futures[1].get();
+            T r1 = (T) futures.get(1).get();
             return new Result<>(r0, r1, channels[0].stats(), channels[1].stats());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -222,4 +222,24 @@ class TwoPartyArithmeticTest {
         assertEquals("party 1 broke on purpose", e.getCause().getMessage());
         assertTrue(System.nanoTime() - start < 10_000_000_000L, "party 0 was released by the closed channel");
     }
+
+    @Test
+    void runnerTimesOutASilentParty() {
+        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.EXACT, SEED, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMillis(500));
+        long start = System.nanoTime();
+        TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class, () -> runner.run(a -> {
+            if (a.party() == 1) {
+                try {
+                    Thread.sleep(20_000);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                }
+            }
+            return a.reveal(a.constant(1, 1, 1.0));
+        }));
+        assertTrue(e.getMessage().contains("did not finish within"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "the run timeout, not the channel's, ended it");
+    }
 }
