@@ -288,6 +288,8 @@ public final class TlsChannel implements Channel {
     }
 
     private Future<?> enqueue(long sequence, long[] words) {
+        // Counted here, on the caller thread, so the counters are exact whenever the caller looks.
+        wireSent.addAndGet(HEADER_BYTES + 8L * words.length);
         return writer.submit(() -> {
             try {
                 writeFrame(sequence, words);
@@ -310,7 +312,6 @@ public final class TlsChannel implements Channel {
             out.write(writeChunk, 0, n * Long.BYTES);
         }
         out.flush();
-        wireSent.addAndGet(HEADER_BYTES + 8L * words.length);
     }
 
     /** The peer may lag behind in reading our part; it gets the read timeout to catch up. */
@@ -365,7 +366,7 @@ public final class TlsChannel implements Channel {
     }
 
     /**
-     * Bytes of hello and frames (headers included) written to TLS so far. TLS adds about 22 bytes per record
+     * Bytes of hello and frames (headers included) handed to TLS so far. TLS adds about 22 bytes per record
      * of at most 16 KiB (0.14%) plus the handshake, TCP/IP its own headers; neither is counted here.
      */
     public long wireBytesSent() {
