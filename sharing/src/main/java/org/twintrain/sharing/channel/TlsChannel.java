@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -290,14 +291,21 @@ public final class TlsChannel implements Channel {
     private Future<?> enqueue(long sequence, long[] words) {
         // Counted here, on the caller thread, so the counters are exact whenever the caller looks.
         wireSent.addAndGet(HEADER_BYTES + 8L * words.length);
-        return writer.submit(() -> {
-            try {
-                writeFrame(sequence, words);
-            } catch (IOException e) {
-                throw fail(new ChannelException(closed ? "channel to peer " + peerName + " is closed"
-                        : "connection to peer " + peerName + " broke while sending: " + e.getMessage(), e));
-            }
-        });
+        try {
+            return writer.submit(() -> {
+                try {
+                    writeFrame(sequence, words);
+                } catch (IOException e) {
+                    throw fail(new ChannelException(closed ? "channel to peer " + peerName + " is closed"
+                            : "connection to peer " + peerName + " broke while sending: " + e.getMessage(), e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The writer failed (and was shut down) after this call's ensureUsable().
+            ChannelException f = failure;
+            throw new ChannelException("channel to peer " + peerName + " failed: "
+                    + (f == null ? "writer stopped" : f.getMessage()), f == null ? e : f);
+        }
     }
 
     /** Writer thread: header and payload converted chunk by chunk into one reused buffer. */

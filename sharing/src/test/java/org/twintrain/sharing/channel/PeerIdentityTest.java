@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -22,6 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x9.X962Parameters;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +82,22 @@ class PeerIdentityTest {
         assertArrayEquals(id.privateKey().getEncoded(), back.privateKey().getEncoded());
         assertEquals(id.fingerprint(), back.fingerprint());
         assertEquals(id.certificatePem(), Files.readString(cert, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aTraditionalEcPrivateKeyFileIsReadToo() throws Exception {
+        PeerIdentity id = PeerIdentity.generate("traditional");
+        Path key = dir.resolve("ec.key");
+        // The SEC1 form openssl writes (openssl ecparam -genkey): the key and the named curve prime256v1.
+        ECPrivateKey k = (ECPrivateKey) id.privateKey();
+        byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, k.getS(), null,
+                new X962Parameters(SECObjectIdentifiers.secp256r1)).getEncoded();
+        try (PemWriter writer = new PemWriter(Files.newBufferedWriter(key, StandardCharsets.US_ASCII))) {
+            writer.writeObject(new PemObject("EC PRIVATE KEY", sec1));
+        }
+        assertTrue(Files.readString(key).startsWith("-----BEGIN EC PRIVATE KEY-----"), Files.readString(key));
+        ECPrivateKey back = (ECPrivateKey) PeerIdentity.readPrivateKey(key);
+        assertEquals(((ECPrivateKey) id.privateKey()).getS(), back.getS());
     }
 
     @Test
