@@ -161,6 +161,9 @@ public final class TlsChannel implements Channel {
             TlsChannel channel = new TlsChannel(ssl, plain, peer, runId, config);
             channel.hello(tls, own);
             plain.setSoTimeout(channel.readTimeoutMillis);
+            LOG.info("Channel to peer {} open: {} {}, peer certificate SHA-256 {}, run id '{}'", peer,
+                    ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(),
+                    PeerIdentity.fingerprint(pinnedPeer), runId);
             return channel;
         } catch (SocketTimeoutException e) {
             closeQuietly(plain);
