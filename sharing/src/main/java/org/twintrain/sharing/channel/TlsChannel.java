@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -160,6 +161,9 @@ public final class TlsChannel implements Channel {
             TlsChannel channel = new TlsChannel(ssl, plain, peer, runId, config);
             channel.hello(tls, own);
             plain.setSoTimeout(channel.readTimeoutMillis);
+            LOG.info("Channel to peer {} open: {} {}, peer certificate SHA-256 {}, run id '{}'", peer,
+                    ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(),
+                    PeerIdentity.fingerprint(pinnedPeer), runId);
             return channel;
         } catch (SocketTimeoutException e) {
             closeQuietly(plain);
@@ -288,14 +292,23 @@ public final class TlsChannel implements Channel {
     }
 
     private Future<?> enqueue(long sequence, long[] words) {
-        return writer.submit(() -> {
-            try {
-                writeFrame(sequence, words);
-            } catch (IOException e) {
-                throw fail(new ChannelException(closed ? "channel to peer " + peerName + " is closed"
-                        : "connection to peer " + peerName + " broke while sending: " + e.getMessage(), e));
-            }
-        });
+        // Counted here, on the caller thread, so the counters are exact whenever the caller looks.
+        wireSent.addAndGet(HEADER_BYTES + 8L * words.length);
+        try {
+            return writer.submit(() -> {
+                try {
+                    writeFrame(sequence, words);
+                } catch (IOException e) {
+                    throw fail(new ChannelException(closed ? "channel to peer " + peerName + " is closed"
+                            : "connection to peer " + peerName + " broke while sending: " + e.getMessage(), e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The writer failed (and was shut down) after this call's ensureUsable().
+            ChannelException f = failure;
+            throw new ChannelException("channel to peer " + peerName + " failed: "
+                    + (f == null ? "writer stopped" : f.getMessage()), f == null ? e : f);
+        }
     }
 
     /** Writer thread: header and payload converted chunk by chunk into one reused buffer. */
@@ -310,7 +323,6 @@ public final class TlsChannel implements Channel {
             out.write(writeChunk, 0, n * Long.BYTES);
         }
         out.flush();
-        wireSent.addAndGet(HEADER_BYTES + 8L * words.length);
     }
 
     /** The peer may lag behind in reading our part; it gets the read timeout to catch up. */
@@ -365,7 +377,7 @@ public final class TlsChannel implements Channel {
     }
 
     /**
-     * Bytes of hello and frames (headers included) written to TLS so far. TLS adds about 22 bytes per record
+     * Bytes of hello and frames (headers included) handed to TLS so far. TLS adds about 22 bytes per record
      * of at most 16 KiB (0.14%) plus the handshake, TCP/IP its own headers; neither is counted here.
      */
     public long wireBytesSent() {

@@ -81,6 +81,37 @@ class ComparisonTest {
     }
 
     @Test
+    void b2aMultiplyGivesTheProductAndTheBitInOneRound() {
+        Random r = new Random(26);
+        int n = 192;
+        long[] bits = new long[n], s0 = new long[SharedBits.wordsFor(n)], s1 = new long[s0.length];
+        for (int e = 0; e < n; e++) {
+            bits[e] = r.nextInt(2);
+            long share0 = r.nextInt(2);
+            s0[e >>> 6] |= share0 << (e & 63);
+            s1[e >>> 6] |= (share0 ^ bits[e]) << (e & 63);
+        }
+        SharedBits[] shared = {new SharedBits(n, s0), new SharedBits(n, s1)};
+        LongMatrix y = new LongMatrix(2, n / 2, Parties.ringValues(r, n));
+        LongMatrix[] ys = Parties.share(y, r);
+        TwoPartyRunner.Result<LongMatrix[]> got = Parties.run(ctx -> {
+            LongMatrix[] both = B2A.multiply(ctx, shared[ctx.party()], ys[ctx.party()]);
+            LongMatrix selected = Select.select(ctx, shared[ctx.party()], ys[ctx.party()], ys[ctx.party()].transpose()
+                    .transpose().sub(ys[ctx.party()]));
+            return new LongMatrix[] {both[0], both[1], selected};
+        });
+        LongMatrix product = got.party0()[0].add(got.party1()[0]), bit = got.party0()[1].add(got.party1()[1]);
+        LongMatrix selected = got.party0()[2].add(got.party1()[2]);
+        for (int e = 0; e < n; e++) {
+            assertEquals(bits[e] * y.data()[e], product.data()[e], "b * y at " + e);
+            assertEquals(bits[e], bit.data()[e], "b at " + e);
+            assertEquals(bits[e] == 1 ? y.data()[e] : 0L, selected.data()[e], "select at " + e);
+        }
+        assertEquals(2, got.stats0().rounds(), "one round each");
+        assertEquals(2 * (8L * SharedBits.wordsFor(n) + 16L * n), got.stats0().bytesSent());
+    }
+
+    @Test
     void selectReluAndMaxAreExact() {
         Random r = new Random(25);
         // Fixed-point values in the range (|x| < 2^62 raw so that a - b does not wrap).
@@ -113,7 +144,7 @@ class ComparisonTest {
             assertEquals(a[i] >= 0 ? 1L : 0L, rec[2].data()[i], "relu' " + i);
             assertEquals(Math.max(a[i], b[i]), rec[3].data()[i], "max " + i);
         }
-        assertArrayEquals(new long[] {1, LessThanZero.ROUNDS + 2, LessThanZero.ROUNDS + 2}, got.party0()[4].data(),
-                "rounds of select, relu, max");
+        assertArrayEquals(new long[] {1, Relu.ROUNDS, Max.ROUNDS}, got.party0()[4].data(), "rounds of select, relu, max");
+        assertEquals(LessThanZero.ROUNDS + 1, Relu.ROUNDS);
     }
 }

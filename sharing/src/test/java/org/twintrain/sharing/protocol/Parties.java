@@ -14,7 +14,7 @@ final class Parties {
     private Parties() {
     }
 
-    /** The body once per party, each with its own context (f = 16, the given truncation mode unused here). */
+    /** The body once per party on two threads, each with its own context; f fractional bits (TRUNC pairs use f). */
     static <T> TwoPartyRunner.Result<T> run(int fractionalBits, Function<ProtocolContext, T> body) {
         return new TwoPartyRunner(new FixedPoint(fractionalBits), TruncationMode.EXACT, DEALER_SEED)
                 .run(arith -> body.apply(arith.context()));
@@ -32,10 +32,6 @@ final class Parties {
             x1[i] = x.data()[i] - x0[i];
         }
         return new LongMatrix[] {new LongMatrix(x.rows(), x.cols(), x0), new LongMatrix(x.rows(), x.cols(), x1)};
-    }
-
-    static LongMatrix mine(ProtocolContext ctx, LongMatrix[] shares) {
-        return shares[ctx.party()];
     }
 
     static LongMatrix reconstruct(TwoPartyRunner.Result<LongMatrix> r) {
