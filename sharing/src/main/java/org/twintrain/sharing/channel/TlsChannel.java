@@ -146,11 +146,10 @@ public final class TlsChannel implements Channel {
     static TlsChannel establish(Socket plain, String peer, boolean client, PeerIdentity own,
             X509Certificate pinnedPeer, ChannelConfig config, String runId) {
         PinnedTls tls = new PinnedTls(own, pinnedPeer);
-        SSLSocket ssl = null;
         try {
             plain.setTcpNoDelay(true);
             plain.setSoTimeout(ChannelConfig.millis(config.handshakeTimeout()));
-            ssl = (SSLSocket) tls.context().getSocketFactory().createSocket(plain,
+            SSLSocket ssl = (SSLSocket) tls.context().getSocketFactory().createSocket(plain,
                     plain.getInetAddress().getHostAddress(), plain.getPort(), true);
             ssl.setUseClientMode(client);
             if (!client) {
@@ -191,7 +190,7 @@ public final class TlsChannel implements Channel {
             return "we refused it: " + tls.refusal();
         }
         String message = e.getMessage();
-        if (message != null && (message.contains("certificate") || message.contains("bad_certificate"))) {
+        if (message != null && message.contains("certificate")) {
             LOG.warn("TLS peer refused our certificate SHA-256 {}: {}", own.fingerprint(), message);
             return "the peer refused our certificate SHA-256 " + own.fingerprint() + " (" + message
                     + "); check that it pins this certificate";
