@@ -152,9 +152,12 @@ public interface Arithmetic {
         return reluWithDerivative(a)[0];
     }
 
-    /** {max(0, a), 1.0 where a > 0 else 0.0}; the derivative bit comes free with the comparison. */
+    /**
+     * {max(0, a), 1.0 where a >= 0 else 0.0}: the derivative bit comes free with the one comparison [a < 0],
+     * so at exactly 0 it is 1 on every backend (the two-party protocol computes the same bit).
+     */
     default Matrix[] reluWithDerivative(Matrix a) {
-        Matrix positive = lessThanZero(neg(a)); // -a < 0 exactly where a > 0
+        Matrix positive = addPublic(neg(lessThanZero(a)), 1.0);
         return new Matrix[] {mul(positive, a), positive};
     }
 
