@@ -3,7 +3,10 @@ package org.twintrain.engine;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
 
-/** Exact sigmoid, tanh and softmax cross-entropy via applyCleartext: the reference for gradient checks. */
+/**
+ * Exact sigmoid, tanh and softmax cross-entropy (SecureML-style gradient p - y, which is the true gradient of
+ * the exact softmax) via applyCleartext: cleartext backends only; the reference of the gradient checks.
+ */
 public final class ExactNonlinearities {
     private ExactNonlinearities() {
     }
