@@ -3,7 +3,9 @@ package org.twintrain.sharing.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -69,6 +71,14 @@ public final class Backends {
     /** Two parties with exact truncation at f = 16 and SecureML's local truncation at f = 13. */
     public static Stream<BackendCase> twoParty() {
         return Stream.of(new TwoPartyCase(16, TruncationMode.EXACT), new TwoPartyCase(13, TruncationMode.LOCAL));
+    }
+
+    /**
+     * The body run in double precision: the reference for a body whose expected values are easiest to state as
+     * "what the same code gives on doubles" (approximations, training steps).
+     */
+    public static double[] reference(Function<Arithmetic, double[]> body) {
+        return body.apply(new DoubleArithmetic());
     }
 
     // ---- inputs ------------------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
 import org.opentest4j.AssertionFailedError;
 
 /** The harness itself: the cases it yields, its inputs, and that its comparisons can fail. */
@@ -36,6 +39,26 @@ class BackendsTest {
             negatives += x[i] < 0 ? 1 : 0;
         }
         assertTrue(negatives > 20 && negatives < 60, "negatives: " + negatives);
+    }
+
+    /** A body written once: its fixed-point runs stay within a few ulps of its double reference. */
+    @Test
+    void aBodyRunsOnEveryCleartextCaseAndMatchesItsReference() {
+        double[] x = Backends.randomValues(new Random(4), 12, 4.0);
+        Function<Arithmetic, double[]> body = a -> {
+            Matrix m = a.fromPublic(3, 4, x);
+            return a.reveal(a.matmul(a.square(m), a.transpose(m)));
+        };
+        double[] reference = Backends.reference(body);
+        Backends.cleartext().forEach(c -> {
+            // square truncates once (1 ulp, times |x| <= 4 summed over 4 terms) and matmul once more.
+            Backends.assertClose(c, reference, c.run(body), 17);
+        });
+        // And the comparison is not vacuous: a coarser backend misses the 1-ulp bound of a finer one.
+        BackendCase coarse = Backends.fixed().filter(c -> c.name().equals("fixed f=13")).findFirst().orElseThrow();
+        double[] coarseResult = coarse.run(a -> a.reveal(a.scale(a.fromPublic(1, 1, new double[] {1.0}), 1.0 / 3)));
+        assertThrows(AssertionFailedError.class,
+                () -> Backends.assertClose(coarse, new double[] {1.0 / 3}, coarseResult, 0));
     }
 
     @Test
