@@ -32,7 +32,7 @@ class BackendAgreementTest {
     private static double[] train(Arithmetic a, String model, Shape shape, double width, int depth, int steps) {
         Dataset data = Synthetic.templates(shape, 3, 64, 0.5, 1, 2);
         Classifier c = Models.build(model, a, 9, shape, 3, width, depth, false);
-        Trainer t = new Trainer(new Context(a, ExactNonlinearities.create()), c, new Sgd(0.9, 1e-3,
+        Trainer t = new Trainer(new Context(a, Approx.defaults()), c, new Sgd(0.9, 1e-3,
                 StepSchedule.constant(0.05)), new Trainer.Config(8, 4, 0));
         t.run(data, steps, null);
         int n = 0;

@@ -34,7 +34,7 @@ class CheckpointTest {
     /** resnet with batch norm (buffers), augmentation, momentum, a schedule that drops mid-run; 5 steps/epoch. */
     private Trainer trainer(Arithmetic a, long initSeed) {
         Classifier c = Models.build("resnet", a, initSeed, SHAPE, 3, 0.25, 8, a.fractionalBits() == 0);
-        return new Trainer(new Context(a, ExactNonlinearities.create()), c,
+        return new Trainer(new Context(a, Approx.defaults()), c,
                 new Sgd(0.9, 1e-3, new StepSchedule(0.05, 6, 3, 0.5)), new Trainer.Config(8, 21, 2));
     }
 
