@@ -78,7 +78,7 @@ public final class Trainer {
             long epoch = step / spe;
             int pos = (int) (step % spe);
             if (epoch != orderEpoch) {
-                order = shuffle(train.size(), Seeds.random(config.seed(), epoch, -1, "shuffle"));
+                order = epochOrder(train.size(), config.seed(), epoch);
                 orderEpoch = epoch;
             }
             System.arraycopy(order, pos * bs, rows, 0, bs);
@@ -93,6 +93,14 @@ public final class Trainer {
                 onStep.accept(step);
             }
         }
+    }
+
+    /**
+     * The order in which an epoch visits the examples: public, seeded by (seed, epoch), so both servers of a
+     * secure run and its cleartext emulation batch the same rows.
+     */
+    public static int[] epochOrder(int size, long seed, long epoch) {
+        return shuffle(size, Seeds.random(seed, epoch, -1, "shuffle"));
     }
 
     /** Fisher-Yates with the given generator. */

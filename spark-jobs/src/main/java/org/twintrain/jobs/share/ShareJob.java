@@ -56,7 +56,7 @@ public final class ShareJob {
     }
 
     /**
-     * @param prepared   rows with {@code row_id} (long), {@code features} (array of numbers or an ML vector)
+     * @param prepared   rows of the data-prep schema: {@code id} (long), {@code features} (array of numbers or an ML vector)
      *                   and {@code label} (int in 0..classes-1)
      * @param name       the name of the shared data set inside each store
      */
@@ -74,7 +74,7 @@ public final class ShareJob {
         AtomicFolder out1 = AtomicFolder.begin(store1.data(name), overwrite, hadoop);
         try {
             spark.sparkContext().setJobDescription("share " + datasetId + ": server 1's half (" + partitions + " partitions)");
-            JavaRDD<Row> shares = prepared.select("row_id", "features", "label").javaRDD()
+            JavaRDD<Row> shares = prepared.select("id", "features", "label").javaRDD()
                     .repartition(partitions)
                     .mapPartitionsWithIndex(shareServer1(seeds, features, classes, codec.fractionalBits()), true);
             Path data1 = new Path(out1.path(), "data");

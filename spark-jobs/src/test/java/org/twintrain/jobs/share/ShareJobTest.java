@@ -34,7 +34,7 @@ class ShareJobTest {
     private static final int CLASSES = 3;
 
     private static Dataset<Row> prepared(SparkSession spark, double[][] x, int[] y) {
-        StructType schema = new StructType().add("row_id", DataTypes.LongType)
+        StructType schema = new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {

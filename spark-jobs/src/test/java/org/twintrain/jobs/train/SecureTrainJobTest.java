@@ -88,7 +88,7 @@ class SecureTrainJobTest {
             label[i] = x[i][0] + x[i][1] > 0 ? 1 : 0;
             rows.add(RowFactory.create((long) i, f, label[i]));
         }
-        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("row_id", DataTypes.LongType)
+        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
         TwinTrainConf conf = TwinTrainConf.defaults();
         FixedPoint codec = new FixedPoint(conf.getInt("ring.fractionalBits"));
@@ -132,7 +132,7 @@ class SecureTrainJobTest {
     void halvesOfDifferentSessionsAreRefused(@TempDir Path dir) throws Exception {
         SparkSession spark = LocalSpark.get();
         List<Row> rows = List.of(RowFactory.create(0L, List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), 1));
-        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("row_id", DataTypes.LongType)
+        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
         FixedPoint codec = FixedPoint.defaults();
         StoreLayout a0 = new StoreLayout(dir.resolve("a0").toString());

@@ -1,0 +1,174 @@
+package org.twintrain.jobs.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.twintrain.approx.ApproxConfig;
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Nonlinearities;
+import org.twintrain.engine.Param;
+import org.twintrain.engine.Shape;
+import org.twintrain.engine.models.Classifier;
+import org.twintrain.engine.models.Models;
+import org.twintrain.engine.optim.Sgd;
+import org.twintrain.engine.optim.StepSchedule;
+import org.twintrain.engine.train.Trainer;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.ring.LongMatrix;
+
+/**
+ * The training engine as the servers' {@link SecureProgram}: builds the configured model (weights from the
+ * public seed), then runs minibatch SGD over this party's shares. Batches follow {@link Trainer#epochOrder}, a
+ * public seeded order, and are cut from the shared matrices with a gather (a local, linear operation), so a
+ * cleartext emulation that feeds the same rows in the same order computes the same thing.
+ */
+public final class EngineProgram implements SecureProgram {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
+            Map<String, String> settings) {
+        Classifier model = train(arithmetic, features, labels, settings, null);
+        Map<String, LongMatrix> out = new LinkedHashMap<>();
+        for (Param p : model.params()) {
+            out.put(p.name(), (LongMatrix) p.value());
+        }
+        return out;
+    }
+
+    /** Progress of a run, called after every step with the step count so far. */
+    public interface StepListener {
+        void afterStep(long step, long totalSteps);
+    }
+
+    /**
+     * Trains on any backend: features (rows x F) and one-hot labels (rows x classes) as that backend's
+     * matrices (shares on two parties, encodings in the twin, doubles in double precision).
+     */
+    public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
+            StepListener listener) {
+        Settings s = Settings.of(settings, features.cols(), labels.cols());
+        Classifier model = s.build(a);
+        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+                new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
+                new Trainer.Config(s.batchSize, s.seed, 0));
+        int rows = features.rows();
+        int stepsPerEpoch = rows / s.batchSize;
+        if (stepsPerEpoch == 0) {
+            throw new IllegalArgumentException("train.batchSize " + s.batchSize + " exceeds the " + rows + " training rows");
+        }
+        long total = (long) stepsPerEpoch * s.epochs;
+        if (s.maxSteps > 0) {
+            total = Math.min(total, s.maxSteps);
+        }
+        int[] order = null;
+        for (long step = 0; step < total; step++) {
+            long epoch = step / stepsPerEpoch;
+            int pos = (int) (step % stepsPerEpoch);
+            if (pos == 0) {
+                order = Trainer.epochOrder(rows, s.seed, epoch);
+            }
+            Matrix x = rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
+            Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
+            trainer.trainStep(epoch, x, y);
+            if (listener != null) {
+                listener.afterStep(step + 1, total);
+            }
+        }
+        return model;
+    }
+
+    /** The configured model with its seeded initial weights, on any backend. */
+    public static Classifier model(Arithmetic a, Map<String, String> settings, int features, int classes) {
+        return Settings.of(settings, features, classes).build(a);
+    }
+
+    /** The configured model in double precision carrying the given (revealed) parameters. */
+    public static Classifier withParameters(Map<String, String> settings, int features, int classes,
+            Map<String, ? extends Matrix> parameters) {
+        Classifier model = model(new org.twintrain.sharing.arith.DoubleArithmetic(), settings, features, classes);
+        for (Param p : model.params()) {
+            Matrix v = parameters.get(p.name());
+            if (v == null || v.rows() != p.value().rows() || v.cols() != p.value().cols()) {
+                throw new IllegalArgumentException("parameter " + p.name() + " is missing or has another shape than the"
+                        + " configured model's " + p.value().shape());
+            }
+            p.set(v);
+        }
+        return model;
+    }
+
+    /** Accuracy of a model on examples in double precision (evaluation mode). */
+    public static double accuracy(Classifier model, Map<String, String> settings, float[] features, int[] labels) {
+        Settings s = Settings.of(settings, features.length / labels.length, model.classes());
+        org.twintrain.sharing.arith.DoubleArithmetic a = new org.twintrain.sharing.arith.DoubleArithmetic();
+        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+                new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)), new Trainer.Config(s.batchSize, s.seed, 0));
+        return trainer.evaluate(new org.twintrain.engine.train.Dataset(s.shape, features, labels, model.classes()), 256)
+                .accuracy();
+    }
+
+    /** Rows order[from..from+n) of m, as a gather (local on shares). */
+    static Matrix rowsOf(Arithmetic a, Matrix m, int[] order, int from, int n) {
+        int cols = m.cols();
+        int[] index = new int[n * cols];
+        for (int i = 0; i < n; i++) {
+            int base = order[from + i] * cols;
+            for (int j = 0; j < cols; j++) {
+                index[i * cols + j] = base + j;
+            }
+        }
+        return a.gather(m, n, cols, index);
+    }
+
+    /** The training settings of the configuration (keys of conf/twintrain-defaults.properties). */
+    record Settings(String model, double width, int depth, boolean batchNorm, Shape shape, int classes,
+            int batchSize, int epochs, long maxSteps, String learningRate, double momentum, double weightDecay,
+            long seed, Map<String, String> approx) {
+
+        static Settings of(Map<String, String> conf, int features, int classes) {
+            Map<String, String> approx = new LinkedHashMap<>();
+            conf.forEach((k, v) -> {
+                if (k.startsWith("approx.")) {
+                    approx.put(k.substring("approx.".length()), v);
+                }
+            });
+            return new Settings(conf.get("model.name"), Double.parseDouble(conf.get("model.width")),
+                    Integer.parseInt(conf.get("model.depth")), Boolean.parseBoolean(conf.get("model.batchNorm")),
+                    shape(conf.get("model.inputShape"), features), classes,
+                    Integer.parseInt(conf.get("train.batchSize")), Integer.parseInt(conf.get("train.epochs")),
+                    Long.parseLong(conf.get("train.maxSteps")), conf.get("train.learningRate"),
+                    Double.parseDouble(conf.get("train.momentum")), Double.parseDouble(conf.get("train.weightDecay")),
+                    Long.parseLong(conf.get("train.seed")), approx);
+        }
+
+        Classifier build(Arithmetic a) {
+            return Models.build(model, a, seed, shape, classes, width, depth, batchNorm);
+        }
+
+        Nonlinearities nonlinearities() {
+            return Nonlinearities.from(ApproxConfig.parse(approx));
+        }
+
+        static Shape shape(String spec, int features) {
+            if (spec.equals("auto")) {
+                return switch (features) {
+                    case 784 -> new Shape(1, 28, 28);
+                    case 3072 -> new Shape(3, 32, 32);
+                    default -> Shape.flat(features);
+                };
+            }
+            String[] p = spec.split("x");
+            if (p.length != 3) {
+                throw new IllegalArgumentException("model.inputShape must be CxHxW or auto, got '" + spec + "'");
+            }
+            Shape s = new Shape(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+            if (s.size() != features) {
+                throw new IllegalArgumentException("model.inputShape " + spec + " has " + s.size()
+                        + " values but the data has " + features + " features");
+            }
+            return s;
+        }
+    }
+}
