@@ -34,6 +34,8 @@ public class DgemmBenchmark {
     @Setup
     public void setUp() {
         s = Shape.parse(shape);
+        // The fork's own choice, which depends on its flags (the report header shows the host's).
+        System.out.println("dgemm implementation in this fork: " + blas.getClass().getSimpleName());
         SplittableRandom rnd = new SplittableRandom(42);
         a = random(s.m() * s.k(), rnd);
         b = random(s.k() * s.n(), rnd);

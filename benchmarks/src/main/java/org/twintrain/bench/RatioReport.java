@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.twintrain.sharing.ring.RingMatMul;
 
 /**
  * Runs the matmul benchmarks with JMH (short iterations, one fork) and prints a table of the ring product
@@ -44,6 +47,7 @@ public final class RatioReport {
     }
 
     public static void main(String[] args) throws RunnerException {
+        String blas = DgemmBenchmark.implementation(); // logs netlib's choice before JMH's output starts
         String flags = System.getProperty("twintrain.jvm.flags", DEFAULT_FLAGS);
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .warmupIterations(3)
@@ -58,18 +62,18 @@ public final class RatioReport {
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         System.out.println();
-        System.out.println(table(results));
+        System.out.println(table(results, blas));
     }
 
     /** The printed report: ring vs dgemm per shape and thread count, then any other benchmark. */
-    static String table(Collection<RunResult> results) {
-        Map<String, Double> dgemm = new TreeMap<>();
+    static String table(Collection<RunResult> results, String blas) {
+        Map<String, RunResult> dgemm = new TreeMap<>();
         List<RunResult> ring = new ArrayList<>();
         List<RunResult> other = new ArrayList<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             if (name.endsWith(DgemmBenchmark.class.getSimpleName() + ".dgemm")) {
-                dgemm.put(r.getParams().getParam("shape"), r.getPrimaryResult().getScore());
+                dgemm.put(r.getParams().getParam("shape"), r);
             } else if (name.endsWith(RingMatMulBenchmark.class.getSimpleName() + ".ring")) {
                 ring.add(r);
             } else {
@@ -78,20 +82,23 @@ public final class RatioReport {
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Ring Z_2^64 matmul vs dgemm (%s), G multiply-adds/s%n",
-                DgemmBenchmark.implementation()));
-        out.append(String.format(Locale.ROOT, "%-13s %7s %12s %12s %12s%n",
-                "shape", "threads", "ring", "dgemm", "ring/dgemm"));
+                blas));
+        out.append(String.format(Locale.ROOT, "%-13s %7s %10s %10s %11s %11s%n",
+                "shape", "threads", "ring", "dgemm", "ring/dgemm", "best/best"));
         for (RunResult r : ring) {
             String shape = r.getParams().getParam("shape");
             double madds = Shape.parse(shape).multiplyAdds() / 1e9;
-            double ringRate = r.getPrimaryResult().getScore() * madds;
-            Double d = dgemm.get(shape);
-            String dgemmRate = d == null ? "-" : String.format(Locale.ROOT, "%.2f", d * madds);
-            String ratio = d == null ? "-" : String.format(Locale.ROOT, "%.2f", r.getPrimaryResult().getScore() / d);
-            out.append(String.format(Locale.ROOT, "%-13s %7s %12.2f %12s %12s%n",
-                    shape, r.getParams().getParam("threads"), ringRate, dgemmRate, ratio));
+            RunResult d = dgemm.get(shape);
+            out.append(String.format(Locale.ROOT, "%-13s %7s %10.2f %10s %11s %11s%n",
+                    shape, r.getParams().getParam("threads"), mean(r) * madds,
+                    d == null ? "-" : String.format(Locale.ROOT, "%.2f", mean(d) * madds),
+                    d == null ? "-" : String.format(Locale.ROOT, "%.2f", mean(r) / mean(d)),
+                    d == null ? "-" : String.format(Locale.ROOT, "%.2f", best(r) / best(d))));
         }
-        out.append("(dgemm is single-threaded; ring/dgemm compares ops/s of the same shape)\n");
+        out.append("ring/dgemm: ratio of mean ops/s; best/best: ratio of the fastest measurement iterations,\n"
+                + "less sensitive to other load on the machine. dgemm (netlib) is single-threaded; below "
+                + RingMatMul.PARALLEL_THRESHOLD + "\nmultiply-adds the ring product stays on one thread "
+                + "whatever the threads parameter.\n");
         if (!other.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nOther benchmarks%n"));
             for (RunResult r : other) {
@@ -101,6 +108,22 @@ public final class RatioReport {
             }
         }
         return out.toString();
+    }
+
+    /** Mean ops/s over the measurement iterations. */
+    private static double mean(RunResult r) {
+        return r.getPrimaryResult().getScore();
+    }
+
+    /** Ops/s of the fastest measurement iteration. */
+    private static double best(RunResult r) {
+        double best = 0;
+        for (BenchmarkResult b : r.getBenchmarkResults()) {
+            for (IterationResult i : b.getIterationResults()) {
+                best = Math.max(best, i.getPrimaryResult().getScore());
+            }
+        }
+        return best;
     }
 
     private static String paramsOf(RunResult r) {

@@ -44,7 +44,7 @@ public final class RingMatMul {
     /** Rows of one A block (MC x KC longs, about 256 KiB, in L2); a multiple of MR. */
     static final int MC = 32 * MR;
     /** Multiply-adds below which the product runs on the calling thread. */
-    static final long PARALLEL_THRESHOLD = 1L << 19;
+    public static final long PARALLEL_THRESHOLD = 1L << 19;
 
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
