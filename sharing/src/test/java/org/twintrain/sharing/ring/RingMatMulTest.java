@@ -2,11 +2,17 @@ package org.twintrain.sharing.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The vector kernel must agree bit for bit with the scalar triple loop, wrap-around included. */
 class RingMatMulTest {
@@ -72,6 +78,30 @@ class RingMatMulTest {
             assertEquals(first, RingMatMul.multiply(a, b, 2));
         }
         assertEquals(RingMatMul.multiplyScalar(a, b), first);
+    }
+
+    @Test
+    void concurrentCallersShareThePoolCorrectly() throws Exception {
+        // Two parties in one JVM (or several Spark tasks) multiply at the same time through the one pool.
+        SplittableRandom rnd = new SplittableRandom(5);
+        LongMatrix a = random(150, 260, rnd);
+        LongMatrix b = random(260, 90, rnd);
+        LongMatrix c = random(90, 260, rnd);
+        LongMatrix ab = RingMatMul.multiplyScalar(a, b);
+        LongMatrix ca = RingMatMul.multiplyScalar(c, a.transpose());
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Boolean>> checks = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                checks.add(callers.submit(() -> ab.equals(RingMatMul.multiply(a, b))));
+                checks.add(callers.submit(() -> ca.equals(RingMatMul.multiplyTransposeB(c, a))));
+            }
+            for (Future<Boolean> check : checks) {
+                assertTrue(check.get(), "a concurrent product differed from the scalar one");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test
