@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.channel.ChannelStats;
 import org.twintrain.sharing.channel.InMemoryChannel;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -58,9 +59,16 @@ public final class TwoPartyRunner {
         this(codec, truncation, dealerSeed, Duration.ofSeconds(30), Duration.ofMinutes(10));
     }
 
-    /** Runs body once per party, concurrently, and returns both results. */
+    /** Runs body once per party, concurrently, over an in-memory channel pair, and returns both results. */
     public <T> Result<T> run(Function<TwoPartyArithmetic, T> body) {
-        InMemoryChannel[] channels = InMemoryChannel.pair(channelTimeout.toMillis());
+        return run(body, InMemoryChannel.pair(channelTimeout.toMillis()));
+    }
+
+    /**
+     * The same over a given connected pair {party 0's end, party 1's end} (e.g. TLS on loopback); the runner
+     * closes both ends when done.
+     */
+    public <T> Result<T> run(Function<TwoPartyArithmetic, T> body, Channel[] channels) {
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "two-party-runner");
             t.setDaemon(true);

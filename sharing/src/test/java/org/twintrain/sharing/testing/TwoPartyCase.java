@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.arith.TwoPartyRunner;
+import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 
@@ -20,15 +22,26 @@ public final class TwoPartyCase implements BackendCase {
 
     private final FixedPoint codec;
     private final TruncationMode mode;
+    private final String transport;
+    private final Supplier<Channel[]> channels;
 
+    /** Over an in-memory channel pair. */
     public TwoPartyCase(int fractionalBits, TruncationMode mode) {
+        this(fractionalBits, mode, "", null);
+    }
+
+    /** Over the connected pairs that {@code channels} opens, named by {@code transport} (e.g. "over TLS"). */
+    public TwoPartyCase(int fractionalBits, TruncationMode mode, String transport, Supplier<Channel[]> channels) {
         this.codec = new FixedPoint(fractionalBits);
         this.mode = mode;
+        this.transport = transport;
+        this.channels = channels;
     }
 
     @Override
     public String name() {
-        return "two-party f=" + codec.fractionalBits() + " " + mode.name().toLowerCase(java.util.Locale.ROOT);
+        return ("two-party f=" + codec.fractionalBits() + " " + mode.name().toLowerCase(java.util.Locale.ROOT) + " "
+                + transport).trim();
     }
 
     @Override
@@ -43,7 +56,9 @@ public final class TwoPartyCase implements BackendCase {
 
     @Override
     public double[] run(Function<Arithmetic, double[]> body) {
-        TwoPartyRunner.Result<double[]> r = new TwoPartyRunner(codec, mode, DEALER_SEED).run(body::apply);
+        TwoPartyRunner runner = new TwoPartyRunner(codec, mode, DEALER_SEED);
+        TwoPartyRunner.Result<double[]> r = channels == null ? runner.run(body::apply)
+                : runner.run(body::apply, channels.get());
         assertArrayEquals(r.party0(), r.party1(), () -> name() + ": the parties revealed different values");
         return r.party0();
     }
