@@ -18,7 +18,8 @@ import org.twintrain.sharing.arith.DoubleArithmetic;
  *
  * <pre>
  * mvn -o -q -B -pl approx -am compile
- * java -cp approx/target/classes:sharing/target/classes org.twintrain.approx.PlotApprox docs/figures
+ * CP=approx/target/classes:sharing/target/classes:$HOME/.m2/repository/dev/ludovic/netlib/blas/3.2.0/blas-3.2.0.jar:$HOME/.m2/repository/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar
+ * java -cp $CP org.twintrain.approx.PlotApprox docs/figures
  * </pre>
  *
  * Files: {@code exp-NAME.svg} for every e^x approximation (NAME with ':' replaced by '-'), {@code
