@@ -7,12 +7,12 @@ import org.twintrain.sharing.arith.Matrix;
 
 /**
  * The entrywise maximum of n same-shaped matrices as a balanced tree: ceil(log2 n) levels, and each level
- * makes all its comparisons in one {@link Arithmetic#lessThanZero} call and all its selections in one {@link
- * Arithmetic#mul} call, by joining the pairs side by side. On two parties a level costs one comparison and
- * one product round, whatever n is.
+ * handles all its pairs in one backend call by joining them side by side: one {@link Arithmetic#max} (on two
+ * parties a comparison fused with its select, 8 rounds) whatever n is.
  *
  * <p>Each candidate may carry a tag (for piecewise-linear functions: the slope of its line), which follows
- * the selected value through the same selections; the result's tag is the derivative of the maximum.
+ * the selected value: then a level is one {@link Arithmetic#lessThanZero} and one {@link Arithmetic#mul} of the
+ * value and tag differences together, and the result's tag is the derivative of the maximum.
  */
 final class MaxTree {
     private MaxTree() {
