@@ -67,8 +67,8 @@ final class TextEtl {
     static long run(SparkSession spark, PrepOptions opts, Path tmp, ObjectNode manifest) throws Exception {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path root = new Path(opts.input());
-        FileSystem fs = root.getFileSystem(conf);
+        FileSystem fs = new Path(opts.input()).getFileSystem(conf);
+        Path root = fs.makeQualified(new Path(opts.input()));
         if (!fs.exists(root)) {
             throw DataFormatException.of(opts.input(), "no such file or folder");
         }
