@@ -50,8 +50,8 @@ final class ImageInputs {
 
     static ImageInputs discover(String dataset, String input, LabelKind kind, Configuration conf)
             throws IOException {
-        Path root = new Path(input);
-        FileSystem fs = root.getFileSystem(conf);
+        FileSystem fs = new Path(input).getFileSystem(conf);
+        Path root = fs.makeQualified(new Path(input));
         if (!fs.exists(root)) {
             throw DataFormatException.of(input, "no such file or folder");
         }
