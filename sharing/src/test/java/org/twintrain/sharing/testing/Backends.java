@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
+import org.twintrain.sharing.protocol.TruncationMode;
 
 /**
  * The backends a test body runs on, as JUnit 5 method sources, and the comparisons against a double reference.
@@ -67,9 +68,9 @@ public final class Backends {
     }
 
     // ==== TWO-PARTY CASE GOES HERE (see the class comment): return Stream.of(new TwoPartyCase(...)). ====
-    /** The two-party backends; none yet. */
+    /** Two parties with exact truncation at f = 16 and SecureML's local truncation at f = 13. */
     public static Stream<BackendCase> twoParty() {
-        return Stream.empty();
+        return Stream.of(new TwoPartyCase(16, TruncationMode.EXACT), new TwoPartyCase(13, TruncationMode.LOCAL));
     }
 
     /**

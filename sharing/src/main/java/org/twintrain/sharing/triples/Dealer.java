@@ -1,0 +1,208 @@
+package org.twintrain.sharing.triples;
+
+import java.nio.ByteBuffer;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.ring.Prg;
+
+/**
+ * The trusted dealer of the offline phase: from a dealer seed and a {@link TripleKey} it derives the
+ * correlation for that key and splits it into the two parties' halves. Deterministic: the same seed and key
+ * always give the same halves, so a retried task finds its triple again.
+ *
+ * <p>Server 0's half is expanded from {@link #party0Seed()}, a seed derived from the dealer seed, so server 0
+ * can store that one 32-byte seed instead of its triples ({@link #expandParty0}). Server 1's half is the value
+ * minus (or, for XOR-shared parts, XOR) server 0's half and has to be materialized. Neither half alone says
+ * anything about the value; the dealer seed must never reach a server in a real deployment.
+ *
+ * <p>Values per kind (shape {count} unless stated), parts in the order of {@link TripleSource#take}:
+ * <ul>
+ *   <li>MUL: a, b uniform in Z_2^64, c = a*b; arithmetic shares.</li>
+ *   <li>SQUARE: a uniform, a^2; arithmetic shares.</li>
+ *   <li>MATMUL, shape {m, k, n}: U (m*k), V (k*n) uniform, Z = UV; arithmetic shares.</li>
+ *   <li>AND: words a, b uniform, c = a &amp; b; XOR shares.</li>
+ *   <li>TRUNC: r uniform in Z_2^64 (full range: the opening x + r hides x perfectly); the parts are r,
+ *       (r mod 2^63) &gt;&gt; f and the top bit r &gt;&gt;&gt; 63 (as 0/1), all arithmetic shares. The third part
+ *       lets {@link org.twintrain.sharing.protocol.Truncation} recover the wrap of the opening exactly.</li>
+ *   <li>BIT: b uniform in {0, 1}; part 0 is b XOR-shared in bit 0 (the other bits are 0), part 1 is b
+ *       arithmetic-shared.</li>
+ * </ul>
+ */
+public final class Dealer {
+    private static final long LOW63 = Long.MAX_VALUE;
+
+    private final byte[] dealerSeed;
+    private final byte[] party0Seed;
+    private final FixedPoint fixedPoint;
+
+    /** A dealer for truncation pairs of fixedPoint's f (the other kinds do not depend on f). */
+    public Dealer(byte[] dealerSeed, FixedPoint fixedPoint) {
+        this.dealerSeed = dealerSeed.clone();
+        this.fixedPoint = fixedPoint;
+        long[] words = new Prg(dealerSeed, "twintrain/dealer/party0-seed").nextLongs(4);
+        ByteBuffer seed = ByteBuffer.allocate(32);
+        for (long w : words) {
+            seed.putLong(w);
+        }
+        this.party0Seed = seed.array();
+    }
+
+    /** The seed from which server 0 expands all its halves; what a stored source keeps for server 0. */
+    public byte[] party0Seed() {
+        return party0Seed.clone();
+    }
+
+    public FixedPoint fixedPoint() {
+        return fixedPoint;
+    }
+
+    /** This party's half for key. */
+    public Correlation half(int party, TripleKey key) {
+        if (party == 0) {
+            return expandParty0(party0Seed, key);
+        }
+        if (party != 1) {
+            throw new IllegalArgumentException("party must be 0 or 1, got " + party);
+        }
+        return party1Half(key);
+    }
+
+    /** Both halves, {party 0, party 1}. */
+    public Correlation[] halves(TripleKey key) {
+        return new Correlation[] {half(0, key), half(1, key)};
+    }
+
+    /** Server 0's half of key, from server 0's seed alone (no dealer seed needed). */
+    public static Correlation expandParty0(byte[] party0Seed, TripleKey key) {
+        int[] sizes = partSizes(key);
+        Prg prg = new Prg(party0Seed, "twintrain/party0/" + key.id());
+        long[][] parts = new long[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            parts[i] = prg.nextLongs(sizes[i]);
+        }
+        if (key.kind() == TripleKey.Kind.BIT) {
+            maskToBit0(parts[0]);
+        }
+        return new Correlation(key, parts);
+    }
+
+    /** The correlated values themselves (both halves recombined); for the dealer and for tests only. */
+    public long[][] value(TripleKey key) {
+        Prg prg = new Prg(dealerSeed, "twintrain/value/" + key.id());
+        int[] shape = key.shape();
+        switch (key.kind()) {
+            case MUL: {
+                int n = count(key);
+                long[] a = prg.nextLongs(n), b = prg.nextLongs(n), c = new long[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = a[i] * b[i];
+                }
+                return new long[][] {a, b, c};
+            }
+            case SQUARE: {
+                long[] a = prg.nextLongs(count(key)), a2 = new long[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    a2[i] = a[i] * a[i];
+                }
+                return new long[][] {a, a2};
+            }
+            case MATMUL: {
+                requireShape(key, 3);
+                LongMatrix u = new LongMatrix(shape[0], shape[1], prg.nextLongs(shape[0] * shape[1]));
+                LongMatrix v = new LongMatrix(shape[1], shape[2], prg.nextLongs(shape[1] * shape[2]));
+                return new long[][] {u.data(), v.data(), u.matmul(v).data()};
+            }
+            case AND: {
+                int n = count(key);
+                long[] a = prg.nextLongs(n), b = prg.nextLongs(n), c = new long[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = a[i] & b[i];
+                }
+                return new long[][] {a, b, c};
+            }
+            case TRUNC: {
+                int f = fixedPoint.fractionalBits();
+                long[] r = prg.nextLongs(count(key)), low = new long[r.length], top = new long[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    low[i] = (r[i] & LOW63) >> f;
+                    top[i] = r[i] >>> 63;
+                }
+                return new long[][] {r, low, top};
+            }
+            case BIT: {
+                long[] b = prg.nextLongs(count(key));
+                maskToBit0(b);
+                return new long[][] {b, b.clone()};
+            }
+            default:
+                throw new IllegalArgumentException("unknown kind " + key.kind());
+        }
+    }
+
+    private Correlation party1Half(TripleKey key) {
+        long[][] value = value(key);
+        long[][] zero = expandParty0(party0Seed, key).parts();
+        long[][] parts = new long[value.length][];
+        for (int p = 0; p < value.length; p++) {
+            boolean xor = isXorPart(key.kind(), p);
+            long[] v = value[p], z = zero[p], out = new long[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = xor ? v[i] ^ z[i] : v[i] - z[i];
+            }
+            parts[p] = out;
+        }
+        return new Correlation(key, parts);
+    }
+
+    /** Whether part p of kind is XOR-shared (else additive over Z_2^64). */
+    public static boolean isXorPart(TripleKey.Kind kind, int p) {
+        return kind == TripleKey.Kind.AND || (kind == TripleKey.Kind.BIT && p == 0);
+    }
+
+    /** Number of words of each part of key. */
+    public static int[] partSizes(TripleKey key) {
+        switch (key.kind()) {
+            case MUL:
+            case AND:
+                return new int[] {count(key), count(key), count(key)};
+            case TRUNC:
+                return new int[] {count(key), count(key), count(key)};
+            case SQUARE:
+            case BIT:
+                return new int[] {count(key), count(key)};
+            case MATMUL: {
+                requireShape(key, 3);
+                int[] s = key.shape();
+                return new int[] {
+                    Math.multiplyExact(s[0], s[1]), Math.multiplyExact(s[1], s[2]), Math.multiplyExact(s[0], s[2])
+                };
+            }
+            default:
+                throw new IllegalArgumentException("unknown kind " + key.kind());
+        }
+    }
+
+    private static int count(TripleKey key) {
+        int[] shape = key.shape();
+        int n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in " + key);
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    private static void requireShape(TripleKey key, int dims) {
+        if (key.shape().length != dims) {
+            throw new IllegalArgumentException(key + " needs a shape of " + dims + " dimensions");
+        }
+    }
+
+    private static void maskToBit0(long[] words) {
+        for (int i = 0; i < words.length; i++) {
+            words[i] &= 1L;
+        }
+    }
+}
