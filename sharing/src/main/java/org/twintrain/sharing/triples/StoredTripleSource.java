@@ -36,6 +36,7 @@ public final class StoredTripleSource implements TripleSource {
     private final int[] fileOf;
     private final long[] offsetOf;
     private final TripleLedger ledger;
+    private final Set<TripleKey> takenEarlier = new HashSet<>();
     private final Set<TripleKey> taken = new HashSet<>();
     private final List<TripleKey> consumed = new ArrayList<>();
     private boolean closed;
@@ -51,7 +52,7 @@ public final class StoredTripleSource implements TripleSource {
         this.offsetOf = offsetOf;
         this.ledger = ledger;
         if (ledger != null) {
-            taken.addAll(ledger.consumed());
+            takenEarlier.addAll(ledger.consumed());
         }
     }
 
@@ -188,9 +189,8 @@ public final class StoredTripleSource implements TripleSource {
         for (TripleKey k : keys) {
             if (!plan.contains(k)) {
                 missing.add(k);
-            } else if (taken.contains(k)) {
-                throw new TripleReuseException(k, ledger == null ? "taken earlier from this source"
-                        : "the ledger shows it consumed by run(s) " + ledger.runs());
+            } else {
+                checkNotTaken(k);
             }
         }
         if (!missing.isEmpty()) {
@@ -214,9 +214,7 @@ public final class StoredTripleSource implements TripleSource {
                 throw new MissingTripleException("triple " + key.id() + " is not in the stored plan " + plan.id()
                         + ": keys of another plan are refused");
             }
-            if (taken.contains(key)) {
-                throw new TripleReuseException(key);
-            }
+            checkNotTaken(key);
             if (ledger != null) {
                 ledger.record(key);
             }
@@ -234,6 +232,15 @@ public final class StoredTripleSource implements TripleSource {
             throw new UncheckedIOException("could not read triple " + key.id() + " from " + folder + "/" + name, e);
         }
         return new Correlation(key, TripleFile.decodeRecord(record, key, index, folder + "/" + name));
+    }
+
+    private void checkNotTaken(TripleKey key) {
+        if (taken.contains(key)) {
+            throw new TripleReuseException(key);
+        }
+        if (takenEarlier.contains(key)) {
+            throw new TripleReuseException(key, "the ledger shows it consumed by an earlier run of " + ledger.runs());
+        }
     }
 
     @Override

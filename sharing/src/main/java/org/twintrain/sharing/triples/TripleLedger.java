@@ -27,8 +27,8 @@ import java.util.Set;
  * run RUN_ID          (each run that opens the ledger appends one)
  * take KEY_ID         (one per key taken, in order, written and flushed before the half is handed out)
  * </pre>
- * A crash can leave a last line without its newline: that take never returned its half, so it is ignored, and
- * the next run starts on a fresh line. Opening a ledger that names a key twice fails: it is the proof of reuse.
+ * A crash can leave a last line without its newline: that take never returned its half, so it is ignored; the
+ * next run closes it with a newline and marks it with an empty line (which no complete write makes). Opening a ledger that names a key twice fails: it is the proof of reuse.
  * Not thread-safe on its own; {@link StoredTripleSource} serializes its calls.
  */
 public final class TripleLedger implements AutoCloseable {
@@ -89,7 +89,7 @@ public final class TripleLedger implements AutoCloseable {
         TripleLedger ledger = new TripleLedger(file, planId, party, runId, ch, consumed, runs);
         StringBuilder start = new StringBuilder();
         if (!endsWithNewline) {
-            start.append('\n'); // closes a torn line of a crashed run
+            start.append("\n\n"); // closes a torn line of a crashed run and marks it with an empty line
         }
         if (!exists) {
             start.append(HEADER).append('\n').append("plan ").append(planId).append('\n').append("party ")
@@ -120,8 +120,8 @@ public final class TripleLedger implements AutoCloseable {
         String run = null;
         for (int i = 3; i < complete; i++) {
             String line = lines[i];
-            if (line.isEmpty()) {
-                continue; // the newline that closed a torn line
+            if (line.isEmpty() || isTorn(lines, i)) {
+                continue; // a torn line, closed by a later run, and its empty marker line
             }
             if (line.startsWith("run ")) {
                 run = line.substring(4);
@@ -137,16 +137,16 @@ public final class TripleLedger implements AutoCloseable {
                             + " and again in run " + run + " (line " + (i + 1) + ")");
                 }
                 consumed.add(key);
-            } else if (!isTorn(lines, i)) {
+            } else {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + " is neither 'run ID' nor 'take KEY'");
             }
         }
         return new Contents(planId, party, List.copyOf(runs), consumed);
     }
 
-    // A line a crash cut short and a later run closed with a newline: followed by an empty line or a run line.
+    // A line a crash cut short: the next run closed it and added an empty line, which no complete write makes.
     private static boolean isTorn(String[] lines, int i) {
-        return i + 1 < lines.length && (lines[i + 1].isEmpty() || lines[i + 1].startsWith("run "));
+        return i + 1 < lines.length - 1 && lines[i + 1].isEmpty();
     }
 
     /** Whether any run of this ledger (this one included) consumed key. */
