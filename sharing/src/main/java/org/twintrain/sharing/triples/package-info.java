@@ -1,2 +1,14 @@
-/** Correlated randomness from the offline phase (Beaver, matrix, AND triples; truncation pairs), keyed per use. */
+/**
+ * Correlated randomness from the offline phase (Beaver, matrix, AND triples; truncation pairs; shared bits),
+ * keyed per use by {@link org.twintrain.sharing.triples.TripleKey}.
+ *
+ * <p>Sources behind one interface, {@link org.twintrain.sharing.triples.TripleSource}: the in-process {@link
+ * org.twintrain.sharing.triples.DealerTripleSource} (tests, demo) and the {@link
+ * org.twintrain.sharing.triples.StoredTripleSource} of a real run, which serves one server's half of a
+ * {@link org.twintrain.sharing.triples.TriplePlan} from its store (server 0: a 32-byte seed; server 1:
+ * materialized halves in the {@link org.twintrain.sharing.triples.TripleFile} format) through a {@link
+ * org.twintrain.sharing.triples.ByteSource}, so it needs no Spark. A run's plan is recorded by a dry run
+ * ({@link org.twintrain.sharing.triples.RecordingTripleSource}); a {@link
+ * org.twintrain.sharing.triples.TripleLedger} keeps, across resumed runs, which keys were consumed.
+ */
 package org.twintrain.sharing.triples;

@@ -101,6 +101,7 @@ public final class TripleJob {
             byte[] planText = planText(plan);
             spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12) + ": server 1's "
                     + "halves (" + tasks + " tasks)");
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", "offline");
             List<Written> parts = writeServer1(spark, plan, planText, dealerSeed, out1.path(), tasks, hadoop);
 
             Map<String, String> sums1 = new TreeMap<>();
@@ -132,6 +133,7 @@ public final class TripleJob {
         } finally {
             Arrays.fill(dealerSeed, (byte) 0); // the dealer keeps nothing
             spark.sparkContext().setJobDescription(null);
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
         }
     }
 
