@@ -15,13 +15,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.twintrain.sharing.arith.Arithmetic;
-import org.twintrain.sharing.arith.TwoPartyArithmetic;
-import org.twintrain.sharing.channel.InMemoryChannel;
+import org.twintrain.sharing.arith.TwoPartyRunner;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 
@@ -36,8 +31,9 @@ import org.twintrain.sharing.ring.FixedPoint;
  * with the same id are the same plan.
  *
  * <p>Derivation ({@link #record}): the secure program's control flow does not depend on the data, so a dry
- * run of one step on two in-process parties, with zero data and throwaway dealer triples, draws exactly the
- * keys of every step; the plan repeats them for each (epoch, step) of the run. Steps are numbered from 0 over
+ * run of one step on two in-process parties ({@link TwoPartyRunner}), with zero data and throwaway dealer
+ * triples, draws exactly the keys of every step; the plan repeats them for each (epoch, step) of the run. A
+ * program whose first step differs from the others (say, an initialization) needs its own plan for that part. Steps are numbered from 0 over
  * the whole run (as {@link TripleKey#step()} says): epoch e, i-th step of the epoch is step e*stepsPerEpoch+i.
  */
 public final class TriplePlan {
@@ -108,58 +104,35 @@ public final class TriplePlan {
         return of(keys, codec.fractionalBits(), truncation);
     }
 
-    /** The keys one step of program draws (at epoch 0, step 0), identical for both parties. */
+    /**
+     * The keys one step of program draws (at epoch 0, step 0), identical for both parties: the program runs on
+     * a {@link TwoPartyRunner} whose dealer sources keep the ordered list of keys taken.
+     */
     static List<TripleKey> dryRun(FixedPoint codec, TruncationMode truncation, StepProgram program) {
         byte[] throwawaySeed = new byte[32]; // the dry run's values are never used
-        InMemoryChannel[] channels = InMemoryChannel.pair(60_000);
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "triple-plan dry run");
-            t.setDaemon(true);
-            return t;
-        });
+        TwoPartyRunner.Result<List<TripleKey>> r;
         try {
-            List<Future<List<TripleKey>>> parties = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                int party = p;
-                parties.add(pool.submit(() -> {
-                    RecordingTripleSource rec = new RecordingTripleSource(
-                            new DealerTripleSource(party, throwawaySeed, codec));
-                    try (rec) {
-                        program.step(new TwoPartyArithmetic(party, channels[party], rec, codec, truncation), 0, 0);
-                    } catch (RuntimeException | Error e) {
-                        channels[party].close(); // the peer stops instead of waiting
-                        throw e;
-                    }
-                    return rec.recorded();
-                }));
+            r = new TwoPartyRunner(codec, truncation, throwawaySeed).run(a -> {
+                program.step(a, 0, 0);
+                return a.context().triples().consumed();
+            });
+        } catch (TwoPartyRunner.TwoPartyException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad; // the program's own error, as it was thrown
             }
-            List<List<TripleKey>> recorded = new ArrayList<>();
-            for (Future<List<TripleKey>> f : parties) {
-                recorded.add(f.get(10, TimeUnit.MINUTES));
-            }
-            if (!recorded.get(0).equals(recorded.get(1))) {
-                throw new IllegalStateException("the two parties of the dry run drew different triple keys: the "
-                        + "program's control flow depends on the party");
-            }
-            for (TripleKey k : recorded.get(0)) {
-                if (k.epoch() != 0 || k.step() != 0) {
-                    throw new IllegalArgumentException("the program drew " + k + " outside the scope (epoch 0, step 0) "
-                            + "of its dry run: it must call beginScope(epoch, step, layer) with the step it is given");
-                }
-            }
-            return recorded.get(0);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("dry run of the program failed: " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("dry run of the program did not finish within 10 minutes", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the dry run", e);
-        } finally {
-            channels[0].close();
-            channels[1].close();
-            pool.shutdownNow();
+            throw new IllegalStateException("dry run of the program failed: " + e.getMessage(), e);
         }
+        if (!r.party0().equals(r.party1())) {
+            throw new IllegalStateException("the two parties of the dry run drew different triple keys: the "
+                    + "program's control flow depends on the party");
+        }
+        for (TripleKey k : r.party0()) {
+            if (k.epoch() != 0 || k.step() != 0) {
+                throw new IllegalArgumentException("the program drew " + k + " outside the scope (epoch 0, step 0) "
+                        + "of its dry run: it must call beginScope(epoch, step, layer) with the step it is given");
+            }
+        }
+        return r.party0();
     }
 
     /** Hex SHA-256 of the canonical text. */

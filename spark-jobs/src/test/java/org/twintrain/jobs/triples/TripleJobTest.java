@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,11 @@ class TripleJobTest {
         assertEquals(r.bytes0(), folderBytes(f0));
         Path f1 = dir.resolve("store1/triples/" + plan.id());
         assertFalse(names(f1).contains("party0.seed"), "server 0's seed never reaches store 1");
+        byte[] seed0 = Arrays.copyOfRange(Files.readAllBytes(f0.resolve("party0.seed")), TripleFile.HEADER_BYTES,
+                TripleFile.HEADER_BYTES + 32);
+        for (String n : names(f1)) {
+            assertFalse(contains(Files.readAllBytes(f1.resolve(n)), seed0), "server 0's seed is not inside " + n);
+        }
         assertEquals(3, names(f1).stream().filter(TripleFile::isPart).count());
         assertEquals(List.of(), names(dir.resolve("store0/triples")).stream().filter(n -> n.startsWith(".")).toList(),
                 "no temporary folder is left");
@@ -240,6 +246,15 @@ class TripleJobTest {
         }
         long biggest = plan.keys().stream().mapToLong(TriplePlan::words).max().orElseThrow();
         assertTrue(Math.abs(2 * w0 - plan.totalWords()) <= 2 * biggest, "halves differ by at most one key's words");
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> names(Path folder) throws IOException {
