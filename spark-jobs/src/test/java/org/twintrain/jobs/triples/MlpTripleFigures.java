@@ -19,8 +19,14 @@ import org.twintrain.store.StoreLayout;
  * SecureML, backward, SGD update; the training engine's step replaces it later), prints its counts and the bytes
  * each server stores for the epoch, then runs the triple job on the first N steps and prints its throughput.
  *
- * <p>Run: {@code mvn -o -q -B -pl spark-jobs -am test-compile}, then {@code java -cp "$(cat cp.txt)"
- * org.twintrain.jobs.triples.MlpTripleFigures STEPS TASKS OUT_DIR [local|exact]} with the test classpath.
+ * <p>Run (from the repository root):
+ * <pre>
+ * mvn -o -q -B -pl spark-jobs -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ *     -Dmdep.includeScope=test
+ * java $(cat spark-jobs/target/classes/twintrain/jvm.flags) -Xmx4g \
+ *     -cp spark-jobs/target/classes:spark-jobs/target/test-classes:$(cat /tmp/cp.txt) \
+ *     org.twintrain.jobs.triples.MlpTripleFigures STEPS TASKS OUT_DIR [local|exact]
+ * </pre>
  */
 public final class MlpTripleFigures {
     static final int BATCH = 128;
