@@ -1,0 +1,264 @@
+package org.twintrain.sharing.triples;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+
+/**
+ * One server's stored triples of one {@link TriplePlan}, made offline by the triple job (layout in {@link
+ * TripleFile}). Server 0's folder holds only its 32-byte party-0 seed and the plan: its halves are expanded on
+ * {@link #take} ({@link Dealer#expandParty0}). Server 1's folder holds its materialized halves in part files;
+ * take reads one record by position.
+ *
+ * <p>Checks, all at {@link #open} or {@link #reserve}, before any training step: the folder must hold this
+ * party's half (not the other server's), of the run's plan, for the run's fixed-point bits and truncation
+ * mode; reserve refuses a run whose keys are not all in the plan ({@link MissingTripleException}, naming how
+ * many steps and keys are missing and the first one) or were consumed before according to the ledger. take
+ * refuses a key outside the plan and a second take of a key ({@link TripleReuseException}). With a {@link
+ * TripleLedger}, every take is recorded before its half is handed out, and keys consumed by earlier runs count
+ * as taken. Thread-safe.
+ */
+public final class StoredTripleSource implements TripleSource {
+    private final int party;
+    private final TriplePlan plan;
+    private final ByteSource folder;
+    private final byte[] party0Seed;
+    private final String[] partNames;
+    private final int[] fileOf;
+    private final long[] offsetOf;
+    private final TripleLedger ledger;
+    private final Set<TripleKey> takenEarlier = new HashSet<>();
+    private final Set<TripleKey> taken = new HashSet<>();
+    private final List<TripleKey> consumed = new ArrayList<>();
+    private boolean closed;
+
+    private StoredTripleSource(int party, TriplePlan plan, ByteSource folder, byte[] party0Seed, String[] partNames,
+            int[] fileOf, long[] offsetOf, TripleLedger ledger) {
+        this.party = party;
+        this.plan = plan;
+        this.folder = folder;
+        this.party0Seed = party0Seed;
+        this.partNames = partNames;
+        this.fileOf = fileOf;
+        this.offsetOf = offsetOf;
+        this.ledger = ledger;
+        if (ledger != null) {
+            takenEarlier.addAll(ledger.consumed());
+        }
+    }
+
+    /**
+     * Opens party's stored triples in folder for a run with codec's fractional bits and the given truncation.
+     *
+     * @param expectedPlanId the plan id the run was set up with (e.g. from its configuration), or null to take
+     *                       the folder's plan as it is
+     * @param ledger         the ledger of this plan and party, or null to keep the ledger in memory only
+     */
+    public static StoredTripleSource open(ByteSource folder, int party, FixedPoint codec, TruncationMode truncation,
+            String expectedPlanId, TripleLedger ledger) throws IOException {
+        if (party != 0 && party != 1) {
+            throw new IllegalArgumentException("party must be 0 or 1, got " + party);
+        }
+        List<String> names = folder.list();
+        if (!names.contains(TripleFile.PLAN_FILE)) {
+            throw new IllegalArgumentException(folder + " holds no " + TripleFile.PLAN_FILE + ": not a triple store folder");
+        }
+        TriplePlan plan = TriplePlan.read(new ByteArrayInputStream(folder.readAll(TripleFile.PLAN_FILE)), null);
+        if (expectedPlanId != null && !expectedPlanId.equals(plan.id())) {
+            throw new IllegalArgumentException("the triples in " + folder + " were made for plan " + plan.id()
+                    + ", but the run's plan is " + expectedPlanId + ": triples of another plan are refused");
+        }
+        checkParameters(plan.fractionalBits(), plan.truncation(), codec, truncation, folder + "/" + TripleFile.PLAN_FILE);
+        if (ledger != null && (!ledger.planId().equals(plan.id()) || ledger.party() != party)) {
+            throw new IllegalArgumentException("the ledger belongs to plan " + ledger.planId() + ", party " + ledger.party()
+                    + ", not to plan " + plan.id() + ", party " + party);
+        }
+        List<String> parts = names.stream().filter(TripleFile::isPart).toList();
+        boolean hasSeed = names.contains(TripleFile.PARTY0_FILE);
+        if (party == 0) {
+            if (!hasSeed) {
+                throw new IllegalArgumentException(folder + " holds no " + TripleFile.PARTY0_FILE
+                        + (parts.isEmpty() ? "" : " but server 1's part files: it is party 1's store, not party 0's;"
+                                + " each server reads only its own store"));
+            }
+            byte[] file = folder.readAll(TripleFile.PARTY0_FILE);
+            String where = folder + "/" + TripleFile.PARTY0_FILE;
+            TripleFile.Header h = TripleFile.Header.decode(file, where);
+            checkHeader(h, 0, plan, where);
+            if (file.length != TripleFile.HEADER_BYTES + TripleFile.SEED_BYTES) {
+                throw new IllegalArgumentException(where + " has " + file.length + " bytes, expected "
+                        + (TripleFile.HEADER_BYTES + TripleFile.SEED_BYTES));
+            }
+            byte[] seed = Arrays.copyOfRange(file, TripleFile.HEADER_BYTES, file.length);
+            return new StoredTripleSource(0, plan, folder, seed, null, null, null, ledger);
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(folder + " holds no part files of server 1"
+                    + (hasSeed ? " but " + TripleFile.PARTY0_FILE + ": it is party 0's store, not party 1's; each "
+                            + "server reads only its own store" : ""));
+        }
+        int[] fileOf = new int[plan.size()];
+        long[] offsetOf = new long[plan.size()];
+        Arrays.fill(fileOf, -1);
+        String[] partNames = parts.toArray(new String[0]);
+        for (int f = 0; f < partNames.length; f++) {
+            String where = folder + "/" + partNames[f];
+            byte[] head = new byte[TripleFile.HEADER_BYTES];
+            folder.readFully(partNames[f], 0, head);
+            TripleFile.Header h = TripleFile.Header.decode(head, where);
+            checkHeader(h, 1, plan, where);
+            if (h.first() < 0 || h.count() < 0 || (long) h.first() + h.count() > plan.size()) {
+                throw new IllegalArgumentException(where + " claims plan indices " + h.first() + ".." + (h.first()
+                        + h.count() - 1) + " outside the plan's " + plan.size() + " keys");
+            }
+            long offset = TripleFile.HEADER_BYTES;
+            for (int i = h.first(); i < h.first() + h.count(); i++) {
+                if (fileOf[i] >= 0) {
+                    throw new IllegalArgumentException(where + " and " + partNames[fileOf[i]] + " both hold plan index " + i);
+                }
+                fileOf[i] = f;
+                offsetOf[i] = offset;
+                offset += TripleFile.recordBytes(plan.key(i));
+            }
+            long size = folder.size(partNames[f]);
+            if (size != offset) {
+                throw new IllegalArgumentException(where + " has " + size + " bytes; its header and plan say " + offset
+                        + " (truncated or not of this plan)");
+            }
+        }
+        for (int i = 0; i < fileOf.length; i++) {
+            if (fileOf[i] < 0) {
+                throw new IllegalArgumentException(folder + " holds no record for plan index " + i + " ("
+                        + plan.key(i) + "): a part file is missing");
+            }
+        }
+        return new StoredTripleSource(1, plan, folder, null, partNames, fileOf, offsetOf, ledger);
+    }
+
+    private static void checkHeader(TripleFile.Header h, int party, TriplePlan plan, String where) {
+        if (h.party() != party) {
+            throw new IllegalArgumentException(where + " holds party " + h.party() + "'s triples, but it was opened for"
+                    + " party " + party + ": each server reads only its own store");
+        }
+        if (!h.planId().equals(plan.id())) {
+            throw new IllegalArgumentException(where + " was made for plan " + h.planId() + ", but its folder's plan is "
+                    + plan.id());
+        }
+        if (h.fractionalBits() != plan.fractionalBits() || h.truncation() != plan.truncation()) {
+            throw new IllegalArgumentException(where + " was made for f=" + h.fractionalBits() + ", " + h.truncation()
+                    + " but its plan says f=" + plan.fractionalBits() + ", " + plan.truncation());
+        }
+    }
+
+    /** Refuses triples made for other fixed-point parameters than the run's. */
+    static void checkParameters(int storedBits, TruncationMode storedMode, FixedPoint codec, TruncationMode mode,
+            String where) {
+        if (storedBits != codec.fractionalBits()) {
+            throw new IllegalArgumentException("the triples in " + where + " were made for " + storedBits
+                    + " fractional bits, but the run uses " + codec.fractionalBits()
+                    + ": truncation pairs depend on them; make triples for this setting");
+        }
+        if (storedMode != mode) {
+            throw new IllegalArgumentException("the triples in " + where + " were made for truncation " + storedMode
+                    + ", but the run uses " + mode);
+        }
+    }
+
+    public TriplePlan plan() {
+        return plan;
+    }
+
+    @Override
+    public int party() {
+        return party;
+    }
+
+    @Override
+    public synchronized void reserve(Collection<TripleKey> keys) {
+        ensureOpen();
+        List<TripleKey> missing = new ArrayList<>();
+        for (TripleKey k : keys) {
+            if (!plan.contains(k)) {
+                missing.add(k);
+            } else {
+                checkNotTaken(k);
+            }
+        }
+        if (!missing.isEmpty()) {
+            List<TripleKey> all = List.copyOf(new LinkedHashSet<>(keys));
+            List<String> steps = TriplePlan.steps(all);
+            Set<String> short_ = new HashSet<>(TriplePlan.steps(missing));
+            throw new MissingTripleException("the run needs " + steps.size() + " steps of triples (" + all.size()
+                    + " keys), the store holds " + (steps.size() - short_.size()) + " of those steps (plan "
+                    + plan.id() + ", " + plan.size() + " keys): " + missing.size() + " keys are missing, the first is "
+                    + missing.get(0).id() + ". Make triples for the run's plan before training");
+        }
+    }
+
+    @Override
+    public Correlation take(TripleKey key) {
+        int index;
+        synchronized (this) {
+            ensureOpen();
+            index = plan.indexOf(key);
+            if (index < 0) {
+                throw new MissingTripleException("triple " + key.id() + " is not in the stored plan " + plan.id()
+                        + ": keys of another plan are refused");
+            }
+            checkNotTaken(key);
+            if (ledger != null) {
+                ledger.record(key);
+            }
+            taken.add(key);
+            consumed.add(key);
+        }
+        if (party == 0) {
+            return Dealer.expandParty0(party0Seed, key);
+        }
+        String name = partNames[fileOf[index]];
+        byte[] record = new byte[Math.toIntExact(TripleFile.recordBytes(key))];
+        try {
+            folder.readFully(name, offsetOf[index], record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read triple " + key.id() + " from " + folder + "/" + name, e);
+        }
+        return new Correlation(key, TripleFile.decodeRecord(record, key, index, folder + "/" + name));
+    }
+
+    private void checkNotTaken(TripleKey key) {
+        if (taken.contains(key)) {
+            throw new TripleReuseException(key);
+        }
+        if (takenEarlier.contains(key)) {
+            throw new TripleReuseException(key, "the ledger shows it consumed by an earlier run of " + ledger.runs());
+        }
+    }
+
+    @Override
+    public synchronized List<TripleKey> consumed() {
+        return List.copyOf(consumed);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed && ledger != null) {
+            ledger.close();
+        }
+        closed = true;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("stored triple source of party " + party + " is closed");
+        }
+    }
+}

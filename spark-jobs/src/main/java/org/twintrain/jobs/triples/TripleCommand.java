@@ -1,0 +1,76 @@
+package org.twintrain.jobs.triples;
+
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.twintrain.jobs.Command;
+import org.twintrain.jobs.CommandLine;
+import org.twintrain.jobs.SparkSessions;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.store.StoreLayout;
+
+/** {@code submit/twintrain triples}: runs the {@link TripleJob} on a recorded plan file. */
+public final class TripleCommand implements Command {
+    @Override
+    public String name() {
+        return "triples";
+    }
+
+    @Override
+    public String summary() {
+        return "offline phase: make both servers' triples of a recorded plan";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: submit/twintrain triples --plan FILE --store0 ROOT --store1 ROOT [--tasks N] [--overwrite]",
+                "",
+                "  --plan FILE     a triple plan (plan.txt, canonical text of TriplePlan), local or hdfs://",
+                "  --store0 ROOT   server 0's store root: receives triples/PLAN_ID/ with the plan and a 32-byte seed",
+                "  --store1 ROOT   server 1's store root: receives triples/PLAN_ID/ with its materialized halves",
+                "  --tasks N       writer tasks, one part file each (default: Spark's default parallelism)",
+                "  --overwrite     replace existing complete folders of the same plan",
+                "",
+                "The plan's fractional bits and truncation mode must equal ring.fractionalBits and ring.truncation.",
+                "The dealer seed is drawn fresh (SecureRandom) and never written.");
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "store0", "store1", "tasks"), Set.of("overwrite"));
+        TwinTrainConf conf = cl.conf();
+        SparkSession spark = SparkSessions.start("twintrain triples", conf);
+        try {
+            Path planFile = new Path(cl.require("plan"));
+            TriplePlan plan;
+            try (InputStream in = planFile.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(planFile)) {
+                plan = TriplePlan.read(in, null);
+            }
+            checkConf(plan, conf);
+            int tasks = Integer.parseInt(cl.get("tasks", String.valueOf(spark.sparkContext().defaultParallelism())));
+            TripleJob.Result r = TripleJob.run(spark, plan, new StoreLayout(cl.require("store0")),
+                    new StoreLayout(cl.require("store1")), tasks, cl.has("overwrite"));
+            System.out.println(r.summary());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Refuses a plan made for other fixed-point parameters than the configuration's. */
+    static void checkConf(TriplePlan plan, TwinTrainConf conf) {
+        int f = conf.getInt("ring.fractionalBits");
+        TruncationMode mode = TruncationMode.valueOf(conf.get("ring.truncation").toUpperCase(Locale.ROOT));
+        if (plan.fractionalBits() != f || plan.truncation() != mode) {
+            throw new IllegalArgumentException("plan " + plan.id() + " is for " + plan.fractionalBits()
+                    + " fractional bits and truncation " + plan.truncation() + ", but the configuration says "
+                    + "ring.fractionalBits=" + f + ", ring.truncation=" + conf.get("ring.truncation")
+                    + "; record the plan with the run's settings");
+        }
+    }
+}

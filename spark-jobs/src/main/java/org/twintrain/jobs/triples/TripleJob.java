@@ -1,0 +1,220 @@
+package org.twintrain.jobs.triples;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.triples.Dealer;
+import org.twintrain.sharing.triples.TripleFile;
+import org.twintrain.sharing.triples.TripleKey;
+import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.store.AtomicFolder;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TripleManifest;
+
+/**
+ * The offline phase: makes the triples of a {@link TriplePlan} for both servers. A fresh dealer seed
+ * (SecureRandom, 32 bytes) is drawn for the run and never written anywhere; server 0's store receives only the
+ * plan and its 32-byte party-0 seed ({@link Dealer#party0Seed}); server 1's halves are made in parallel, one
+ * Spark task per contiguous range of the plan (ranges balanced by words), each writing one part file to
+ * server 1's store. Both folders are written atomically ({@link AtomicFolder}, manifest last) under
+ * {@code STORE/triples/PLAN_ID/}; layout in {@link TripleFile}.
+ *
+ * <p>What crosses where: store 0 gets nothing of server 1's halves, store 1 nothing of server 0's seed (its
+ * files are server 1's halves, which are uniformly random without the seed). The dealer seed travels to the
+ * tasks that compute server 1's halves inside the task closure (in memory; Spark may keep task binaries in its
+ * local block store while the job runs); in a real deployment this job runs as the dealer's own Spark
+ * application, neither server's.
+ */
+public final class TripleJob {
+    private TripleJob() {
+    }
+
+    /** What a triple run wrote, and how long it took. */
+    public record Result(TripleManifest server0, TripleManifest server1, double seconds, long bytes0, long bytes1) {
+
+        /** Keys made per second. */
+        public double keysPerSecond() {
+            return server1.keys() / seconds;
+        }
+
+        /** A one-line summary: run time and bytes per server (no values). */
+        public String summary() {
+            return String.format("triples for plan %s: %d keys %s in %.2f s (%.0f keys/s); server 0 wrote %d bytes, "
+                    + "server 1 wrote %d bytes (%.1f MB/s)", server1.planId(), server1.keys(), server1.counts(), seconds,
+                    keysPerSecond(), bytes0, bytes1, bytes1 / seconds / 1e6);
+        }
+    }
+
+    /** One writer task's range of the plan. */
+    record Range(int task, int first, int count) implements Serializable {
+    }
+
+    /** What a writer task wrote. */
+    record Written(String name, long bytes, String sha256) implements Serializable {
+    }
+
+    /**
+     * Makes the triples of plan into store0 and store1 with the given number of writer tasks; refuses existing
+     * complete folders unless overwrite.
+     */
+    public static Result run(SparkSession spark, TriplePlan plan, StoreLayout store0, StoreLayout store1, int tasks,
+            boolean overwrite) throws IOException {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks must be at least 1, got " + tasks);
+        }
+        if (plan.size() == 0) {
+            throw new IllegalArgumentException("plan " + plan.id() + " holds no keys");
+        }
+        long start = System.nanoTime();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        AtomicFolder out0 = AtomicFolder.begin(store0.triples(plan.id()), overwrite, hadoop);
+        AtomicFolder out1;
+        try {
+            out1 = AtomicFolder.begin(store1.triples(plan.id()), overwrite, hadoop);
+        } catch (IOException | RuntimeException e) {
+            out0.abort();
+            throw e;
+        }
+        byte[] dealerSeed = new byte[32];
+        new SecureRandom().nextBytes(dealerSeed);
+        try {
+            byte[] planText = planText(plan);
+            spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12) + ": server 1's "
+                    + "halves (" + tasks + " tasks)");
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", "offline");
+            List<Written> parts = writeServer1(spark, plan, planText, dealerSeed, out1.path(), tasks, hadoop);
+
+            Map<String, String> sums1 = new TreeMap<>();
+            long bytes1 = 0;
+            for (Written w : parts) {
+                sums1.put(w.name(), w.sha256());
+                bytes1 += w.bytes();
+            }
+            bytes1 += writeFile(out1.path(), TripleFile.PLAN_FILE, planText, sums1, hadoop);
+
+            Map<String, String> sums0 = new TreeMap<>();
+            long bytes0 = writeFile(out0.path(), TripleFile.PLAN_FILE, planText, sums0, hadoop);
+            ByteArrayOutputStream seedFile = new ByteArrayOutputStream();
+            TripleFile.writeParty0(seedFile, plan, new Dealer(dealerSeed, new FixedPoint(plan.fractionalBits()))
+                    .party0Seed());
+            bytes0 += writeFile(out0.path(), TripleFile.PARTY0_FILE, seedFile.toByteArray(), sums0, hadoop);
+
+            TripleManifest m0 = manifest(plan, 0, "seed", bytes0, sums0);
+            TripleManifest m1 = manifest(plan, 1, "parts", bytes1, sums1);
+            Manifests.write(out0.path(), m0, hadoop);
+            Manifests.write(out1.path(), m1, hadoop);
+            out0.commit();
+            out1.commit();
+            return new Result(m0, m1, (System.nanoTime() - start) / 1e9, bytes0, bytes1);
+        } catch (IOException | RuntimeException e) {
+            out0.abort();
+            out1.abort();
+            throw e;
+        } finally {
+            Arrays.fill(dealerSeed, (byte) 0); // the dealer keeps nothing
+            spark.sparkContext().setJobDescription(null);
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
+        }
+    }
+
+    private static List<Written> writeServer1(SparkSession spark, TriplePlan plan, byte[] planText, byte[] dealerSeed,
+            Path folder, int tasks, Configuration hadoop) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Range> ranges = ranges(plan, tasks);
+        Broadcast<byte[]> planBytes = jsc.broadcast(planText);
+        SerializableConfiguration conf = new SerializableConfiguration(hadoop);
+        String planId = plan.id();
+        String out = folder.toString();
+        try {
+            return jsc.parallelize(ranges, ranges.size()).map(r -> {
+                TriplePlan p = TriplePlan.read(new ByteArrayInputStream(planBytes.value()), planId);
+                Dealer dealer = new Dealer(dealerSeed, new FixedPoint(p.fractionalBits()));
+                Path file = new Path(out, TripleFile.partName(r.task()));
+                MessageDigest sha = sha256();
+                FileSystem fs = file.getFileSystem(conf.value());
+                long bytes;
+                // A retried task overwrites its own part file: the dealer is deterministic, so it is the same file.
+                try (OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(fs.create(file, true),
+                        1 << 20), sha)) {
+                    bytes = TripleFile.writeParty1(o, p, dealer, r.first(), r.count());
+                }
+                return new Written(file.getName(), bytes, HexFormat.of().formatHex(sha.digest()));
+            }).collect();
+        } finally {
+            planBytes.destroy();
+        }
+    }
+
+    /** Splits the plan into at most tasks contiguous ranges of about equal words (server 1's bytes). */
+    static List<Range> ranges(TriplePlan plan, int tasks) {
+        long total = plan.totalWords();
+        List<Range> out = new ArrayList<>();
+        int first = 0;
+        long done = 0;
+        for (int t = 0; t < tasks && first < plan.size(); t++) {
+            long target = (total * (t + 1)) / tasks;
+            int end = first;
+            while (end < plan.size() && (end == first || done < target || t == tasks - 1)) {
+                done += TriplePlan.words(plan.key(end));
+                end++;
+            }
+            out.add(new Range(out.size(), first, end - first));
+            first = end;
+        }
+        return out;
+    }
+
+    private static TripleManifest manifest(TriplePlan plan, int party, String layout, long bytes,
+            Map<String, String> checksums) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Map.Entry<TripleKey.Kind, Integer> e : plan.counts().entrySet()) {
+            counts.put(e.getKey().name(), e.getValue());
+        }
+        return new TripleManifest(TripleManifest.FORMAT_VERSION, party, plan.id(), TripleManifest.RING,
+                plan.fractionalBits(), plan.truncation().name(), layout, plan.size(), counts, bytes, checksums);
+    }
+
+    private static long writeFile(Path folder, String name, byte[] bytes, Map<String, String> sums, Configuration hadoop)
+            throws IOException {
+        Path file = new Path(folder, name);
+        try (OutputStream o = file.getFileSystem(hadoop).create(file, false)) {
+            o.write(bytes);
+        }
+        sums.put(name, HexFormat.of().formatHex(sha256().digest(bytes)));
+        return bytes.length;
+    }
+
+    private static byte[] planText(TriplePlan plan) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        plan.write(out);
+        return out.toByteArray();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

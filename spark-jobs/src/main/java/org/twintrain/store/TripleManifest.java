@@ -1,0 +1,27 @@
+package org.twintrain.store;
+
+import java.util.Map;
+
+/**
+ * The manifest of one server's triples of one plan ({@code STORE/triples/PLAN_ID/manifest.json}), written last.
+ * The binary layout of the files is {@link org.twintrain.sharing.triples.TripleFile}'s.
+ *
+ * @param formatVersion  {@link #FORMAT_VERSION} (the triple file format's version); a reader refuses any other
+ * @param party          0 or 1: whose half the folder holds
+ * @param planId         the plan's id (SHA-256 of its canonical text, also in plan.txt and every file header)
+ * @param ring           always "Z_2^64"
+ * @param fractionalBits fixed-point fractional bits the truncation pairs are made for
+ * @param truncation     LOCAL or EXACT
+ * @param layout         "seed" (party 0: one 32-byte seed expands every half) or "parts" (party 1: materialized)
+ * @param keys           number of keys of the plan
+ * @param counts         keys per kind (MUL, SQUARE, MATMUL, AND, TRUNC, BIT)
+ * @param totalBytes     bytes of all files of the folder except the manifest
+ * @param checksums      SHA-256 of every file of the folder except the manifest, by file name
+ */
+public record TripleManifest(int formatVersion, int party, String planId, String ring, int fractionalBits,
+        String truncation, String layout, int keys, Map<String, Integer> counts, long totalBytes,
+        Map<String, String> checksums) {
+
+    public static final int FORMAT_VERSION = org.twintrain.sharing.triples.TripleFile.FORMAT_VERSION;
+    public static final String RING = "Z_2^64";
+}

@@ -1,0 +1,138 @@
+package org.twintrain.store;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.triples.ByteSource;
+import org.twintrain.sharing.triples.StoredTripleSource;
+import org.twintrain.sharing.triples.TripleLedger;
+
+/**
+ * Opens one server's stored triples ({@link StoreLayout#triples}) on any Hadoop file system: checks the
+ * manifest (complete folder, format version, party, plan, fixed-point parameters, optionally checksums) and
+ * hands the folder to the Spark-free {@link StoredTripleSource}, which checks the file headers again.
+ */
+public final class TripleStore {
+    private TripleStore() {
+    }
+
+    /** Reads the manifest of store's triples of planId and checks that they are party's and planId's. */
+    public static TripleManifest manifest(StoreLayout store, int party, String planId, Configuration hadoop)
+            throws IOException {
+        Path folder = store.triples(planId);
+        TripleManifest m = Manifests.read(folder, TripleManifest.class, hadoop);
+        if (m.formatVersion() != TripleManifest.FORMAT_VERSION) {
+            throw new IllegalArgumentException(folder + " has triple format version " + m.formatVersion()
+                    + "; this reader knows version " + TripleManifest.FORMAT_VERSION);
+        }
+        if (m.party() != party) {
+            throw new IllegalArgumentException(folder + " holds party " + m.party() + "'s triples, not party " + party
+                    + "'s: each server reads only its own store");
+        }
+        if (!m.planId().equals(planId)) {
+            throw new IllegalArgumentException(folder + " holds triples made for plan " + m.planId() + ", not for plan "
+                    + planId);
+        }
+        return m;
+    }
+
+    /**
+     * Opens party's triples of planId in store for a run with codec's fractional bits and the given truncation
+     * mode.
+     *
+     * @param ledger          this party's ledger of the plan, or null
+     * @param verifyChecksums whether to read every file once and compare it with the manifest's SHA-256
+     */
+    public static StoredTripleSource open(StoreLayout store, int party, String planId, FixedPoint codec,
+            TruncationMode truncation, TripleLedger ledger, boolean verifyChecksums, Configuration hadoop)
+            throws IOException {
+        TripleManifest m = manifest(store, party, planId, hadoop);
+        Path folder = store.triples(planId);
+        if (m.fractionalBits() != codec.fractionalBits() || !m.truncation().equals(truncation.name())) {
+            throw new IllegalArgumentException("the triples in " + folder + " were made for " + m.fractionalBits()
+                    + " fractional bits and truncation " + m.truncation() + ", but the run uses "
+                    + codec.fractionalBits() + " and " + truncation + "; make triples for the run's setting");
+        }
+        if (verifyChecksums) {
+            for (Map.Entry<String, String> e : m.checksums().entrySet()) {
+                String actual;
+                try {
+                    actual = Manifests.sha256(new Path(folder, e.getKey()), hadoop);
+                } catch (org.apache.hadoop.fs.ChecksumException damaged) {
+                    actual = "damaged"; // the file system's own checksum caught it first
+                }
+                if (!actual.equals(e.getValue())) {
+                    throw new IllegalArgumentException(new Path(folder, e.getKey()) + " does not match the checksum in "
+                            + "its manifest: the file was changed or damaged");
+                }
+            }
+        }
+        return StoredTripleSource.open(byteSource(folder, hadoop), party, codec, truncation, planId, ledger);
+    }
+
+    /**
+     * Refuses triples whose fixed-point parameters differ from the shared data's: the run would truncate with
+     * pairs made for another f, and the servers would compute garbage.
+     */
+    public static void checkMatchesData(TripleManifest triples, DataShareManifest data) {
+        if (triples.party() != data.party()) {
+            throw new IllegalArgumentException("triples of party " + triples.party() + " paired with party "
+                    + data.party() + "'s data half");
+        }
+        if (triples.fractionalBits() != data.fractionalBits()) {
+            throw new IllegalArgumentException("data set " + data.datasetId() + " was shared with "
+                    + data.fractionalBits() + " fractional bits, but the triples of plan " + triples.planId()
+                    + " were made for " + triples.fractionalBits() + "; share the data and make the triples with the "
+                    + "same ring.fractionalBits");
+        }
+    }
+
+    /** A Hadoop folder as a {@link ByteSource} (positioned reads on the file system's streams). */
+    public static ByteSource byteSource(Path folder, Configuration hadoop) throws IOException {
+        FileSystem fs = folder.getFileSystem(hadoop);
+        return new ByteSource() {
+            @Override
+            public List<String> list() throws IOException {
+                List<String> names = new ArrayList<>();
+                for (FileStatus s : fs.listStatus(folder)) {
+                    if (s.isFile()) {
+                        names.add(s.getPath().getName());
+                    }
+                }
+                names.sort(null);
+                return names;
+            }
+
+            @Override
+            public long size(String name) throws IOException {
+                try {
+                    return fs.getFileStatus(new Path(folder, name)).getLen();
+                } catch (FileNotFoundException e) {
+                    throw new NoSuchFileException(new Path(folder, name).toString());
+                }
+            }
+
+            @Override
+            public void readFully(String name, long position, byte[] into) throws IOException {
+                try (FSDataInputStream in = fs.open(new Path(folder, name))) {
+                    in.readFully(position, into);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return folder.toString();
+            }
+        };
+    }
+}
