@@ -12,7 +12,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.twintrain.engine.Context;
-import org.twintrain.engine.ExactNonlinearities;
 import org.twintrain.engine.Shape;
 import org.twintrain.engine.models.Classifier;
 import org.twintrain.sharing.arith.DoubleArithmetic;
@@ -37,6 +36,7 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     private final int[] inputShape;
     private final int classes;
     private final boolean batchNorm;
+    private final List<String> approximations;
     private final Broadcast<List<Tensor>> tensors;
     private final int featuresIndex;
     private final String featuresCol;
@@ -54,6 +54,7 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         this.inputShape = new int[] {s.channels(), s.height(), s.width()};
         this.classes = d.classes();
         this.batchNorm = d.batchNorm();
+        this.approximations = d.approximations();
         this.tensors = tensors;
         this.featuresIndex = featuresIndex;
         this.featuresCol = featuresCol;
@@ -66,10 +67,10 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
         ModelDescription d = new ModelDescription(architecture, width, depth,
-                new Shape(inputShape[0], inputShape[1], inputShape[2]), classes, batchNorm, 0, List.of(), "", "");
+                new Shape(inputShape[0], inputShape[1], inputShape[2]), classes, batchNorm, 0, approximations, "", "");
         Classifier net = Networks.load(d, tensors.value());
         DoubleArithmetic arith = new DoubleArithmetic(1);
-        Context ctx = new Context(arith, ExactNonlinearities.create());
+        Context ctx = new Context(arith, d.nonlinearities());
         int size = d.inputShape().size();
         String shape = d.inputShape().toString();
         return new Iterator<>() {

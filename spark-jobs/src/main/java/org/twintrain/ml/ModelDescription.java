@@ -1,6 +1,10 @@
 package org.twintrain.ml;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.twintrain.approx.ApproxConfig;
+import org.twintrain.engine.Nonlinearities;
 import org.twintrain.engine.Shape;
 import org.twintrain.engine.models.Classifier;
 import org.twintrain.engine.models.Models;
@@ -32,6 +36,27 @@ public record ModelDescription(String architecture, double width, int depth, Sha
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
         approximations = List.copyOf(approximations);
+        approxConfig(approximations); // an unknown setting fails here, not inside a task
+    }
+
+    /**
+     * The run's non-linearities (recurrent cells' sigmoid and tanh). The classifiers' forward pass uses none
+     * of them (ReLU only); they are rebuilt so that a model scores with what it was trained with.
+     */
+    public Nonlinearities nonlinearities() {
+        return Nonlinearities.from(approxConfig(approximations));
+    }
+
+    private static ApproxConfig approxConfig(List<String> settings) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String s : settings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("approximation setting must be key=value, got '" + s + "'");
+            }
+            m.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+        }
+        return ApproxConfig.parse(m);
     }
 
     /**

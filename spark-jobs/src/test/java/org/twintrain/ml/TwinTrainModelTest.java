@@ -37,8 +37,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.twintrain.approx.ApproxConfig;
 import org.twintrain.engine.Context;
-import org.twintrain.engine.ExactNonlinearities;
+import org.twintrain.engine.Nonlinearities;
 import org.twintrain.engine.Param;
 import org.twintrain.engine.Shape;
 import org.twintrain.engine.models.Classifier;
@@ -93,7 +94,7 @@ class TwinTrainModelTest {
     /** The engine's own forward pass, row by row: logits of each row. */
     private static double[][] engineLogits(Classifier net, double[][] x) {
         DoubleArithmetic a = new DoubleArithmetic(1);
-        Context ctx = new Context(a, ExactNonlinearities.create());
+        Context ctx = new Context(a, Nonlinearities.from(ApproxConfig.defaults()));
         double[][] out = new double[x.length][];
         for (int i = 0; i < x.length; i++) {
             ctx.at(false, -1, 0, 0);

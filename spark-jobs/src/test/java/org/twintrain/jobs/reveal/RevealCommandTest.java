@@ -23,8 +23,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.twintrain.approx.ApproxConfig;
 import org.twintrain.engine.Context;
-import org.twintrain.engine.ExactNonlinearities;
+import org.twintrain.engine.Nonlinearities;
 import org.twintrain.engine.Param;
 import org.twintrain.engine.Shape;
 import org.twintrain.engine.models.Classifier;
@@ -96,7 +97,7 @@ class RevealCommandTest {
 
     private static int[] enginePredictions(Classifier net, double[][] x) {
         DoubleArithmetic a = new DoubleArithmetic(1);
-        Context ctx = new Context(a, ExactNonlinearities.create());
+        Context ctx = new Context(a, Nonlinearities.from(ApproxConfig.defaults()));
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
             ctx.at(false, -1, 0, 0);
