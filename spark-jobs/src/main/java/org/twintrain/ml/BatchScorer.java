@@ -66,6 +66,9 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        if (!input.hasNext()) {
+            return input; // an empty partition needs no network
+        }
         ModelDescription d = new ModelDescription(architecture, width, depth,
                 new Shape(inputShape[0], inputShape[1], inputShape[2]), classes, batchNorm, 0, approximations, "", "");
         Classifier net = Networks.load(d, tensors.value());

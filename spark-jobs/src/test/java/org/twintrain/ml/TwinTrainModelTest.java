@@ -372,5 +372,9 @@ class TwinTrainModelTest {
         IllegalArgumentException names = assertThrows(IllegalArgumentException.class,
                 () -> TwinTrainModel.create(description("secureml", 0.125), missing));
         assertTrue(names.getMessage().contains("the parameters do not fit"), names.getMessage());
+
+        IllegalArgumentException approx = assertThrows(IllegalArgumentException.class, () -> new ModelDescription(
+                "secureml", 0.125, 2, INPUT, CLASSES, false, 16, List.of("exp=pwl:99"), "", ""));
+        assertTrue(approx.getMessage().contains("pwl:99"), approx.getMessage());
     }
 }
