@@ -273,6 +273,11 @@ public final class TwinTrainModel extends Model<TwinTrainModel> implements MLWri
         return out;
     }
 
+    /** Parameter names in the network's order. */
+    public List<String> parameterNames() {
+        return tensors.stream().map(Tensor::name).toList();
+    }
+
     /** Number of stored values (weights and buffers). */
     public long parameterCount() {
         long n = 0;

@@ -25,7 +25,7 @@ public final class RevealCommand implements Command {
     public record Summary(String path, TwinTrainModel model) {
         public String describe() {
             return "revealed run " + model.description().runId() + " (data set " + model.description().datasetId()
-                    + "): " + model.parameters().size() + " tensors, " + model.parameterCount() + " values\n  "
+                    + "): " + model.parameterNames().size() + " tensors, " + model.parameterCount() + " values\n  "
                     + model.description().describe() + "\n  saved to " + path;
         }
     }
