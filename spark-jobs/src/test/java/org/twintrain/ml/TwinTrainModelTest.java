@@ -189,7 +189,21 @@ class TwinTrainModelTest {
         double[][] x = features(2);
         double[][] logits = engineLogits(net, x);
         TwinTrainModel model = TwinTrainModel.create(description("logreg", 1.0), parameters(net)).setBatchSize(7);
-        assertMatchesEngine(model.transform(frame(x, predictions(logits), Kind.DOUBLES)), logits, "prediction");
+        Dataset<Row> df = frame(x, predictions(logits), Kind.DOUBLES);
+        assertMatchesEngine(model.transform(df), logits, "prediction");
+
+        // A copy with other Params keeps the parameters; an empty output column name is not written.
+        TwinTrainModel copy = model.copy(new org.apache.spark.ml.param.ParamMap()
+                .put(model.predictionCol(), "p2"));
+        assertEquals("prediction", model.getPredictionCol());
+        assertMatchesEngine(copy.transform(df), logits, "p2");
+        Dataset<Row> onlyPrediction = model.copy(new org.apache.spark.ml.param.ParamMap())
+                .setRawPredictionCol("").setProbabilityCol("").transform(df);
+        assertEquals(List.of("id", "features", "label", "prediction"), List.of(onlyPrediction.columns()));
+        int[] expected = predictions(logits);
+        for (Row r : onlyPrediction.select("id", "prediction").collectAsList()) {
+            assertEquals(expected[(int) r.getLong(0)], r.getDouble(1));
+        }
     }
 
     @Test
