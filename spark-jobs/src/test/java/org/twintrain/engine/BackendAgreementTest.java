@@ -28,13 +28,16 @@ import org.twintrain.sharing.ring.FixedPoint;
 class BackendAgreementTest {
     private static final int F = 16;
 
-    /** Trains and returns all weights, revealed, in parameter order. */
+    /** Trains, evaluates (in several batches) and returns all weights, revealed, in parameter order. */
     private static double[] train(Arithmetic a, String model, Shape shape, double width, int depth, int steps) {
         Dataset data = Synthetic.templates(shape, 3, 64, 0.5, 1, 2);
         Classifier c = Models.build(model, a, 9, shape, 3, width, depth, false);
         Trainer t = new Trainer(new Context(a, Approx.defaults()), c, new Sgd(0.9, 1e-3,
                 StepSchedule.constant(0.05)), new Trainer.Config(8, 4, 0));
         t.run(data, steps, null);
+        Trainer.Evaluation ev = t.evaluate(data, 16);
+        assertEquals(64, ev.examples());
+        assertTrue(ev.accuracy() >= 0 && ev.accuracy() <= 1 && ev.meanLoss() > 0, "evaluation: " + ev);
         int n = 0;
         for (Param p : c.params()) {
             n += p.value().size();
