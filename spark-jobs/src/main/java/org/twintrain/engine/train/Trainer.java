@@ -57,7 +57,7 @@ public final class Trainer {
         return s;
     }
 
-    /** One SGD step on a batch (features as the model expects, one-hot targets); returns the gradient scale. */
+    /** One SGD step on a batch (features as the model expects, one-hot targets) at the current global step. */
     public void trainStep(long epoch, Matrix x, Matrix oneHot) {
         Arithmetic a = ctx.arith();
         ctx.at(true, epoch, step, config.seed());
