@@ -3,6 +3,8 @@ package org.twintrain.jobs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.twintrain.jobs.reveal.EvaluateCommand;
+import org.twintrain.jobs.reveal.RevealCommand;
 
 /**
  * The single entry point of {@code submit/twintrain COMMAND [options]}: dispatches to a {@link Command}.
@@ -14,7 +16,8 @@ public final class TwinTrain {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DemoCommand())) {
+        for (Command c : List.<Command>of(new DemoCommand(), new org.twintrain.jobs.triples.TripleCommand(),
+                new RevealCommand(), new EvaluateCommand())) {
             m.put(c.name(), c);
         }
         return m;
