@@ -140,7 +140,8 @@ final class DemoCommand implements Command {
         List<Long> order = spark.read().parquet(store1.data("train") + "/data").orderBy("partition", "position")
                 .select("row_id").as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
         Examples trainSet = Examples.collect(train, features).reorder(order);
-        double emulation = emulate(new FixedPointArithmetic(codec), settings, trainSet, testSet, features, classes);
+        double emulation = emulate(FixedPointArithmetic.emulation(codec, seed), settings, trainSet, testSet, features,
+                classes);
         double dbl = emulate(new DoubleArithmetic(), settings, trainSet, testSet, features, classes);
         System.out.printf("demo: done in %.1f s; work folder %s%n", (System.nanoTime() - t) / 1e9, work);
         return new Outcome(secureAccuracy, emulation, dbl, result.server0(), result.server1(), trainSet.labels.length,

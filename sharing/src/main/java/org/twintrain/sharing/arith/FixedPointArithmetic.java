@@ -7,14 +7,30 @@ import org.twintrain.sharing.ring.LongMatrix;
 /**
  * The cleartext twin of {@link TwoPartyArithmetic}: the same fixed-point numbers in Z_2^64 and the same
  * truncation after every product, without shares. A matrix holds the encodings themselves. Products are the
- * exact ring product followed by an arithmetic shift right by f (rounding toward minus infinity), which is
- * what an exact two-party truncation reconstructs; SecureML's local share truncation adds at most one ulp
- * of further error and its rare large failures, which this twin does not emulate.
+ * exact ring product followed by a shift right by f, rounded as {@link Rounding} says:
+ * <ul>
+ *   <li>{@code FLOOR} (the default): toward minus infinity, the reference the protocol tests compare with;
+ *       the two-party truncations reconstruct this value or one ulp more;</li>
+ *   <li>{@code STOCHASTIC}: floor(x / 2^f + u) with u uniform in [0, 1) from a seeded generator. Which of
+ *       the two values a two-party truncation gives depends on the random shares, and on average it gives
+ *       x / 2^f: stochastic rounding. A training run emulated with floor rounding drifts (every tiny
+ *       gradient rounds down), so the emulation of a secure run uses this mode.</li>
+ * </ul>
+ * SecureML's rare large truncation failures are not emulated.
  *
  * <p>Values must stay within the range documented in {@link FixedPoint}; outside it the ring wraps silently,
  * as it would on shares. Scopes are ignored.
  */
 public final class FixedPointArithmetic extends RingArithmetic {
+
+    /** How a product is rounded back to f fractional bits; see the class comment. */
+    public enum Rounding {
+        FLOOR,
+        STOCHASTIC
+    }
+
+    private final Rounding rounding;
+    private final java.util.SplittableRandom random;
 
     /** f = {@link FixedPoint#DEFAULT_FRACTIONAL_BITS}. */
     public FixedPointArithmetic() {
@@ -26,7 +42,23 @@ public final class FixedPointArithmetic extends RingArithmetic {
     }
 
     public FixedPointArithmetic(FixedPoint codec) {
+        this(codec, Rounding.FLOOR, 0);
+    }
+
+    /** @param seed seeds the stochastic rounding, so an emulated run repeats bit for bit */
+    public FixedPointArithmetic(FixedPoint codec, Rounding rounding, long seed) {
         super(codec);
+        this.rounding = rounding;
+        this.random = new java.util.SplittableRandom(seed);
+    }
+
+    /** The emulation of a secure run: stochastic rounding, seeded. */
+    public static FixedPointArithmetic emulation(FixedPoint codec, long seed) {
+        return new FixedPointArithmetic(codec, Rounding.STOCHASTIC, seed);
+    }
+
+    public Rounding rounding() {
+        return rounding;
     }
 
     @Override
@@ -53,8 +85,15 @@ public final class FixedPointArithmetic extends RingArithmetic {
     protected LongMatrix truncate(LongMatrix product) {
         long[] v = product.data();
         int f = fractionalBits();
-        for (int i = 0; i < v.length; i++) {
-            v[i] >>= f;
+        if (rounding == Rounding.STOCHASTIC) {
+            long mask = (1L << f) - 1;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (v[i] + (random.nextLong() & mask)) >> f;
+            }
+        } else {
+            for (int i = 0; i < v.length; i++) {
+                v[i] >>= f;
+            }
         }
         return product;
     }
