@@ -19,6 +19,8 @@ final class PairedTiming {
     private static final int WARMUP_ROUNDS = 3;
     private static final int ROUNDS = 5;
     private static final int CALLS_PER_ROUND = 60;
+    /** Warm-up also lasts at least this long, so that small shapes reach C2 code for both kernels. */
+    private static final long MIN_WARMUP_NANOS = 2_000_000_000L;
 
     record Row(Shape shape, int threads, double ringRate, double dgemmRate) {
         double ratio() {
@@ -49,7 +51,10 @@ final class PairedTiming {
             for (int threads : threadCounts) {
                 long bestRing = Long.MAX_VALUE;
                 long bestDgemm = Long.MAX_VALUE;
-                for (int round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+                long warmupEnd = System.nanoTime() + MIN_WARMUP_NANOS;
+                int warmupRounds = 0;
+                for (int round = 0; round < ROUNDS; ) {
+                    boolean warm = warmupRounds >= WARMUP_ROUNDS && System.nanoTime() >= warmupEnd;
                     for (int call = 0; call < CALLS_PER_ROUND; call++) {
                         long t0 = System.nanoTime();
                         checksum += RingMatMul.multiply(a, b, threads).data()[0];
@@ -57,10 +62,15 @@ final class PairedTiming {
                         blas.dgemm("N", "N", s.n(), s.m(), s.k(), 1.0, db, s.n(), da, s.k(), 0.0, dc, s.n());
                         long t2 = System.nanoTime();
                         checksum += (long) dc[0];
-                        if (round >= WARMUP_ROUNDS) {
+                        if (warm) {
                             bestRing = Math.min(bestRing, t1 - t0);
                             bestDgemm = Math.min(bestDgemm, t2 - t1);
                         }
+                    }
+                    if (warm) {
+                        round++;
+                    } else {
+                        warmupRounds++;
                     }
                 }
                 rows.add(new Row(s, threads, s.multiplyAdds() / (double) bestRing,
