@@ -26,7 +26,9 @@ import org.twintrain.sharing.ring.RingMatMul;
  *     -Ddev.ludovic.netlib.blas.allowNative=false -cp benchmarks/target/benchmarks.jar org.twintrain.bench.RatioReport
  * </pre>
  * The forked JVMs get {@link #DEFAULT_FLAGS}, or the flags in the system property {@code twintrain.jvm.flags}.
- * Other arguments are JMH include patterns that replace the default set, e.g. {@code RingMatMul}.
+ * Arguments, if any, are JMH include patterns that replace the default set, e.g. {@code RingMatMul}. Without
+ * arguments a second table follows from {@link PairedTiming}: ring and dgemm calls interleaved in this JVM,
+ * fastest call of each, which is the steadier ratio when other work shares the machine.
  */
 public final class RatioReport {
     /** What the forked benchmark JVMs need: the Vector API module and netlib's Vector API BLAS. */
@@ -64,6 +66,11 @@ public final class RatioReport {
         System.out.println();
         System.out.println(table(results, blas));
         System.out.println(secureTable(results));
+        if (args.length == 0) {
+            List<Shape> shapes = List.of(Shape.parse("128x784x128"), Shape.parse("128x128x10"),
+                    Shape.parse("784x128x128"));
+            System.out.println(PairedTiming.table(PairedTiming.measure(shapes, new int[] {1, 2})));
+        }
     }
 
     /** Secure (two parties, in-memory channel) vs cleartext fixed-point matmul, and bytes against 8(mk+kn). */

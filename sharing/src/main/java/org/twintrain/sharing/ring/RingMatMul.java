@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * that the A block stays in L2 and one B micro-panel in L1, and a register-blocked micro-kernel keeps an
  * MR x NR tile of C in vector registers ({@code MR * NV} accumulators).
  *
- * <p>Lane multiply: 64-bit lane multiplication is {@code vpmullq}, an AVX-512DQ instruction; AVX2 has none
- * (C2 then emulates it with 32-bit {@code vpmuludq} pieces, several times slower). The machine this was
+ * <p>Lane multiply: 64-bit lane multiplication is {@code vpmullq}, an AVX-512DQ instruction; AVX2 has none,
+ * so on an AVX2-only CPU the lane multiply is emulated from 32-bit pieces (or not intrinsified at all) and
+ * this kernel is several times slower; measure there before relying on it. The machine this was
  * tuned on (AMD EPYC, Zen 4) has AVX-512F/DQ/VL, so {@code SPECIES_PREFERRED} is 512 bits (8 lanes) and
  * every multiply-add is one {@code vpmullq} plus one {@code vpaddq}. There is no integer FMA, so the kernel
  * is bound by the multiplier; packing makes the rest (loads, broadcasts) cheap.
