@@ -114,8 +114,8 @@ public final class RatioReport {
                 dgemm.put(r.getParams().getParam("shape"), r);
             } else if (name.endsWith(RingMatMulBenchmark.class.getSimpleName() + ".ring")) {
                 ring.add(r);
-            } else {
-                other.add(r);
+            } else if (!name.contains(SecureMatMulBenchmark.class.getSimpleName())) {
+                other.add(r); // secure matmul has its own table
             }
         }
         StringBuilder out = new StringBuilder();
