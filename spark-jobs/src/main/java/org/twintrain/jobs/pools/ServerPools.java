@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.spark.Dependency;
@@ -55,12 +56,19 @@ public final class ServerPools {
         RESOURCES
     }
 
-    private final Mode mode;
-    private final ResourceProfile[] profiles;
+    /** The resources-mode settings of a server's executors and tasks ({@code pools.executor.*}, {@code pools.task.*}). */
+    private record ProfileSettings(int cores, String memory, long executorAmount, double taskAmount,
+            String discoveryScript, String vendor) {
+    }
 
-    private ServerPools(Mode mode, ResourceProfile[] profiles) {
+    private final Mode mode;
+    private final ProfileSettings settings;
+    /** Built on first use, once the SparkContext exists (see {@link #profile}); guarded by {@code this}. */
+    private final ResourceProfile[] profiles = new ResourceProfile[SERVERS];
+
+    private ServerPools(Mode mode, ProfileSettings settings) {
         this.mode = mode;
-        this.profiles = profiles;
+        this.settings = settings;
     }
 
     /** The pools described by the {@code pools.*} keys of the configuration. */
@@ -69,25 +77,15 @@ public final class ServerPools {
         if (mode == Mode.LOCAL) {
             return new ServerPools(mode, null);
         }
-        int cores = conf.getInt("pools.executor.cores");
-        String memory = conf.get("pools.executor.memory");
-        long executorAmount = conf.getLong("pools.executor.resourceAmount");
-        double taskAmount = conf.getDouble("pools.task.resourceAmount");
-        String script = conf.get("pools.executor.discoveryScript");
-        String vendor = conf.get("pools.executor.vendor");
-        if (cores < 1 || executorAmount < 1 || !(taskAmount > 0) || taskAmount > executorAmount) {
+        ProfileSettings s = new ProfileSettings(conf.getInt("pools.executor.cores"), conf.get("pools.executor.memory"),
+                conf.getLong("pools.executor.resourceAmount"), conf.getDouble("pools.task.resourceAmount"),
+                conf.get("pools.executor.discoveryScript"), conf.get("pools.executor.vendor"));
+        if (s.cores() < 1 || s.executorAmount() < 1 || !(s.taskAmount() > 0) || s.taskAmount() > s.executorAmount()) {
             throw new IllegalArgumentException("pools.executor.cores and pools.executor.resourceAmount must be at least 1"
-                    + " and pools.task.resourceAmount in (0, pools.executor.resourceAmount]; got cores=" + cores
-                    + ", executor amount=" + executorAmount + ", task amount=" + taskAmount);
+                    + " and pools.task.resourceAmount in (0, pools.executor.resourceAmount]; got cores=" + s.cores()
+                    + ", executor amount=" + s.executorAmount() + ", task amount=" + s.taskAmount());
         }
-        ResourceProfile[] profiles = new ResourceProfile[SERVERS];
-        for (int s = 0; s < SERVERS; s++) {
-            ExecutorResourceRequests executor = new ExecutorResourceRequests().cores(cores).memory(memory)
-                    .resource(resourceName(s), executorAmount, script, vendor);
-            TaskResourceRequests task = new TaskResourceRequests().cpus(1).resource(resourceName(s), taskAmount);
-            profiles[s] = new ResourceProfileBuilder().require(executor).require(task).build();
-        }
-        return new ServerPools(mode, profiles);
+        return new ServerPools(mode, s);
     }
 
     static Mode parseMode(String value) {
@@ -112,10 +110,31 @@ public final class ServerPools {
         return "server" + checkServer(server);
     }
 
-    /** The resource profile of a server's stages; empty in local mode. */
-    public java.util.Optional<ResourceProfile> profile(int server) {
+    /**
+     * The resource profile of a server's stages in this application; empty in local mode. Built on first use:
+     * Spark numbers profiles from a JVM-wide counter and gives the default profile id 0 when the SparkContext
+     * starts, so a profile built before that could take id 0 and be silently taken for the default profile.
+     */
+    public synchronized Optional<ResourceProfile> profile(SparkSession spark, int server) {
         checkServer(server);
-        return profiles == null ? java.util.Optional.empty() : java.util.Optional.of(profiles[server]);
+        if (mode == Mode.LOCAL) {
+            return Optional.empty();
+        }
+        spark.sparkContext(); // the context, and with it the default profile, exists from here on
+        if (profiles[server] == null) {
+            ExecutorResourceRequests executor = new ExecutorResourceRequests().cores(settings.cores())
+                    .memory(settings.memory()).resource(resourceName(server), settings.executorAmount(),
+                            settings.discoveryScript(), settings.vendor());
+            TaskResourceRequests task = new TaskResourceRequests().cpus(1)
+                    .resource(resourceName(server), settings.taskAmount());
+            ResourceProfile rp = new ResourceProfileBuilder().require(executor).require(task).build();
+            if (rp.id() == ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID()) {
+                throw new IllegalStateException("server " + server + "'s resource profile got the default profile's id;"
+                        + " build it only after the SparkContext has started");
+            }
+            profiles[server] = rp;
+        }
+        return Optional.of(profiles[server]);
     }
 
     /**
@@ -179,7 +198,7 @@ public final class ServerPools {
             return rdd;
         }
         checkClusterSupportsProfiles(spark.sparkContext().getConf());
-        return rdd.withResources(profiles[server]);
+        return rdd.withResources(profile(spark, server).orElseThrow());
     }
 
     /** Stage-level profiles need a cluster manager and dynamic allocation; say so before Spark does, by key. */

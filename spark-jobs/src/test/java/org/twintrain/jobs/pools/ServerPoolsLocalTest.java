@@ -1,6 +1,9 @@
 package org.twintrain.jobs.pools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +22,7 @@ import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.twintrain.jobs.LocalSpark;
@@ -34,7 +38,7 @@ class ServerPoolsLocalTest {
     @Test
     void defaultModeIsLocal() {
         assertEquals(ServerPools.Mode.LOCAL, pools.mode());
-        assertTrue(pools.profile(0).isEmpty());
+        assertTrue(pools.profile(spark, 0).isEmpty());
     }
 
     @Test
@@ -117,8 +121,12 @@ class ServerPoolsLocalTest {
     void resourcesModeNeedsAClusterMasterAndSaysSo() {
         ServerPools resources = ServerPools.fromConf(TwinTrainConf.defaults().with("pools.mode", "resources"));
         assertEquals(ServerPools.Mode.RESOURCES, resources.mode());
-        assertTrue(resources.profile(1).orElseThrow().executorResourcesJMap().containsKey("server1"));
-        assertTrue(resources.profile(1).orElseThrow().taskResourcesJMap().containsKey("server1"));
+        ResourceProfile profile = resources.profile(spark, 1).orElseThrow();
+        assertTrue(profile.executorResourcesJMap().containsKey("server1"));
+        assertTrue(profile.taskResourcesJMap().containsKey("server1"));
+        assertFalse(profile.executorResourcesJMap().containsKey("server0"));
+        assertNotEquals(ResourceProfile.DEFAULT_RESOURCE_PROFILE_ID(), profile.id());
+        assertSame(profile, resources.profile(spark, 1).orElseThrow(), "one profile per server and application");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> resources.runTasks(spark, 0, 1, j -> j));
         assertTrue(e.getMessage().contains("pools.mode=resources needs a cluster master"), e.getMessage());
