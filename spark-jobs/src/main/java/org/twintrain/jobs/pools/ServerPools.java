@@ -124,7 +124,7 @@ public final class ServerPools {
         if (profiles[server] == null) {
             ExecutorResourceRequests executor = new ExecutorResourceRequests().cores(settings.cores())
                     .memory(settings.memory()).resource(resourceName(server), settings.executorAmount(),
-                            settings.discoveryScript(), settings.vendor());
+                            settings.discoveryScript().replace("{resource}", resourceName(server)), settings.vendor());
             TaskResourceRequests task = new TaskResourceRequests().cpus(1)
                     .resource(resourceName(server), settings.taskAmount());
             ResourceProfile rp = new ResourceProfileBuilder().require(executor).require(task).build();

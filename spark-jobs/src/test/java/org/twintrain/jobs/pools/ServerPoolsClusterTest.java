@@ -44,6 +44,7 @@ class ServerPoolsClusterTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        long start = System.nanoTime();
         dir = Path.of("target", "pools-cluster-test").toAbsolutePath();
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -56,6 +57,7 @@ class ServerPoolsClusterTest {
         Set<String> advertised = new TreeSet<>();
         workers.forEach(w -> w.path("resources").fieldNames().forEachRemaining(advertised::add));
         assertEquals(Set.of("server0", "server1"), advertised, "resources the master sees on its workers");
+        System.out.printf("standalone cluster (master + 2 workers) up in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
@@ -107,7 +109,8 @@ class ServerPoolsClusterTest {
                 "--conf", "spark.driver.host=127.0.0.1",
                 "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", cluster.jvmFlagList()),
+                "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", StandaloneCluster.FAST_START) + " "
+                        + String.join(" ", cluster.jvmFlagList()),
                 "--conf", "spark.executor.extraClassPath=" + cluster.classFolders(),
                 "--class", PoolsProbe.class.getName(), "spark-internal",
                 "--conf", CONF.resolve("cluster-pools.properties").toString(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ExecutorResourceRequest;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -142,5 +144,21 @@ class ServerPoolsLocalTest {
                         .with("pools.task.resourceAmount", "2")));
         assertTrue(amount.getMessage().contains("pools.task.resourceAmount"), amount.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ServerPools.poolName(2));
+    }
+
+    @Test
+    void theClusterProfilesOfConfAreValidTwinTrainSettings() {
+        Path conf = Path.of("..", "conf");
+        for (String file : List.of("cluster-pools.properties", "k8s-pools.properties")) {
+            ServerPools p = ServerPools.fromConf(TwinTrainConf.defaults().withFile(conf.resolve(file)));
+            assertEquals(ServerPools.Mode.RESOURCES, p.mode(), file);
+        }
+        ServerPools k8s = ServerPools.fromConf(TwinTrainConf.defaults().withFile(conf.resolve("k8s-pools.properties")));
+        for (int s = 0; s < 2; s++) {
+            ExecutorResourceRequest r = k8s.profile(spark, s).orElseThrow().executorResourcesJMap().get("server" + s);
+            assertEquals("/opt/twintrain/discovery/discover-server" + s + ".sh", r.discoveryScript());
+            assertEquals("twintrain.org", r.vendor());
+            assertTrue(java.nio.file.Files.isExecutable(conf.resolve("discover-server" + s + ".sh")));
+        }
     }
 }
