@@ -172,6 +172,41 @@ public final class ServerPools {
     }
 
     /**
+     * Like {@link #runTasks}, but as one barrier stage (Spark's gang scheduling): the {@code tasks} tasks start
+     * together or not at all, may meet at {@code BarrierTaskContext.get().barrier()}, and a failure of one
+     * restarts all of them. This is how a server's long-lived training tasks run where Spark allows it: local
+     * mode, and a server's own application with static allocation ({@code conf/cluster-server0.properties}).
+     * The cluster needs at least {@code tasks} free slots for the server.
+     *
+     * @throws IllegalStateException in resources mode: Spark refuses barrier stages under dynamic allocation,
+     *                               which stage-level profiles need; use {@link #runTasks} there
+     */
+    public <T> List<T> runBarrierTasks(SparkSession spark, int server, int tasks, Function<Integer, T> task) {
+        checkServer(server);
+        if (!supportsBarrier()) {
+            throw new IllegalStateException("server " + server + ": barrier tasks are not available with "
+                    + "pools.mode=resources (Spark refuses barrier stages under dynamic allocation); use runTasks, "
+                    + "or one application per server (docs/deployment-pools.md)");
+        }
+        if (tasks < 1) {
+            throw new IllegalArgumentException("server " + server + ": tasks must be at least 1, got " + tasks);
+        }
+        List<Integer> indices = new ArrayList<>(tasks);
+        for (int j = 0; j < tasks; j++) {
+            indices.add(j);
+        }
+        JavaRDD<Integer> input = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(indices, tasks);
+        FlatMapFunction<Iterator<Integer>, T> work = guarded(server, mode, perIndex(task));
+        return inPool(spark, server, () -> input.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(work),
+                false, scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD().collect());
+    }
+
+    /** Whether {@link #runBarrierTasks} is available: not in resources mode (see there). */
+    public boolean supportsBarrier() {
+        return mode != Mode.RESOURCES;
+    }
+
+    /**
      * Runs a driver-side action (one that submits Spark jobs, e.g. a write) as server {@code server}: its jobs
      * go to the server's pool. Combine with {@link #placed} for the RDDs it computes, so that in resources mode
      * the tasks also land on the server's executors. Restores the thread's previous pool afterwards.
@@ -222,6 +257,29 @@ public final class ServerPools {
             checkPlacement(TaskContext.get(), server, mode);
             return work.call(rows);
         };
+    }
+
+    /** A Java partition function as the serializable Scala function that {@code RDDBarrier} takes. */
+    private static final class ScalaPartitionFunction<X, T>
+            extends scala.runtime.AbstractFunction1<scala.collection.Iterator<X>, scala.collection.Iterator<T>>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final FlatMapFunction<Iterator<X>, T> work;
+
+        ScalaPartitionFunction(FlatMapFunction<Iterator<X>, T> work) {
+            this.work = work;
+        }
+
+        @Override
+        public scala.collection.Iterator<T> apply(scala.collection.Iterator<X> rows) {
+            try {
+                return CollectionConverters.asScala(work.call(CollectionConverters.asJava(rows)));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("server task failed", e);
+            }
+        }
     }
 
     private static <T> FlatMapFunction<Iterator<Integer>, T> perIndex(Function<Integer, T> task) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -160,5 +161,33 @@ class ServerPoolsLocalTest {
             assertEquals("twintrain.org", r.vendor());
             assertTrue(java.nio.file.Files.isExecutable(conf.resolve("discover-server" + s + ".sh")));
         }
+    }
+
+    @Test
+    void barrierTasksOfBothServersStartTogetherInTheirPools() throws Exception {
+        assertTrue(pools.supportsBarrier());
+        String run = "barrier-" + System.nanoTime();
+        ExecutorService driverThreads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                int server = s;
+                results.add(driverThreads.submit(() -> pools.runBarrierTasks(spark, server, 1, j -> {
+                    BarrierTaskContext barrier = BarrierTaskContext.get();
+                    barrier.barrier(); // only barrier tasks may call this
+                    String pool = barrier.getLocalProperty(ServerPools.POOL_PROPERTY);
+                    String partner = PAIRS.computeIfAbsent(run + "/" + j, k -> new Exchanger<>())
+                            .exchange(pool, 30, TimeUnit.SECONDS);
+                    return pool + "<->" + partner;
+                })));
+            }
+            assertEquals(List.of("server0<->server1"), results.get(0).get(60, TimeUnit.SECONDS));
+            assertEquals(List.of("server1<->server0"), results.get(1).get(60, TimeUnit.SECONDS));
+        } finally {
+            driverThreads.shutdownNow();
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ServerPools.fromConf(
+                TwinTrainConf.defaults().with("pools.mode", "resources")).runBarrierTasks(spark, 0, 1, j -> j));
+        assertTrue(e.getMessage().contains("barrier tasks are not available"), e.getMessage());
     }
 }
