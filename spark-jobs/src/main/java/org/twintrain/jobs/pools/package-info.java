@@ -18,10 +18,14 @@
  *       {@code pools.mode=local} with one pool.</li>
  * </ul>
  *
- * <p>Limits the online phase must respect: Spark refuses barrier stages under dynamic allocation, which
- * stage-level profiles need on a cluster, so in resources mode the long-lived task pairs are not gang
- * scheduled by Spark; task j of server 0 and task j of server 1 meet through the channel (its connect
- * timeout), and each pool needs at least as many free task slots as there are task pairs (local mode: a
- * {@code local[N]} master with N at least twice the pairs, since FAIR pools have no upper share).
+ * <p>Limits the online phase must respect:
+ * <ul>
+ *   <li>Spark refuses barrier stages under dynamic allocation, which stage-level profiles need on a cluster.
+ *       So {@code runBarrierTasks} (gang scheduling) works in local mode and in a server's own application,
+ *       and not in resources mode. There, {@code runTasks} starts the long-lived tasks one by one, and task j
+ *       of server 0 and task j of server 1 meet through the channel, within its connect timeout.</li>
+ *   <li>Each pool needs at least as many free task slots as there are task pairs. In local mode that means
+ *       a {@code local[N]} master with N at least twice the pairs, since FAIR pools have no upper share.</li>
+ * </ul>
  */
 package org.twintrain.jobs.pools;

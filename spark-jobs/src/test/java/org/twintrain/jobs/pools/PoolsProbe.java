@@ -19,27 +19,34 @@ import org.twintrain.jobs.CommandLine;
 import org.twintrain.jobs.SparkSessions;
 
 /**
- * Driver of the cluster test, run through spark-submit: both servers' tasks at once from two driver threads
- * through {@link ServerPools}; every task reads file {@code part-J.txt} of its own server's store folder and
- * reports where it ran and what it read, one tab-separated line per task, written to {@code --out}.
+ * Driver of the cluster test, run through spark-submit: the tasks of the servers named by {@code --servers}
+ * (default both, at once from one driver thread each) through {@link ServerPools}, as barrier tasks with
+ * {@code --barrier}. Every task reads file {@code part-J.txt} of its own server's store folder and reports
+ * where it ran and what it read, one tab-separated line per task, written to {@code --out}.
  */
 public final class PoolsProbe {
     private PoolsProbe() {
     }
 
     public static void main(String[] args) throws Exception {
-        CommandLine line = CommandLine.parse("pools-probe", args, Set.of("out", "store0", "store1", "tasks"), Set.of());
+        CommandLine line = CommandLine.parse("pools-probe", args, Set.of("out", "store0", "store1", "tasks", "servers"), Set.of("barrier"));
         ServerPools pools = ServerPools.fromConf(line.conf());
         int tasks = Integer.parseInt(line.require("tasks"));
-        String[] stores = {line.require("store0"), line.require("store1")};
+        String[] stores = {line.get("store0", null), line.get("store1", null)};
+        boolean barrier = line.has("barrier");
+        int[] servers = java.util.Arrays.stream(line.get("servers", "0,1").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
         SparkSession spark = SparkSessions.start("twintrain-pools-probe", line.conf());
         ExecutorService driverThreads = Executors.newFixedThreadPool(2);
         try {
             List<Future<List<String>>> runs = new ArrayList<>();
-            for (int s = 0; s < 2; s++) {
-                int server = s;
-                String store = stores[s]; // the only store this server's closure captures
-                runs.add(driverThreads.submit(() -> pools.runTasks(spark, server, tasks, j -> report(server, store, j))));
+            for (int server : servers) {
+                String store = java.util.Objects.requireNonNull(stores[server], "--store" + server);
+                // The only store this server's closure captures.
+                org.apache.spark.api.java.function.Function<Integer, String> task = j -> report(server, store, j);
+                runs.add(driverThreads.submit(() -> barrier
+                        ? pools.runBarrierTasks(spark, server, tasks, task)
+                        : pools.runTasks(spark, server, tasks, task)));
             }
             List<String> lines = new ArrayList<>();
             for (Future<List<String>> run : runs) {
@@ -65,6 +72,7 @@ public final class PoolsProbe {
                 "server=" + server,
                 "task=" + task,
                 "pool=" + tc.getLocalProperty(ServerPools.POOL_PROPERTY),
+                "barrier=" + (tc instanceof org.apache.spark.BarrierTaskContext),
                 "resources=" + String.join(",", new java.util.TreeSet<>(tc.resourcesJMap().keySet())),
                 "executor=" + SparkEnv.get().executorId(),
                 "host=" + SparkEnv.get().blockManager().blockManagerId().host(),

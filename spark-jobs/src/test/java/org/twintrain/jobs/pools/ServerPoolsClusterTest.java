@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * one advertising {@code server0} and one {@code server1} (with the worker files and discovery scripts of
  * {@code conf/}), and a job submitted through spark-submit with {@code conf/spark-pools.conf} and
  * {@code conf/cluster-pools.properties}. The tasks report where they ran and what they read; the test checks
- * that every server-0 task ran on server 0's worker and read only store 0, and the same for server 1.
+ * that every server-0 task ran on server 0's worker and read only store 0, and the same for server 1. A second
+ * job is a server's own application ({@code conf/cluster-server1.properties}) with barrier tasks.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServerPoolsClusterTest {
@@ -94,31 +95,52 @@ class ServerPoolsClusterTest {
     }
 
     @Test
-    void eachServersTasksRunOnlyOnItsWorkerAndReadOnlyItsStore() throws Exception {
+    void oneApplicationWithTwoPools() throws Exception {
+        Path[] stores = stores("pools");
+        Path out = dir.resolve("reports-pools.tsv");
+        long start = System.nanoTime();
+        int exit = cluster.submit("driver-pools", List.of("--properties-file", CONF.resolve("spark-pools.conf").toString()),
+                List.of("--conf", CONF.resolve("cluster-pools.properties").toString(), "--out", out.toString(),
+                        "--tasks", "" + TASKS, "--store0", stores[0].toString(), "--store1", stores[1].toString()),
+                Duration.ofSeconds(150));
+        System.out.printf("one application, two pools: job took %.1f s%n", (System.nanoTime() - start) / 1e9);
+        assertEquals(0, exit, "spark-submit exit code; driver log tail:\n" + cluster.tail("driver-pools"));
+        checkReports(read(out), stores, List.of(0, 1), false);
+    }
+
+    /**
+     * The real deployment: a server's own application (conf/cluster-server1.properties, default profile
+     * requesting server1, static allocation) runs its tasks as a barrier stage, only on its worker. Server 1's
+     * alone: server 0's file is the same with the digits swapped, and a second driver and executor would
+     * double the time of this test on a small machine.
+     */
+    @Test
+    void aServersOwnApplicationRunsBarrierTasksOnlyOnItsWorker() throws Exception {
+        int s = 1;
+        Path[] stores = stores("own");
+        Path out = dir.resolve("reports-server" + s + ".tsv");
+        long start = System.nanoTime();
+        int exit = cluster.submit("driver-server" + s,
+                List.of("--properties-file", CONF.resolve("cluster-server" + s + ".properties").toString()),
+                List.of("--out", out.toString(), "--tasks", "1", "--servers", "" + s, "--barrier",
+                        "--store" + s, stores[s].toString()), Duration.ofSeconds(150));
+        System.out.printf("server %d's own application: job took %.1f s%n", s, (System.nanoTime() - start) / 1e9);
+        assertEquals(0, exit, "spark-submit exit code; driver log tail:\n" + cluster.tail("driver-server" + s));
+        checkReports(read(out), stores, List.of(s), true);
+    }
+
+    private static Path[] stores(String run) throws IOException {
         Path[] stores = new Path[2];
         for (int s = 0; s < 2; s++) {
-            stores[s] = Files.createDirectories(dir.resolve("store" + s));
+            stores[s] = Files.createDirectories(dir.resolve(run + "-store" + s));
             for (int j = 0; j < TASKS; j++) {
                 Files.writeString(stores[s].resolve("part-" + j + ".txt"), "store" + s + "/part-" + j + "\n");
             }
         }
-        Path out = dir.resolve("reports.tsv");
-        long start = System.nanoTime();
-        int exit = cluster.submit(List.of(
-                "--properties-file", CONF.resolve("spark-pools.conf").toString(),
-                "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", StandaloneCluster.FAST_START) + " "
-                        + String.join(" ", cluster.jvmFlagList()),
-                "--conf", "spark.executor.extraClassPath=" + cluster.classFolders(),
-                "--class", PoolsProbe.class.getName(), "spark-internal",
-                "--conf", CONF.resolve("cluster-pools.properties").toString(),
-                "--out", out.toString(), "--tasks", "" + TASKS,
-                "--store0", stores[0].toString(), "--store1", stores[1].toString()), Duration.ofSeconds(150));
-        System.out.printf("cluster job took %.1f s%n", (System.nanoTime() - start) / 1e9);
-        assertEquals(0, exit, "spark-submit exit code; driver log tail:\n" + cluster.tail("driver"));
+        return stores;
+    }
 
+    private static List<Map<String, String>> read(Path out) throws IOException {
         List<Map<String, String>> reports = new ArrayList<>();
         for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
             Map<String, String> r = new HashMap<>();
@@ -128,13 +150,22 @@ class ServerPoolsClusterTest {
             }
             reports.add(r);
         }
-        assertEquals(2 * TASKS, reports.size(), "one report per task");
-        List<Set<String>> executors = List.of(new HashSet<>(), new HashSet<>());
-        List<Set<String>> tasks = List.of(new TreeSet<>(), new TreeSet<>());
+        return reports;
+    }
+
+    /** Every task of server s ran on worker s, held only resource servers, and read only store s. */
+    private static void checkReports(List<Map<String, String>> reports, Path[] stores, List<Integer> servers,
+            boolean barrier) throws IOException {
+        int tasksPerServer = barrier ? 1 : TASKS;
+        assertEquals(servers.size() * tasksPerServer, reports.size(), "one report per task");
+        Map<Integer, Set<String>> executors = new HashMap<>();
+        Map<Integer, Set<String>> tasks = new HashMap<>();
         for (Map<String, String> r : reports) {
             int s = Integer.parseInt(r.get("server"));
+            assertTrue(servers.contains(s), "report of server " + s + " from a job of servers " + servers);
             String task = "server " + s + " task " + r.get("task") + ": ";
             assertEquals("server" + s, r.get("pool"), task + "pool");
+            assertEquals("" + barrier, r.get("barrier"), task + "barrier task");
             assertEquals("server" + s, r.get("resources"), task + "resources the task holds");
             assertEquals("server" + s, r.get("workerMark"), task + "environment of the worker that started it");
             assertTrue(Path.of(r.get("workdir")).startsWith(WORK[s].toRealPath()), task + "executor folder "
@@ -142,14 +173,20 @@ class ServerPoolsClusterTest {
             assertEquals("127.0.0.1", r.get("host"), task + "host");
             assertTrue(Path.of(r.get("read")).startsWith(stores[s]), task + "read " + r.get("read"));
             assertEquals("store" + s + "/part-" + r.get("task"), r.get("content"), task + "content read");
-            executors.get(s).add(r.get("executor"));
-            tasks.get(s).add(r.get("task"));
+            executors.computeIfAbsent(s, k -> new HashSet<>()).add(r.get("executor"));
+            tasks.computeIfAbsent(s, k -> new TreeSet<>()).add(r.get("task"));
         }
-        for (int s = 0; s < 2; s++) {
-            assertEquals(Set.of("0", "1", "2"), tasks.get(s), "tasks of server " + s);
+        for (int s : servers) {
+            Set<String> expected = new TreeSet<>();
+            for (int j = 0; j < tasksPerServer; j++) {
+                expected.add("" + j);
+            }
+            assertEquals(expected, tasks.get(s), "tasks of server " + s);
         }
-        Set<String> shared = new HashSet<>(executors.get(0));
-        shared.retainAll(executors.get(1));
-        assertTrue(shared.isEmpty(), "executors that ran tasks of both servers: " + shared);
+        if (servers.size() == 2) {
+            Set<String> shared = new HashSet<>(executors.get(0));
+            shared.retainAll(executors.get(1));
+            assertTrue(shared.isEmpty(), "executors that ran tasks of both servers: " + shared);
+        }
     }
 }

@@ -113,16 +113,38 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** Runs spark-submit (client mode) in its own JVM; returns its exit code, or fails after the timeout. */
-    int submit(List<String> submitArgs, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Starts spark-submit (client mode) in its own JVM, running {@link PoolsProbe} on this cluster: the
+     * executors get the JVM flags and the test classpath's class folders, every address is 127.0.0.1.
+     */
+    Process startSubmit(String name, List<String> sparkArgs, List<String> probeArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl(),
                 "--deploy-mode", "client"));
-        args.addAll(submitArgs);
-        Process driver = start("driver", List.of("-Xmx768m"), args, Map.of());
+        args.addAll(sparkArgs);
+        args.addAll(List.of(
+                "--conf", "spark.driver.host=" + LOOPBACK,
+                "--conf", "spark.driver.bindAddress=" + LOOPBACK,
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", FAST_START) + " "
+                        + String.join(" ", jvmFlags),
+                "--conf", "spark.executor.extraClassPath=" + classFolders(),
+                "--class", PoolsProbe.class.getName(), "spark-internal"));
+        args.addAll(probeArgs);
+        return start(name, List.of("-Xmx768m"), args, Map.of());
+    }
+
+    /** Waits for a spark-submit JVM; its exit code, or a failure with its log after the timeout. */
+    int await(String name, Process driver, Duration timeout) throws InterruptedException {
         if (!driver.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError("spark-submit did not finish within " + timeout + "; log tail:\n" + tail("driver"));
+            throw new AssertionError(name + " did not finish within " + timeout + "; log tail:\n" + tail(name));
         }
         return driver.exitValue();
+    }
+
+    /** Runs spark-submit with {@link PoolsProbe} to the end; its exit code. */
+    int submit(String name, List<String> sparkArgs, List<String> probeArgs, Duration timeout)
+            throws IOException, InterruptedException {
+        return await(name, startSubmit(name, sparkArgs, probeArgs), timeout);
     }
 
     String tail(String name) {
@@ -132,10 +154,6 @@ final class StandaloneCluster implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
-    }
-
-    List<String> jvmFlagList() {
-        return jvmFlags;
     }
 
     private Process start(String name, List<String> heap, List<String> mainAndArgs, Map<String, String> env)
