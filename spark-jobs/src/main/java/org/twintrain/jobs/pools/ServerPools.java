@@ -160,14 +160,7 @@ public final class ServerPools {
      * by index. This is the shape of the online phase: task j of server 0 pairs with task j of server 1.
      */
     public <T> List<T> runTasks(SparkSession spark, int server, int tasks, Function<Integer, T> task) {
-        if (tasks < 1) {
-            throw new IllegalArgumentException("server " + server + ": tasks must be at least 1, got " + tasks);
-        }
-        List<Integer> indices = new ArrayList<>(tasks);
-        for (int j = 0; j < tasks; j++) {
-            indices.add(j);
-        }
-        JavaRDD<Integer> input = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(indices, tasks);
+        JavaRDD<Integer> input = taskIndices(spark, server, tasks);
         return runOnServer(spark, server, input, perIndex(task));
     }
 
@@ -188,6 +181,14 @@ public final class ServerPools {
                     + "pools.mode=resources (Spark refuses barrier stages under dynamic allocation); use runTasks, "
                     + "or one application per server (docs/deployment-pools.md)");
         }
+        JavaRDD<Integer> input = taskIndices(spark, server, tasks);
+        FlatMapFunction<Iterator<Integer>, T> work = guarded(server, mode, perIndex(task));
+        return inPool(spark, server, () -> input.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(work),
+                false, scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD().collect());
+    }
+
+    /** One partition per task, holding the task's index. */
+    private static JavaRDD<Integer> taskIndices(SparkSession spark, int server, int tasks) {
         if (tasks < 1) {
             throw new IllegalArgumentException("server " + server + ": tasks must be at least 1, got " + tasks);
         }
@@ -195,10 +196,7 @@ public final class ServerPools {
         for (int j = 0; j < tasks; j++) {
             indices.add(j);
         }
-        JavaRDD<Integer> input = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(indices, tasks);
-        FlatMapFunction<Iterator<Integer>, T> work = guarded(server, mode, perIndex(task));
-        return inPool(spark, server, () -> input.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(work),
-                false, scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD().collect());
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(indices, tasks);
     }
 
     /** Whether {@link #runBarrierTasks} is available: not in resources mode (see there). */
