@@ -168,7 +168,7 @@ public final class ServerPools {
      * Like {@link #runTasks}, but as one barrier stage (Spark's gang scheduling): the {@code tasks} tasks start
      * together or not at all, may meet at {@code BarrierTaskContext.get().barrier()}, and a failure of one
      * restarts all of them. This is how a server's long-lived training tasks run where Spark allows it: local
-     * mode, and a server's own application with static allocation ({@code conf/cluster-server0.properties}).
+     * mode, and a server's own application with static allocation ({@code conf/cluster-server0.conf}).
      * The cluster needs at least {@code tasks} free slots for the server.
      *
      * @throws IllegalStateException in resources mode: Spark refuses barrier stages under dynamic allocation,

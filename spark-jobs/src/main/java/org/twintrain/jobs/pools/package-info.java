@@ -13,7 +13,7 @@
  *   <li>One application, two pools: demo, tests, a single organization evaluating the system. The driver
  *       could see both servers' data, so this only stands for two servers.</li>
  *   <li>One application per server, each on its own cluster or on workers that only it may use (its default
- *       profile requests {@code serverI}: {@code conf/cluster-serverI.properties}); the two meet only through
+ *       profile requests {@code serverI}: {@code conf/cluster-serverI.conf}); the two meet only through
  *       the peer channel. This is the real non-colluding deployment, and runs the same job code in
  *       {@code pools.mode=local} with one pool.</li>
  * </ul>

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code conf/}), and a job submitted through spark-submit with {@code conf/spark-pools.conf} and
  * {@code conf/cluster-pools.properties}. The tasks report where they ran and what they read; the test checks
  * that every server-0 task ran on server 0's worker and read only store 0, and the same for server 1. A second
- * job is a server's own application ({@code conf/cluster-server1.properties}) with barrier tasks.
+ * job is a server's own application ({@code conf/cluster-server1.conf}) with barrier tasks.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServerPoolsClusterTest {
@@ -78,18 +78,18 @@ class ServerPoolsClusterTest {
         }
     }
 
-    /** conf/worker-serverI.properties with the discovery script at its place in this checkout. */
+    /** conf/worker-serverI.conf with the discovery script at its place in this checkout. */
     private static Path workerProperties(int s) throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(CONF.resolve("worker-server" + s + ".properties"))) {
+        try (Reader r = Files.newBufferedReader(CONF.resolve("worker-server" + s + ".conf"))) {
             p.load(r);
         }
         String key = "spark.worker.resource.server" + s + ".discoveryScript";
-        assertTrue(p.containsKey(key), key + " in conf/worker-server" + s + ".properties");
+        assertTrue(p.containsKey(key), key + " in conf/worker-server" + s + ".conf");
         p.setProperty(key, CONF.resolve("discover-server" + s + ".sh").toString());
-        Path out = dir.resolve("worker-server" + s + ".properties");
+        Path out = dir.resolve("worker-server" + s + ".conf");
         try (Writer w = Files.newBufferedWriter(out)) {
-            p.store(w, "test copy of conf/worker-server" + s + ".properties");
+            p.store(w, "test copy of conf/worker-server" + s + ".conf");
         }
         return out;
     }
@@ -109,7 +109,7 @@ class ServerPoolsClusterTest {
     }
 
     /**
-     * The real deployment: a server's own application (conf/cluster-server1.properties, default profile
+     * The real deployment: a server's own application (conf/cluster-server1.conf, default profile
      * requesting server1, static allocation) runs its tasks as a barrier stage, only on its worker. Server 1's
      * alone: server 0's file is the same with the digits swapped, and a second driver and executor would
      * double the time of this test on a small machine.
@@ -121,7 +121,7 @@ class ServerPoolsClusterTest {
         Path out = dir.resolve("reports-server" + s + ".tsv");
         long start = System.nanoTime();
         int exit = cluster.submit("driver-server" + s,
-                List.of("--properties-file", CONF.resolve("cluster-server" + s + ".properties").toString()),
+                List.of("--properties-file", CONF.resolve("cluster-server" + s + ".conf").toString()),
                 List.of("--out", out.toString(), "--tasks", "1", "--servers", "" + s, "--barrier",
                         "--store" + s, stores[s].toString()), Duration.ofSeconds(150));
         System.out.printf("server %d's own application: job took %.1f s%n", s, (System.nanoTime() - start) / 1e9);
