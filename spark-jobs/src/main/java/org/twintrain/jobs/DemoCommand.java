@@ -76,8 +76,7 @@ final class DemoCommand implements Command {
         CommandLine line = CommandLine.parse(name(), args, Set.of("work"), Set.of());
         TwinTrainConf conf = line.conf();
         Path work = Path.of(line.get("work", conf.get("demo.workDir"))).toAbsolutePath();
-        SparkSession spark = SparkSessions.start("twintrain-demo", conf);
-        try {
+        return SparkSessions.run("twintrain-demo", conf, spark -> {
             Outcome o = run(spark, conf, work);
             System.out.printf("%n%-34s %s%n", "held-out accuracy of " + conf.get("model.name"), "");
             System.out.printf("  %-32s %6.2f %%%n", "secure, two servers (revealed)", 100 * o.secureAccuracy());
@@ -86,9 +85,7 @@ final class DemoCommand implements Command {
             System.out.printf("  %-32s %6.2f %%%n", "double precision", 100 * o.doubleAccuracy());
             System.out.printf("  %-32s %.1f %%%n", "chance", 100.0 / 10);
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     static Outcome run(SparkSession spark, TwinTrainConf conf, Path work) throws Exception {

@@ -35,6 +35,28 @@ public final class SparkSessions {
         return spark;
     }
 
+    /** A command's work on the session. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T apply(SparkSession spark) throws Exception;
+    }
+
+    /**
+     * Runs a command's work on the session and stops the session afterwards, unless it existed before (a
+     * command called inside a running application, as in tests, leaves that application's session alone).
+     */
+    public static <T> T run(String appName, TwinTrainConf conf, Work<T> work) throws Exception {
+        boolean existed = SparkSession.getDefaultSession().isDefined() || SparkSession.getActiveSession().isDefined();
+        SparkSession spark = start(appName, conf);
+        try {
+            return work.apply(spark);
+        } finally {
+            if (!existed) {
+                spark.stop();
+            }
+        }
+    }
+
     /** Spark reads the allocation file by path, so the copy packed in the jar is written to a temp file once. */
     private static synchronized Path fairSchedulerFile() {
         try (InputStream in = SparkSessions.class.getResourceAsStream("/twintrain/conf/fairscheduler.xml")) {

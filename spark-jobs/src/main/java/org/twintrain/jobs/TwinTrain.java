@@ -16,7 +16,8 @@ public final class TwinTrain {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DemoCommand(), new org.twintrain.jobs.triples.TripleCommand(),
+        for (Command c : List.<Command>of(new DemoCommand(), new PrepCommand(), new ShareCommand(),
+                new org.twintrain.jobs.triples.TripleCommand(),
                 new RevealCommand(), new EvaluateCommand())) {
             m.put(c.name(), c);
         }

@@ -44,18 +44,19 @@ public final class EvaluateCommand implements Command {
     }
 
     @Override
-    public int run(String[] args) {
+    public int run(String[] args) throws Exception {
         CommandLine line = CommandLine.parse(name(), args, Set.of("model", "data", "label-col", "features-col", "metric"),
                 Set.of());
         String modelPath = line.require("model");
         String dataPath = line.require("data");
-        SparkSession spark = SparkSessions.start("twintrain evaluate", line.conf());
-        TwinTrainModel model = TwinTrainModel.read().session(spark).load(modelPath);
-        Result r = evaluate(spark, model, dataPath, line.get("label-col", "label"),
-                line.get("features-col", model.getFeaturesCol()), line.get("metric", "accuracy"));
-        System.out.printf("%s %.6f on %d rows of %s%n  model: %s%n", r.metric(), r.value(), r.rows(), dataPath,
-                model.description().describe());
-        return 0;
+        return SparkSessions.run("twintrain evaluate", line.conf(), spark -> {
+            TwinTrainModel model = TwinTrainModel.read().session(spark).load(modelPath);
+            Result r = evaluate(spark, model, dataPath, line.get("label-col", "label"),
+                    line.get("features-col", model.getFeaturesCol()), line.get("metric", "accuracy"));
+            System.out.printf("%s %.6f on %d rows of %s%n  model: %s%n", r.metric(), r.value(), r.rows(), dataPath,
+                    model.description().describe());
+            return 0;
+        });
     }
 
     public static Result evaluate(SparkSession spark, TwinTrainModel model, String dataPath, String labelCol,

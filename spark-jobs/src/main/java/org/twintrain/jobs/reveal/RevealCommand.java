@@ -69,11 +69,12 @@ public final class RevealCommand implements Command {
         RevealedModels.Overrides given = new RevealedModels.Overrides(
                 line.has("input") ? parseShape(line.get("input", "")) : null,
                 positive(line.get("classes", "0"), "classes"), positive(line.get("depth", "0"), "depth"));
-        SparkSession spark = SparkSessions.start("twintrain reveal " + run, line.conf());
-        Summary s = reveal(spark, line.conf(), new StoreLayout(store0), new StoreLayout(store1), run, out,
-                line.has("overwrite"), given);
-        System.out.println(s.describe());
-        return 0;
+        return SparkSessions.run("twintrain reveal " + run, line.conf(), spark -> {
+            Summary s = reveal(spark, line.conf(), new StoreLayout(store0), new StoreLayout(store1), run, out,
+                    line.has("overwrite"), given);
+            System.out.println(s.describe());
+            return 0;
+        });
     }
 
     /** Reveals, builds and saves; refuses an existing output before reading any share. */

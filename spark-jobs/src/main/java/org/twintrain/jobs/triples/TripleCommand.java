@@ -44,8 +44,7 @@ public final class TripleCommand implements Command {
     public int run(String[] args) throws Exception {
         CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "store0", "store1", "tasks"), Set.of("overwrite"));
         TwinTrainConf conf = cl.conf();
-        SparkSession spark = SparkSessions.start("twintrain triples", conf);
-        try {
+        return SparkSessions.run("twintrain triples", conf, spark -> {
             Path planFile = new Path(cl.require("plan"));
             TriplePlan plan;
             try (InputStream in = planFile.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(planFile)) {
@@ -57,9 +56,7 @@ public final class TripleCommand implements Command {
                     new StoreLayout(cl.require("store1")), tasks, cl.has("overwrite"));
             System.out.println(r.summary());
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** Refuses a plan made for other fixed-point parameters than the configuration's. */
