@@ -44,6 +44,12 @@ import org.twintrain.store.TensorFile;
 
 /** reveal and evaluate end to end on model shares written the way the secure training job writes them. */
 class RevealCommandTest {
+
+    /** The commands leave a session they did not start running; the test's reads use the same one. */
+    @org.junit.jupiter.api.BeforeAll
+    static void startSpark() {
+        LocalSpark.get();
+    }
     private static final int FEATURES = 10;
     private static final int CLASSES = 3;
     private static final int ROWS = 120;
