@@ -1,11 +1,13 @@
 package org.twintrain.sharing.arith;
 
+import java.lang.ref.WeakReference;
 import java.util.function.DoubleUnaryOperator;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.protocol.BeaverMatMul;
 import org.twintrain.sharing.protocol.BeaverMul;
 import org.twintrain.sharing.protocol.BeaverSquare;
 import org.twintrain.sharing.protocol.LessThanZero;
+import org.twintrain.sharing.protocol.Max;
 import org.twintrain.sharing.protocol.Open;
 import org.twintrain.sharing.protocol.ProtocolContext;
 import org.twintrain.sharing.protocol.Relu;
@@ -25,19 +27,25 @@ import org.twintrain.sharing.triples.TripleSource;
  * <p>Products ({@link #mul}, {@link #square}, {@link #matmul}, {@link #scale}, {@link #mulPublic}) are
  * truncated with the configured {@link TruncationMode}; either way the result is the cleartext twin's or one
  * ulp more. Comparisons return 1.0 in fixed point (the integer bit times 2^f). The backend also remembers the
- * integer bits behind its last comparison results, so that {@link #select}, {@link #mul} by such a bit and
- * {@link #reluWithDerivative} multiply by the integer bit: exact and with no truncation round.
+ * integer bits behind its last comparison results, so that {@link #select} and {@link #mul} by such a bit
+ * multiply by the integer bit: exact and with no truncation round. {@link #reluWithDerivative} and {@link
+ * #max} multiply by the comparison's bit in the same round as its B2A (8 rounds each).
  *
  * <p>Triple keys: {@link #beginScope} names (epoch, step, layer) and restarts the operation counter; every
  * protocol call draws the next key(s). Nothing here ever prints a share: toString and messages give shapes.
  */
 public final class TwoPartyArithmetic extends RingArithmetic {
-    /** How many comparison results keep their integer bit (identity-matched; older ones fall back to mul). */
+    /**
+     * How many comparison results keep their integer bit (matched by identity; older ones fall back to a
+     * truncated mul). The fixed-point result is held weakly, so a remembered integer bit costs memory only
+     * while the caller still holds the comparison result it belongs to (and until the next lookup).
+     */
     private static final int REMEMBERED_BITS = 8;
 
     private final ProtocolContext ctx;
     private final TruncationMode truncation;
-    private final LongMatrix[] fixedBits = new LongMatrix[REMEMBERED_BITS];
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private final WeakReference<LongMatrix>[] fixedBits = new WeakReference[REMEMBERED_BITS];
     private final LongMatrix[] integerBits = new LongMatrix[REMEMBERED_BITS];
     private int nextBit;
 
@@ -152,11 +160,20 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Select.select(ctx, integer, ring(ifOne, "select"), ring(ifZero, "select"));
     }
 
-    /** One comparison, one exact product by the integer bit; the derivative is 1.0 at 0 like the default. */
+    /**
+     * One comparison and an exact product by its bit, the B2A in the product's round: 8 rounds. The derivative
+     * is 1.0 at 0, like the default.
+     */
     @Override
     public Matrix[] reluWithDerivative(Matrix a) {
         LongMatrix[] out = Relu.reluWithDerivative(ctx, ring(a, "reluWithDerivative"));
         return new Matrix[] {out[0], fixedFromBit(out[1])};
+    }
+
+    /** One comparison of a - b and an exact select, the B2A in the select's round: 8 rounds. */
+    @Override
+    public Matrix max(Matrix a, Matrix b) {
+        return Max.max(ctx, ring(a, "max"), ring(b, "max"));
     }
 
     @Override
@@ -174,7 +191,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     private LongMatrix fixedFromBit(LongMatrix integerBit) {
         LongMatrix fixed = (LongMatrix) scaleInteger(integerBit, codec().one());
-        fixedBits[nextBit] = fixed;
+        fixedBits[nextBit] = new WeakReference<>(fixed);
         integerBits[nextBit] = integerBit;
         nextBit = (nextBit + 1) % REMEMBERED_BITS;
         return fixed;
@@ -182,11 +199,16 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     /** The integer bit of a fixed-point bit this backend returned (same object), or null. */
     private LongMatrix integerBit(LongMatrix fixed) {
+        LongMatrix found = null;
         for (int i = 0; i < REMEMBERED_BITS; i++) {
-            if (fixedBits[i] == fixed) {
-                return integerBits[i];
+            LongMatrix key = fixedBits[i] == null ? null : fixedBits[i].get();
+            if (key == null) {
+                fixedBits[i] = null;
+                integerBits[i] = null;
+            } else if (key == fixed) {
+                found = integerBits[i];
             }
         }
-        return null;
+        return found;
     }
 }

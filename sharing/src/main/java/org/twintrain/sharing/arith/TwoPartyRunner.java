@@ -1,12 +1,15 @@
 package org.twintrain.sharing.arith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.twintrain.sharing.channel.ChannelStats;
 import org.twintrain.sharing.channel.InMemoryChannel;
@@ -64,20 +67,22 @@ public final class TwoPartyRunner {
             return t;
         });
         ExecutorCompletionService<Object> done = new ExecutorCompletionService<>(pool);
-        @SuppressWarnings("unchecked")
-        Future<Object>[] futures = new Future[2];
+        // Set before a failing party closes its channel, so the peer's consequent failure never wins the race.
+        AtomicReference<TwoPartyException> first = new AtomicReference<>();
+        List<Future<Object>> futures = new ArrayList<>();
         try {
             for (int p = 0; p < 2; p++) {
                 int party = p;
-                futures[p] = done.submit(() -> {
+                futures.add(done.submit(() -> {
                     Thread.currentThread().setName("two-party-runner party " + party);
                     try (DealerTripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
                         return body.apply(new TwoPartyArithmetic(party, channels[party], triples, codec, truncation));
                     } catch (RuntimeException | Error e) {
+                        first.compareAndSet(null, new TwoPartyException("party " + party + " failed: " + e, e));
                         channels[party].close();
                         throw e;
                     }
-                });
+                }));
             }
             long deadline = System.nanoTime() + runTimeout.toNanos();
             for (int finished = 0; finished < 2; finished++) {
@@ -88,14 +93,14 @@ public final class TwoPartyRunner {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    int party = f == futures[0] ? 0 : 1;
-                    throw new TwoPartyException("party " + party + " failed: " + e.getCause(), e.getCause());
+                    TwoPartyException failure = first.get();
+                    throw failure != null ? failure : new TwoPartyException("a party failed: " + e.getCause(), e);
                 }
             }
             @SuppressWarnings("unchecked")
-            T r0 = (T) futures[0].get();
+            T r0 = (T) futures.get(0).get();
             @SuppressWarnings("unchecked")
-            T r1 = (T) futures[1].get();
+            T r1 = (T) futures.get(1).get();
             return new Result<>(r0, r1, channels[0].stats(), channels[1].stats());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

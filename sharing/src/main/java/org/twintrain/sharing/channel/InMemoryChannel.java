@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Two connected endpoints inside one JVM, for tests and single-process emulation. Messages are copied, so a
  * party can never alias the other's arrays. Sequence-numbered like the TLS channel, and a peer that stays
- * silent longer than the timeout raises {@link ChannelException} instead of hanging.
+ * silent longer than the timeout raises {@link ChannelException} instead of hanging. After any failure the
+ * endpoint stays failed (every later call throws), as the TLS channel does.
  */
 public final class InMemoryChannel implements Channel {
     private static final int QUEUE_CAPACITY = 1024;
@@ -21,12 +22,14 @@ public final class InMemoryChannel implements Channel {
     private final long timeoutMillis;
     private final ChannelStats stats = new ChannelStats();
     private long sendSequence;
-    private long receiveSequence;
+    private final SequenceCheck receiveCheck;
     private volatile boolean closed;
+    private volatile ChannelException failure;
 
     private InMemoryChannel(String peerName, BlockingQueue<Message> inbox, BlockingQueue<Message> outbox,
             long timeoutMillis) {
         this.peerName = peerName;
+        this.receiveCheck = new SequenceCheck(peerName);
         this.inbox = inbox;
         this.outbox = outbox;
         this.timeoutMillis = timeoutMillis;
@@ -59,11 +62,11 @@ public final class InMemoryChannel implements Channel {
         ensureOpen();
         try {
             if (!outbox.offer(new Message(sendSequence++, words.clone()), timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new ChannelException("timed out after " + timeoutMillis + " ms sending to " + peerName);
+                throw fail(new ChannelException("timed out after " + timeoutMillis + " ms sending to " + peerName));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelException("interrupted while sending to " + peerName, e);
+            throw fail(new ChannelException("interrupted while sending to " + peerName, e));
         }
         stats.sent(8L * words.length);
     }
@@ -76,26 +79,33 @@ public final class InMemoryChannel implements Channel {
             m = inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelException("interrupted while waiting for " + peerName, e);
+            throw fail(new ChannelException("interrupted while waiting for " + peerName, e));
         }
         if (m == null) {
-            throw new ChannelException("no message from " + peerName + " within " + timeoutMillis + " ms");
+            throw fail(new ChannelException("no message from " + peerName + " within " + timeoutMillis + " ms"));
         }
         if (m.words == null) {
             closed = true;
-            throw new ChannelException("channel closed by " + peerName);
+            throw fail(new ChannelException("channel closed by " + peerName));
         }
-        if (m.sequence != receiveSequence) {
-            throw new ChannelException("message " + m.sequence + " from " + peerName + " out of sequence (expected "
-                    + receiveSequence + ")");
+        try {
+            receiveCheck.accept(m.sequence, m.words.length, length);
+        } catch (ChannelException e) {
+            throw fail(e);
         }
-        if (m.words.length != length) {
-            throw new ChannelException("message " + m.sequence + " from " + peerName + " has " + m.words.length
-                    + " words, expected " + length + ": the parties run different programs");
-        }
-        receiveSequence++;
         stats.received(8L * length);
         return m.words;
+    }
+
+    /**
+     * Fail-stop, like the TLS channel: after a timeout or a bad message the two parties are out of step, so a
+     * late message must never be taken for the answer of a later call.
+     */
+    private ChannelException fail(ChannelException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
     }
 
     @Override
@@ -119,6 +129,10 @@ public final class InMemoryChannel implements Channel {
     private void ensureOpen() {
         if (closed) {
             throw new ChannelException("channel to " + peerName + " is closed");
+        }
+        ChannelException f = failure;
+        if (f != null) {
+            throw new ChannelException("channel to " + peerName + " failed earlier: " + f.getMessage(), f);
         }
     }
 }

@@ -20,7 +20,7 @@ public interface TripleSource extends AutoCloseable {
 
     /**
      * This party's half of the randomness for key. Layout by kind: MUL {a, b, c}; SQUARE {a, a^2}; MATMUL {U
-     * (m*k), V (k*n), Z (m*n)}; AND {a, b, c} as XOR shares of 64-bit words; TRUNC {r, r >> f}; BIT {b as XOR
+     * (m*k), V (k*n), Z (m*n)}; AND {a, b, c} as XOR shares of 64-bit words; TRUNC {r, (r mod 2^63) >> f, r >>> 63} (r uniform in Z_2^64, see {@link Dealer}); BIT {b as XOR
      * share in bit 0, b as arithmetic share}.
      */
     Correlation take(TripleKey key);

@@ -1,0 +1,151 @@
+package org.twintrain.sharing.triples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+
+class DealerTest {
+    private static final byte[] SEED = "dealer test seed".getBytes(StandardCharsets.UTF_8);
+    private static final FixedPoint FP = new FixedPoint(16);
+
+    private static TripleKey key(int op, TripleKey.Kind kind, int... shape) {
+        return new TripleKey(3, 7, "dense1", op, kind, shape);
+    }
+
+    /** Recombines the two halves part by part (XOR or sum, as the kind says). */
+    private static long[][] recombine(TripleKey key, Correlation h0, Correlation h1) {
+        long[][] out = new long[h0.parts().length][];
+        for (int p = 0; p < out.length; p++) {
+            long[] a = h0.part(p), b = h1.part(p);
+            out[p] = new long[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[p][i] = Dealer.isXorPart(key.kind(), p) ? a[i] ^ b[i] : a[i] + b[i];
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void halvesRecombineToCorrelationsOfEveryKind() {
+        Dealer dealer = new Dealer(SEED, FP);
+        int n = 300;
+        for (TripleKey.Kind kind : TripleKey.Kind.values()) {
+            TripleKey k = kind == TripleKey.Kind.MATMUL ? key(0, kind, 5, 6, 7) : key(0, kind, n);
+            Correlation[] h = dealer.halves(k);
+            long[][] v = recombine(k, h[0], h[1]);
+            assertEquals(Dealer.partSizes(k).length, v.length, kind + " parts");
+            for (int p = 0; p < v.length; p++) {
+                assertEquals(Dealer.partSizes(k)[p], v[p].length, kind + " part " + p + " size");
+            }
+            assertArrayEquals(dealer.value(k)[0], v[0], kind + ": halves recombine to the dealer's value");
+            switch (kind) {
+                case MUL -> {
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(v[0][i] * v[1][i], v[2][i]);
+                    }
+                }
+                case SQUARE -> {
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(v[0][i] * v[0][i], v[1][i]);
+                    }
+                }
+                case MATMUL -> assertEquals(new LongMatrix(5, 6, v[0]).matmul(new LongMatrix(6, 7, v[1])),
+                        new LongMatrix(5, 7, v[2]));
+                case AND -> {
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(v[0][i] & v[1][i], v[2][i]);
+                    }
+                }
+                case TRUNC -> {
+                    long tops = 0;
+                    for (int i = 0; i < n; i++) {
+                        assertEquals((v[0][i] & Long.MAX_VALUE) >> 16, v[1][i]);
+                        assertEquals(v[0][i] >>> 63, v[2][i]);
+                        tops += v[2][i];
+                    }
+                    assertTrue(tops > 0 && tops < n, "r spans the whole ring, top bit set about half the time");
+                }
+                case BIT -> {
+                    long ones = 0;
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(0, h[0].part(0)[i] & ~1L, "XOR half only in bit 0");
+                        assertEquals(0, h[1].part(0)[i] & ~1L, "XOR half only in bit 0");
+                        assertEquals(v[0][i], v[1][i], "XOR and arithmetic sharing of the same bit");
+                        ones += v[0][i];
+                    }
+                    assertTrue(ones > 0 && ones < n);
+                }
+                default -> throw new AssertionError(kind);
+            }
+        }
+    }
+
+    @Test
+    void deterministicPerKeyAndDistinctAcrossKeys() {
+        Dealer a = new Dealer(SEED, FP), b = new Dealer(SEED.clone(), FP);
+        TripleKey k = key(4, TripleKey.Kind.MUL, 64);
+        assertArrayEquals(a.half(1, k).part(2), b.half(1, k).part(2));
+        assertArrayEquals(a.half(0, k).part(0), b.half(0, k).part(0));
+        assertFalse(Arrays.equals(a.value(k)[0], a.value(key(5, TripleKey.Kind.MUL, 64))[0]), "another op");
+        assertFalse(Arrays.equals(a.value(k)[0],
+                new Dealer("other seed".getBytes(StandardCharsets.UTF_8), FP).value(k)[0]), "another seed");
+        // A half alone is not the value.
+        assertFalse(Arrays.equals(a.value(k)[0], a.half(1, k).part(0)));
+    }
+
+    @Test
+    void serverZeroHalfExpandsFromItsSeedAlone() {
+        Dealer dealer = new Dealer(SEED, FP);
+        TripleKey k = key(1, TripleKey.Kind.MATMUL, 3, 4, 5);
+        Correlation fromSeed = Dealer.expandParty0(dealer.party0Seed(), k);
+        Correlation half = dealer.half(0, k);
+        for (int p = 0; p < 3; p++) {
+            assertArrayEquals(half.part(p), fromSeed.part(p));
+        }
+        assertFalse(Arrays.equals(dealer.party0Seed(), SEED));
+    }
+
+    @Test
+    void sourceRefusesSecondTakeAndKeepsTheLedger() {
+        try (DealerTripleSource source = new DealerTripleSource(1, SEED, FP)) {
+            TripleKey k1 = key(0, TripleKey.Kind.AND, 8), k2 = key(1, TripleKey.Kind.MUL, 8);
+            source.take(k1);
+            source.take(k2);
+            assertEquals(List.of(k1, k2), source.consumed());
+            TripleReuseException e = assertThrows(TripleReuseException.class,
+                    () -> source.take(new TripleKey(3, 7, "dense1", 0, TripleKey.Kind.AND, new int[] {8})));
+            assertTrue(e.getMessage().contains(k1.id()), "names the key");
+            assertThrows(TripleReuseException.class, () -> source.reserve(List.of(k2)));
+            source.reserve(List.of(key(2, TripleKey.Kind.MUL, 8)));
+            assertEquals(2, source.consumed().size());
+        }
+    }
+
+    @Test
+    void sourceHandsOutTheDealersHalf() {
+        Dealer dealer = new Dealer(SEED, FP);
+        TripleKey k = key(9, TripleKey.Kind.TRUNC, 16);
+        for (int party = 0; party < 2; party++) {
+            try (DealerTripleSource source = new DealerTripleSource(party, SEED, FP)) {
+                assertEquals(party, source.party());
+                assertArrayEquals(dealer.half(party, k).part(1), source.take(k).part(1));
+            }
+        }
+    }
+
+    @Test
+    void correlationToStringHidesValues() {
+        Correlation c = new Dealer(SEED, FP).half(1, key(0, TripleKey.Kind.MUL, 2));
+        String text = c.toString();
+        assertFalse(text.contains(Long.toString(c.part(0)[0])));
+    }
+}
