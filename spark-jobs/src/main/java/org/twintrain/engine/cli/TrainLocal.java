@@ -1,0 +1,179 @@
+package org.twintrain.engine.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.twintrain.dataprep.format.CifarReader;
+import org.twintrain.dataprep.format.CifarVariant;
+import org.twintrain.dataprep.format.ImageSet;
+import org.twintrain.dataprep.format.LabelKind;
+import org.twintrain.dataprep.format.MnistReader;
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Nonlinearities;
+import org.twintrain.engine.models.Classifier;
+import org.twintrain.engine.models.Models;
+import org.twintrain.engine.optim.Sgd;
+import org.twintrain.engine.optim.StepSchedule;
+import org.twintrain.engine.train.Dataset;
+import org.twintrain.engine.train.ImageData;
+import org.twintrain.engine.train.Trainer;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FixedPointArithmetic;
+
+/**
+ * Trains a named model on MNIST IDX or CIFAR binary files on one machine, without Spark, and prints the dev
+ * accuracy after every epoch next to the model's width and depth. Example:
+ * <pre>
+ * java -cp ... org.twintrain.engine.cli.TrainLocal --data mnist \
+ *   --train train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz \
+ *   --dev t10k-dev-images-idx3-ubyte.gz,t10k-dev-labels-idx1-ubyte.gz --model secureml --epochs 10
+ * </pre>
+ * Options (all "--key value"): data (mnist, cifar10, cifar100), train, dev (comma-separated files), model,
+ * width, depth, batchNorm, backend (double or fixed:F), threads, epochs, maxSteps, batch, lr (LR or
+ * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, trainLimit, devLimit, checkpoint (path;
+ * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
+ * approximation configuration).
+ */
+public final class TrainLocal {
+    private TrainLocal() {
+    }
+
+    static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("data", "mnist");
+        d.put("train", "");
+        d.put("dev", "");
+        d.put("model", "secureml");
+        d.put("width", "1.0");
+        d.put("depth", "2");
+        d.put("batchNorm", "true");
+        d.put("backend", "double");
+        d.put("threads", "2");
+        d.put("epochs", "10");
+        d.put("maxSteps", "-1");
+        d.put("batch", "128");
+        d.put("lr", "0.1");
+        d.put("momentum", "0.9");
+        d.put("weightDecay", "0");
+        d.put("augmentPad", "0");
+        d.put("seed", "1");
+        d.put("trainLimit", "-1");
+        d.put("devLimit", "-1");
+        d.put("checkpoint", "");
+        d.put("approx", "");
+        return d;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, defaults());
+        System.out.println("args: " + args);
+        Arithmetic arith = backend(args.get("backend"), args.getInt("threads"));
+        Dataset[] data = load(args);
+        Dataset train = data[0];
+        Dataset dev = data[1];
+        Nonlinearities nl = Nonlinear.fromConfig(args.get("approx"));
+        long seed = args.getLong("seed");
+        Classifier model = Models.build(args.get("model"), arith, seed, train.shape(), train.classes(),
+                args.getDouble("width"), args.getInt("depth"), args.getBoolean("batchNorm"));
+        Sgd sgd = new Sgd(args.getDouble("momentum"), args.getDouble("weightDecay"), StepSchedule.parse(args.get("lr")));
+        Trainer trainer = new Trainer(new Context(arith, nl), model, sgd,
+                new Trainer.Config(args.getInt("batch"), seed, args.getInt("augmentPad")));
+        Path checkpoint = args.get("checkpoint").isEmpty() ? null : Path.of(args.get("checkpoint"));
+        if (checkpoint != null && Files.exists(checkpoint)) {
+            trainer.restore(checkpoint);
+            System.out.println("resumed from " + checkpoint + " at step " + trainer.step());
+        }
+        String scale = model.describe() + " backend=" + arith.name() + " f=" + arith.fractionalBits() + " "
+                + nl.describe() + " " + sgd + " batch=" + args.getInt("batch") + " train=" + train.size() + " dev="
+                + dev.size();
+        System.out.println(scale);
+        int spe = trainer.stepsPerEpoch(train);
+        long maxSteps = args.getLong("maxSteps");
+        long end = (long) spe * args.getInt("epochs");
+        if (maxSteps > 0) {
+            end = Math.min(end, maxSteps);
+        }
+        long start = System.nanoTime();
+        while (trainer.step() < end) {
+            long target = Math.min(end, (trainer.step() / spe + 1) * spe);
+            long stepsBefore = trainer.step();
+            long t0 = System.nanoTime();
+            trainer.run(train, target, null);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Trainer.Evaluation ev = trainer.evaluate(dev, 500);
+            double epoch = (double) trainer.step() / spe;
+            System.out.printf("epoch %.2f step %d dev_accuracy %.4f dev_loss %.4f train_images/s %.1f elapsed_s %.0f | %s%n",
+                    epoch, trainer.step(), ev.accuracy(), ev.meanLoss(),
+                    (trainer.step() - stepsBefore) * args.getInt("batch") / secs, (System.nanoTime() - start) / 1e9,
+                    model.describe());
+            if (checkpoint != null) {
+                trainer.save(checkpoint);
+            }
+        }
+    }
+
+    static Arithmetic backend(String spec, int threads) {
+        if (spec.equals("double")) {
+            return new DoubleArithmetic(threads);
+        }
+        if (spec.startsWith("fixed")) {
+            return spec.contains(":") ? new FixedPointArithmetic(Integer.parseInt(spec.substring(6)))
+                    : new FixedPointArithmetic();
+        }
+        throw new IllegalArgumentException("backend must be double or fixed[:F], got '" + spec + "'");
+    }
+
+    /** {train, dev} as engine data sets; CIFAR standardized with the training set's channel statistics. */
+    static Dataset[] load(Args args) throws Exception {
+        String kind = args.get("data");
+        String[] trainFiles = split(args.get("train"), "train");
+        String[] devFiles = split(args.get("dev"), "dev");
+        ImageSet train;
+        ImageSet dev;
+        int classes;
+        switch (kind) {
+            case "mnist" -> {
+                train = MnistReader.read(Path.of(trainFiles[0]), Path.of(trainFiles[1]));
+                dev = MnistReader.read(Path.of(devFiles[0]), Path.of(devFiles[1]));
+                classes = MnistReader.CLASSES;
+            }
+            case "cifar10", "cifar100" -> {
+                CifarVariant v = kind.equals("cifar10") ? CifarVariant.CIFAR10 : CifarVariant.CIFAR100;
+                train = CifarReader.read(v, LabelKind.FINE, paths(trainFiles));
+                dev = CifarReader.read(v, LabelKind.FINE, paths(devFiles));
+                classes = v.fineClasses;
+            }
+            default -> throw new IllegalArgumentException("--data must be mnist, cifar10 or cifar100, got '" + kind + "'");
+        }
+        Dataset tr;
+        Dataset dv;
+        if (kind.equals("mnist")) {
+            tr = ImageData.scaled(train, classes);
+            dv = ImageData.scaled(dev, classes);
+        } else {
+            double[][] stats = ImageData.channelStats(train);
+            tr = ImageData.standardized(train, classes, stats[0], stats[1]);
+            dv = ImageData.standardized(dev, classes, stats[0], stats[1]);
+        }
+        int tl = args.getInt("trainLimit");
+        int dl = args.getInt("devLimit");
+        return new Dataset[] {tl > 0 ? tr.head(tl) : tr, dl > 0 ? dv.head(dl) : dv};
+    }
+
+    private static String[] split(String s, String what) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("--" + what + " files are required");
+        }
+        return s.split(",");
+    }
+
+    private static Path[] paths(String[] files) {
+        Path[] p = new Path[files.length];
+        for (int i = 0; i < files.length; i++) {
+            p[i] = Path.of(files[i]);
+        }
+        return p;
+    }
+}

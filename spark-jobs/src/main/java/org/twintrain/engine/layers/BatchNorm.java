@@ -1,0 +1,119 @@
+package org.twintrain.engine.layers;
+
+import java.util.List;
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Layer;
+import org.twintrain.engine.Ops;
+import org.twintrain.engine.Param;
+import org.twintrain.engine.Shape;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
+
+/**
+ * Batch normalization per channel over batch and space, with learned scale and shift and running statistics
+ * (momentum 0.1) for evaluation.
+ *
+ * <p><b>Cleartext backends only.</b> The inverse square root of the variance is computed with
+ * {@code applyCleartext}. On two parties this layer refuses to run (IllegalStateException): secure models are
+ * built without batch norm ({@code batchNorm=false} in the model factories, which drop the layer and give the
+ * convolutions a bias). A trained model's batch norm could also be folded into the preceding convolution for
+ * secure inference; training through it securely would need a secure reciprocal square root, not built here.
+ */
+public final class BatchNorm implements Layer {
+    private static final double EPS = 1e-5;
+    private static final double MOMENTUM = 0.1;
+
+    private final String name;
+    private final Shape shape;
+    private final Param gamma;
+    private final Param beta;
+    private final Param runningMean;
+    private final Param runningVar;
+    private Matrix xhat;
+    private Matrix invStd;
+
+    public BatchNorm(String name, Arithmetic a, Shape shape) {
+        this.name = name;
+        this.shape = shape;
+        int c = shape.channels();
+        this.gamma = new Param(name + ".gamma", a.constant(1, c, 1.0), true);
+        this.beta = new Param(name + ".beta", a.zeros(1, c), true);
+        this.runningMean = new Param(name + ".runningMean", a.zeros(1, c), false);
+        this.runningVar = new Param(name + ".runningVar", a.constant(1, c, 1.0), false);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public Shape outputShape() {
+        return shape;
+    }
+
+    private Matrix broadcast(Arithmetic a, Matrix row, int batch) {
+        return a.gather(row, batch, shape.size(), IndexCache.get("bn-bcast " + shape + " b" + batch,
+                () -> Ops.channelBroadcast(shape, batch)));
+    }
+
+    private Matrix meanPerChannel(Arithmetic a, Matrix x) {
+        double count = (double) x.rows() * shape.height() * shape.width();
+        return a.scale(Ops.sumPerChannel(a, x, shape), 1.0 / count);
+    }
+
+    @Override
+    public Matrix forward(Context ctx, Matrix x) {
+        Arithmetic a = ctx.arith();
+        if (!a.isCleartext()) {
+            throw new IllegalStateException("layer " + name + ": batch norm needs a cleartext backend (inverse square "
+                    + "root), not '" + a.name() + "'; build the model with batchNorm=false for secure training");
+        }
+        ctx.scope(name + ".fwd");
+        int batch = x.rows();
+        Matrix mean;
+        Matrix var;
+        Matrix centered;
+        if (ctx.training()) {
+            mean = meanPerChannel(a, x);
+            centered = a.sub(x, broadcast(a, mean, batch));
+            var = meanPerChannel(a, a.square(centered));
+            runningMean.set(a.add(a.scale(runningMean.value(), 1 - MOMENTUM), a.scale(mean, MOMENTUM)));
+            runningVar.set(a.add(a.scale(runningVar.value(), 1 - MOMENTUM), a.scale(var, MOMENTUM)));
+        } else {
+            mean = runningMean.value();
+            var = runningVar.value();
+            centered = a.sub(x, broadcast(a, mean, batch));
+        }
+        invStd = a.applyCleartext(a.addPublic(var, EPS), v -> 1.0 / Math.sqrt(v));
+        xhat = a.mul(centered, broadcast(a, invStd, batch));
+        return a.add(a.mul(xhat, broadcast(a, gamma.value(), batch)), broadcast(a, beta.value(), batch));
+    }
+
+    /** dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), means per channel. */
+    @Override
+    public Matrix backward(Context ctx, Matrix dy) {
+        Arithmetic a = ctx.arith();
+        ctx.scope(name + ".bwd");
+        int batch = dy.rows();
+        beta.accumulate(a, Ops.sumPerChannel(a, dy, shape));
+        gamma.accumulate(a, Ops.sumPerChannel(a, a.mul(dy, xhat), shape));
+        Matrix dxhat = a.mul(dy, broadcast(a, gamma.value(), batch));
+        Matrix m1 = broadcast(a, meanPerChannel(a, dxhat), batch);
+        Matrix m2 = broadcast(a, meanPerChannel(a, a.mul(dxhat, xhat)), batch);
+        Matrix inner = a.sub(a.sub(dxhat, m1), a.mul(xhat, m2));
+        Matrix dx = a.mul(inner, broadcast(a, invStd, batch));
+        xhat = null;
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(gamma, beta, runningMean, runningVar);
+    }
+}

@@ -1,0 +1,20 @@
+package org.twintrain.engine.layers;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Gather indices computed once per (kind, geometry, batch size) and shared by every layer of that geometry
+ * (ResNet stages repeat the same convolution many times). Indices are public: they depend only on shapes.
+ */
+final class IndexCache {
+    private static final Map<String, int[]> CACHE = new ConcurrentHashMap<>();
+
+    private IndexCache() {
+    }
+
+    static int[] get(String key, Supplier<int[]> make) {
+        return CACHE.computeIfAbsent(key, k -> make.get());
+    }
+}

@@ -1,0 +1,71 @@
+package org.twintrain.engine.layers;
+
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Layer;
+import org.twintrain.engine.Ops;
+import org.twintrain.engine.Shape;
+import org.twintrain.sharing.arith.Matrix;
+
+/**
+ * He et al.'s option-A shortcut: subsample by the stride and pad the new channels with zeros, split evenly
+ * before and after the existing ones. A gather (pad entries read -1); backward is the scatterAdd.
+ */
+public final class PadShortcut implements Layer {
+    private final String name;
+    private final Shape in;
+    private final Shape out;
+    private final int stride;
+
+    public PadShortcut(String name, Shape in, int outChannels, int stride) {
+        this.name = name;
+        this.in = in;
+        this.stride = stride;
+        this.out = new Shape(outChannels, (in.height() + stride - 1) / stride, (in.width() + stride - 1) / stride);
+        if (outChannels < in.channels()) {
+            throw new IllegalArgumentException(name + ": cannot shrink " + in.channels() + " channels to " + outChannels);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return in;
+    }
+
+    @Override
+    public Shape outputShape() {
+        return out;
+    }
+
+    private int[] index(int batch) {
+        return IndexCache.get("padshortcut " + in + ">" + out + " b" + batch, () -> {
+            int before = (out.channels() - in.channels()) / 2;
+            int[] one = new int[out.size()];
+            int i = 0;
+            for (int c = 0; c < out.channels(); c++) {
+                int src = c - before;
+                for (int y = 0; y < out.height(); y++) {
+                    for (int x = 0; x < out.width(); x++) {
+                        boolean real = src >= 0 && src < in.channels();
+                        one[i++] = real ? (src * in.height() + y * stride) * in.width() + x * stride : -1;
+                    }
+                }
+            }
+            return Ops.batchIndex(one, in.size(), batch);
+        });
+    }
+
+    @Override
+    public Matrix forward(Context ctx, Matrix x) {
+        return ctx.arith().gather(x, x.rows(), out.size(), index(x.rows()));
+    }
+
+    @Override
+    public Matrix backward(Context ctx, Matrix dy) {
+        return ctx.arith().scatterAdd(dy, dy.rows(), in.size(), index(dy.rows()));
+    }
+}

@@ -1,0 +1,168 @@
+package org.twintrain.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Seeds;
+import org.twintrain.engine.models.Classifier;
+import org.twintrain.engine.optim.Sgd;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
+
+/**
+ * Minibatch SGD of a {@link Classifier} with softmax cross-entropy from the context's {@link
+ * org.twintrain.engine.SoftmaxLoss}. The position in the run is one counter, the global step: epoch = step /
+ * stepsPerEpoch, the epoch's shuffle comes from (seed, epoch) and the augmentation from (seed, epoch, step),
+ * so a run repeats bit for bit and a checkpoint needs only the step (plus weights and velocities).
+ * Incomplete last batches of an epoch are dropped.
+ */
+public final class Trainer {
+    /** batchSize examples per step; augmentPad > 0 turns on random crop (with that padding) and flip. */
+    public record Config(int batchSize, long seed, int augmentPad) {
+    }
+
+    private final Context ctx;
+    private final Classifier model;
+    private final Sgd sgd;
+    private final Config config;
+    private long step;
+    private int[] order;
+    private long orderEpoch = -1;
+
+    public Trainer(Context ctx, Classifier model, Sgd sgd, Config config) {
+        this.ctx = ctx;
+        this.model = model;
+        this.sgd = sgd;
+        this.config = config;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public Classifier model() {
+        return model;
+    }
+
+    public int stepsPerEpoch(Dataset train) {
+        int s = train.size() / config.batchSize();
+        if (s == 0) {
+            throw new IllegalArgumentException("batch size " + config.batchSize() + " exceeds the " + train.size()
+                    + " training examples");
+        }
+        return s;
+    }
+
+    /** One SGD step on a batch (features as the model expects, one-hot targets); returns the gradient scale. */
+    public void trainStep(long epoch, Matrix x, Matrix oneHot) {
+        Arithmetic a = ctx.arith();
+        ctx.at(true, epoch, step, config.seed());
+        Matrix logits = model.net().forward(ctx, x);
+        ctx.scope("loss.fwd");
+        Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
+        Matrix grad = ctx.nonlinearities().softmax().gradient(a, logits, probs, oneHot);
+        model.net().backward(ctx, a.scale(grad, 1.0 / x.rows()));
+        sgd.step(ctx, model.params());
+        step++;
+    }
+
+    /** Trains until the global step reaches {@code untilStep}; calls onStep after each step (may be null). */
+    public void run(Dataset train, long untilStep, LongConsumer onStep) {
+        Arithmetic a = ctx.arith();
+        int spe = stepsPerEpoch(train);
+        int bs = config.batchSize();
+        int[] rows = new int[bs];
+        while (step < untilStep) {
+            long epoch = step / spe;
+            int pos = (int) (step % spe);
+            if (epoch != orderEpoch) {
+                order = shuffle(train.size(), Seeds.random(config.seed(), epoch, -1, "shuffle"));
+                orderEpoch = epoch;
+            }
+            System.arraycopy(order, pos * bs, rows, 0, bs);
+            Matrix x = a.fromPublic(bs, train.shape().size(), train.batchFeatures(rows));
+            if (config.augmentPad() > 0) {
+                SplittableRandom rng = Seeds.random(config.seed(), epoch, step, "augment");
+                x = Augment.cropFlip(a, x, train.shape(), config.augmentPad(), rng);
+            }
+            Matrix y = a.fromPublic(bs, train.classes(), train.batchOneHot(rows));
+            trainStep(epoch, x, y);
+            if (onStep != null) {
+                onStep.accept(step);
+            }
+        }
+    }
+
+    /** Fisher-Yates with the given generator. */
+    static int[] shuffle(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Revealed logits of the given batch in evaluation mode (batch norm uses running statistics). */
+    public double[] logits(Matrix x) {
+        ctx.at(false, -1, step, config.seed());
+        return ctx.arith().reveal(model.net().forward(ctx, x));
+    }
+
+    /** Accuracy and mean cross-entropy (with the configured softmax) over a data set, in batches. */
+    public Evaluation evaluate(Dataset data, int batch) {
+        Arithmetic a = ctx.arith();
+        int correct = 0;
+        double loss = 0;
+        int classes = data.classes();
+        for (int start = 0; start < data.size(); start += batch) {
+            int n = Math.min(batch, data.size() - start);
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = start + i;
+            }
+            ctx.at(false, -1, step, config.seed());
+            Matrix logits = model.net().forward(ctx, a.fromPublic(n, data.shape().size(), data.batchFeatures(rows)));
+            double[] l = a.reveal(logits);
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (l[i * classes + c] > l[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                if (best == data.labels()[start + i]) {
+                    correct++;
+                }
+            }
+            ctx.scope("loss.eval");
+            Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
+            for (double v : ctx.nonlinearities().softmax().loss(a, probs, a.fromPublic(n, classes, data.batchOneHot(rows)))) {
+                loss += v;
+            }
+        }
+        return new Evaluation((double) correct / data.size(), loss / data.size(), data.size());
+    }
+
+    /** Accuracy in [0, 1] and mean per-example cross-entropy over n examples. */
+    public record Evaluation(double accuracy, double meanLoss, int examples) {
+    }
+
+    /** Writes weights, buffers, velocities and the step to a checkpoint file (atomically). */
+    public void save(Path path) throws IOException {
+        Checkpoint.write(path, ctx.arith(), config.seed(), step, model.params(), sgd.velocities());
+    }
+
+    /** Restores a checkpoint written by {@link #save} for the same model, backend and seed. */
+    public void restore(Path path) throws IOException {
+        step = Checkpoint.read(path, ctx.arith(), config.seed(), model.params(), sgd.velocities());
+        orderEpoch = -1;
+    }
+}
