@@ -14,7 +14,7 @@ public final class TwinTrain {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.<Command>of()) {
+        for (Command c : List.<Command>of(new org.twintrain.jobs.study.StudyCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -1,0 +1,157 @@
+package org.twintrain.jobs.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.twintrain.engine.Context;
+import org.twintrain.engine.Nonlinearities;
+import org.twintrain.engine.models.Classifier;
+import org.twintrain.engine.models.Models;
+import org.twintrain.engine.optim.Sgd;
+import org.twintrain.engine.optim.StepSchedule;
+import org.twintrain.engine.train.Dataset;
+import org.twintrain.engine.train.Trainer;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FixedPointArithmetic;
+
+/**
+ * Runs one configuration with the engine's {@link Trainer}: reads the data, builds the model, trains for the
+ * configured steps with the dev set evaluated every {@code evalEvery} steps and at the end. Never throws: an
+ * exception becomes a failed result with its reason, and a non-finite or exploding training loss stops the run
+ * as diverged, so one bad configuration does not stop the others. Spark-free: the job calls it inside a task.
+ */
+public final class StudyTask {
+    private StudyTask() {
+    }
+
+    /** Thrown from the step callback to stop a diverging run. */
+    private static final class Diverged extends RuntimeException {
+        Diverged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static StudyResult run(StudyConfig c) {
+        long t0 = System.nanoTime();
+        List<StudyResult.StepMetric> curve = new ArrayList<>();
+        String scale = "";
+        long[] trainNanos = {0};
+        Trainer trainer = null;
+        try {
+            StudyConfig.TrainSpec t = c.train();
+            Arithmetic arith = backend(c.precision(), t.threads());
+            Nonlinearities base = StudyNonlinearities.create(c.approx(), c.tanh(), t.gradient());
+            LossRecorder recorder = new LossRecorder(base.softmax());
+            Nonlinearities nl = new Nonlinearities(base.sigmoid(), base.tanh(), recorder);
+            Dataset[] data = StudyData.load(c.data());
+            Dataset train = data[0];
+            Dataset dev = data[1];
+            Classifier model = Models.build(c.model().engine(), arith, c.seed(), train.shape(), train.classes(),
+                    c.model().width(), c.model().depth(), c.model().batchNorm());
+            scale = model.describe() + " train=" + train.size() + " dev=" + dev.size() + " batch=" + t.batch()
+                    + " steps=" + t.steps() + " lr=" + t.lr();
+            Sgd sgd = new Sgd(t.momentum(), t.weightDecay(), StepSchedule.parse(t.lr()));
+            trainer = new Trainer(new Context(arith, nl), model, sgd, new Trainer.Config(t.batch(), c.seed(), t.augmentPad()));
+            trainer.stepsPerEpoch(train);
+            DivergenceCheck check = new DivergenceCheck(t.divergeFactor(), t.divergePatience(), train.classes());
+            Trainer.Evaluation last = null;
+            while (trainer.step() < t.steps()) {
+                long target = Math.min(t.steps(), (trainer.step() / t.evalEvery() + 1) * t.evalEvery());
+                long s0 = System.nanoTime();
+                trainer.run(train, target, step -> {
+                    double loss = recorder.lastLoss();
+                    curve.add(new StudyResult.StepMetric(step, loss, Double.NaN, Double.NaN));
+                    check.accept(step, loss);
+                });
+                trainNanos[0] += System.nanoTime() - s0;
+                last = trainer.evaluate(dev, Math.max(t.batch(), 100));
+                StudyResult.StepMetric m = curve.remove(curve.size() - 1);
+                curve.add(new StudyResult.StepMetric(m.step(), m.trainLoss(), last.accuracy(), last.meanLoss()));
+            }
+            return new StudyResult(c, StudyResult.OK, "", trainer.step(), last.accuracy(), last.meanLoss(),
+                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], trainer.step()), scale, curve);
+        } catch (Diverged d) {
+            long steps = curve.isEmpty() ? 0 : curve.get(curve.size() - 1).step();
+            return new StudyResult(c, StudyResult.DIVERGED, d.getMessage(), steps, Double.NaN, Double.NaN,
+                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], steps), scale, curve);
+        } catch (Throwable e) {
+            // Any failure of this configuration, including running out of memory, is its result, not the job's.
+            long steps = trainer == null ? 0 : trainer.step();
+            return new StudyResult(c, StudyResult.FAILED, describe(e), steps, Double.NaN, Double.NaN,
+                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], steps), scale, curve);
+        }
+    }
+
+    static Arithmetic backend(String precision, int threads) {
+        if (precision.equals("double")) {
+            return new DoubleArithmetic(threads);
+        }
+        if (precision.startsWith("fixed:")) {
+            return new FixedPointArithmetic(Integer.parseInt(precision.substring("fixed:".length())));
+        }
+        throw new IllegalArgumentException("precision must be double or fixed:F, got '" + precision + "'");
+    }
+
+    /** The exception class and message, and the first cause's, on one line. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e.getMessage() != null) {
+            sb.append(": ").append(e.getMessage());
+        }
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e) {
+            sb.append(" (caused by ").append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                sb.append(": ").append(cause.getMessage());
+            }
+            sb.append(')');
+        }
+        if (e.getStackTrace().length > 0) {
+            StackTraceElement top = e.getStackTrace()[0];
+            sb.append(" at ").append(top.getClassName().substring(top.getClassName().lastIndexOf('.') + 1)).append('.')
+                    .append(top.getMethodName()).append(':').append(top.getLineNumber());
+        }
+        return sb.toString().replace('\n', ' ');
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double perStep(long nanos, long steps) {
+        return steps == 0 ? Double.NaN : nanos / 1e9 / steps;
+    }
+
+    /**
+     * Divergence: a non-finite loss, or a loss above factor x max(first loss, ln classes) for patience steps in a
+     * row (an explosion, not one noisy batch).
+     */
+    static final class DivergenceCheck {
+        private final double factor;
+        private final int patience;
+        private final double floor;
+        private double reference = Double.NaN;
+        private int above;
+
+        DivergenceCheck(double factor, int patience, int classes) {
+            this.factor = factor;
+            this.patience = patience;
+            this.floor = Math.log(classes);
+        }
+
+        void accept(long step, double loss) {
+            if (!Double.isFinite(loss)) {
+                throw new Diverged("training loss is " + loss + " at step " + step);
+            }
+            if (Double.isNaN(reference)) {
+                reference = Math.max(loss, floor);
+            }
+            double limit = factor * reference;
+            above = loss > limit ? above + 1 : 0;
+            if (above >= patience) {
+                throw new Diverged(String.format("training loss %.4g above %.4g (%.3g x initial) for %d steps at step %d",
+                        loss, limit, factor, patience, step));
+            }
+        }
+    }
+}
