@@ -18,6 +18,14 @@ public interface ExpApproximation {
     /** The true derivative of the approximated function, entrywise, at x. */
     Matrix derivative(Arithmetic a, Matrix x);
 
+    /**
+     * {apply(x), derivative(x)}. Implementations that need comparisons override it so that the value and the
+     * derivative share them (softmax's gradient needs both).
+     */
+    default Matrix[] applyWithDerivative(Arithmetic a, Matrix x) {
+        return new Matrix[] {apply(a, x), derivative(a, x)};
+    }
+
     /** True where it needs cleartext ({@code exact}). */
     default boolean cleartextOnly() {
         return false;

@@ -31,7 +31,7 @@ class ModelsLearnTest {
         Dataset test = Synthetic.templates(shape, classes, 256, 1.0, 7, 9);
         DoubleArithmetic a = new DoubleArithmetic(1);
         Classifier model = Models.build(name, a, 3, shape, classes, width, depth, true);
-        Trainer trainer = new Trainer(new Context(a, ExactNonlinearities.create()), model,
+        Trainer trainer = new Trainer(new Context(a, Approx.exact()), model,
                 new Sgd(0.9, 5e-4, StepSchedule.constant(lr)), new Trainer.Config(32, 5, augmentPad));
         double before = trainer.evaluate(test, 128).accuracy();
         trainer.run(train, 48, null);

@@ -1,17 +1,27 @@
 package org.twintrain.engine.cli;
 
-import org.twintrain.engine.ExactNonlinearities;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.twintrain.approx.ApproxConfig;
 import org.twintrain.engine.Nonlinearities;
 
-/** The run's non-linearities from the "--approx" option. */
+/** The run's non-linearities from the "--approx" option: comma-separated approx keys, e.g. "exp=exact,tanh=exact". */
 final class Nonlinear {
     private Nonlinear() {
     }
 
     static Nonlinearities fromConfig(String spec) {
-        if (!spec.isEmpty()) {
-            throw new IllegalArgumentException("approximation settings need the approx module's configuration");
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String kv : spec.split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--approx: expected key=value, got '" + kv + "'");
+            }
+            settings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
-        return ExactNonlinearities.create();
+        return Nonlinearities.from(ApproxConfig.parse(settings));
     }
 }

@@ -102,7 +102,7 @@ public final class TrainLocal {
             long t0 = System.nanoTime();
             trainer.run(train, target, null);
             double secs = (System.nanoTime() - t0) / 1e9;
-            Trainer.Evaluation ev = trainer.evaluate(dev, 500);
+            Trainer.Evaluation ev = trainer.evaluate(dev, args.getInt("batch"));
             double epoch = (double) trainer.step() / spe;
             System.out.printf("epoch %.2f step %d dev_accuracy %.4f dev_loss %.4f train_images/s %.1f elapsed_s %.0f | %s%n",
                     epoch, trainer.step(), ev.accuracy(), ev.meanLoss(),

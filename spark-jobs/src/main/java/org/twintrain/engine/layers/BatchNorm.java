@@ -91,8 +91,9 @@ public final class BatchNorm implements Layer {
             centered = a.sub(x, broadcast(a, mean, batch));
         }
         invStd = a.applyCleartext(a.addPublic(var, EPS), v -> 1.0 / Math.sqrt(v));
-        xhat = a.mul(centered, broadcast(a, invStd, batch));
-        return a.add(a.mul(xhat, broadcast(a, gamma.value(), batch)), broadcast(a, beta.value(), batch));
+        Matrix normalized = a.mul(centered, broadcast(a, invStd, batch));
+        xhat = ctx.training() ? normalized : null;
+        return a.add(a.mul(normalized, broadcast(a, gamma.value(), batch)), broadcast(a, beta.value(), batch));
     }
 
     /** dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), means per channel. */

@@ -121,8 +121,9 @@ public final class Conv2d implements Layer {
         ctx.scope(name + ".fwd");
         int batch = x.rows();
         int p = out.height() * out.width();
-        cols = a.gather(x, batch * p, in.channels() * k * k, im2colIndex(batch));
-        Matrix y = a.matmul(cols, weight.value());
+        Matrix im2col = a.gather(x, batch * p, in.channels() * k * k, im2colIndex(batch));
+        cols = ctx.training() ? im2col : null; // kept for backward only; evaluation keeps no caches
+        Matrix y = a.matmul(im2col, weight.value());
         if (bias != null) {
             y = a.addRow(y, bias.value());
         }

@@ -49,7 +49,7 @@ public final class Dense implements Layer {
     public Matrix forward(Context ctx, Matrix input) {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".fwd");
-        x = input;
+        x = ctx.training() ? input : null;
         return a.addRow(a.matmul(input, weight.value()), bias.value());
     }
 

@@ -125,7 +125,7 @@ public final class Pool implements Layer {
             Matrix right = a.columns(v, half, 2 * half);
             Matrix bit = a.lessThanZero(a.sub(left, right));
             Matrix larger = a.select(bit, right, left);
-            bits[level] = bit;
+            bits[level] = ctx.training() ? bit : null;
             widths[level] = m;
             v = m % 2 == 0 ? larger : a.concatColumns(larger, a.columns(v, m - 1, m));
         }

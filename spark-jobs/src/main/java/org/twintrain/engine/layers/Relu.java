@@ -35,7 +35,7 @@ public final class Relu implements Layer {
     public Matrix forward(Context ctx, Matrix x) {
         ctx.scope(name + ".fwd");
         Matrix[] r = ctx.arith().reluWithDerivative(x);
-        positive = r[1];
+        positive = ctx.training() ? r[1] : null;
         return r[0];
     }
 

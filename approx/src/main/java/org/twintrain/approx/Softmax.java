@@ -1,0 +1,111 @@
+package org.twintrain.approx;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
+
+/**
+ * Softmax over the columns of each row (rows = examples, cols = classes) built from an approximated e^x:
+ * p_k = e(x_k) / sum_j e(x_j) (Ho et al., section 3), and the cross-entropy on top of it.
+ *
+ * <ul>
+ *   <li>Division: {@link Reciprocal#divideRows}, which defines the all-zero row (possible with {@code relu} and
+ *       clipped odd Taylor) as uniform 1/c.</li>
+ *   <li>With {@code exact} e^x (cleartext only) the row maximum is subtracted first, which changes nothing
+ *       mathematically and keeps e^x within double and fixed-point range. Approximations are not shift
+ *       invariant, so they get the logits as they are, as in the paper.</li>
+ *   <li>Gradient ({@link SoftmaxGradient}): for the loss L = -sum_k y_k log p_k of one row with one-hot y, the
+ *       true derivative of the composed function is dL/dx_k = e'(x_k) / S - y_k e'(x_t) / e(x_t), with S =
+ *       sum_j e(x_j) and t the target class (for exact e^x this is p_k - y_k). e'(x_t) / e(x_t) is one secret
+ *       division per row (t is secret: the target's e and e' are picked with y by a product). Where e(x_t) =
+ *       0 (relu or a clipped Taylor below its root: the loss is infinite) that ratio is defined as 1 by the
+ *       zero case of {@link Reciprocal}, so the target's logit is still pushed up. SecureML's option returns
+ *       p - y.</li>
+ * </ul>
+ */
+public final class Softmax {
+    private final ExpApproximation exp;
+    private final Reciprocal reciprocal;
+    private final SoftmaxGradient gradient;
+
+    public Softmax(ExpApproximation exp, Reciprocal reciprocal, SoftmaxGradient gradient) {
+        this.exp = exp;
+        this.reciprocal = reciprocal;
+        this.gradient = gradient;
+    }
+
+    public ExpApproximation exp() {
+        return exp;
+    }
+
+    public Reciprocal reciprocal() {
+        return reciprocal;
+    }
+
+    public SoftmaxGradient gradient() {
+        return gradient;
+    }
+
+    /** The probabilities, rows x classes. */
+    public Matrix forward(Arithmetic a, Matrix logits) {
+        Matrix e = exp.apply(a, prepared(a, logits));
+        return reciprocal.divideRows(a, e, a.sumCols(e));
+    }
+
+    /**
+     * dL/dlogits of the SUM over rows of the cross-entropy (the engine divides by the batch size). Targets are
+     * one-hot rows. The true derivative uses the logits; SecureML's shortcut uses the probabilities.
+     */
+    public Matrix crossEntropyGradient(Arithmetic a, Matrix logits, Matrix probabilities, Matrix oneHotTargets) {
+        requireSameShape(logits, oneHotTargets, "crossEntropyGradient");
+        if (gradient == SoftmaxGradient.SECUREML) {
+            return a.sub(probabilities, oneHotTargets);
+        }
+        int c = logits.cols();
+        Matrix[] ed = exp.applyWithDerivative(a, prepared(a, logits));
+        Matrix e = ed[0], de = ed[1];
+        Matrix sum = a.sumCols(e);
+        // The target's e and e' in one product round.
+        Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
+        Matrix target = a.sumCols(a.columns(picked, 0, c));
+        Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
+        Matrix spread = reciprocal.divideRows(a, de, sum);
+        Matrix logRatio = reciprocal.divideRows(a, targetDerivative, target);
+        return a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+    }
+
+    /**
+     * -log p_target per row, revealed for monitoring. Only the probability of the target class is opened (one
+     * product and one opening), never the targets or the other probabilities. A probability below the
+     * backend's resolution (1e-12 in double) counts as that resolution, so the loss stays finite.
+     */
+    public double[] crossEntropyLoss(Arithmetic a, Matrix probabilities, Matrix oneHotTargets) {
+        requireSameShape(probabilities, oneHotTargets, "crossEntropyLoss");
+        double[] pt = a.reveal(a.sumCols(a.mul(probabilities, oneHotTargets)));
+        double floor = a.fractionalBits() == 0 ? 1e-12 : a.resolution();
+        double[] loss = new double[pt.length];
+        for (int i = 0; i < pt.length; i++) {
+            loss[i] = -Math.log(Math.max(pt[i], floor));
+        }
+        return loss;
+    }
+
+    /** The logits minus their row maximum for exact e^x (cleartext); the logits themselves otherwise. */
+    Matrix prepared(Arithmetic a, Matrix logits) {
+        if (!(exp instanceof ExactExp)) {
+            return logits;
+        }
+        List<Matrix> cols = new ArrayList<>();
+        for (int j = 0; j < logits.cols(); j++) {
+            cols.add(a.columns(logits, j, j + 1));
+        }
+        return a.sub(logits, Reciprocal.broadcast(a, MaxTree.max(a, cols), logits.cols()));
+    }
+
+    private static void requireSameShape(Matrix x, Matrix y, String where) {
+        if (x.rows() != y.rows() || x.cols() != y.cols()) {
+            throw new IllegalArgumentException(where + ": shapes differ: " + x.shape() + " vs targets " + y.shape());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.twintrain.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.twintrain.engine.models.Classifier;
+import org.twintrain.engine.models.Models;
+import org.twintrain.engine.optim.Sgd;
+import org.twintrain.engine.optim.StepSchedule;
+import org.twintrain.engine.train.Dataset;
+import org.twintrain.engine.train.Trainer;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FixedPointArithmetic;
+import org.twintrain.sharing.arith.TwoPartyRunner;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+
+/**
+ * The same tiny model, same seed and data, trained a few steps in double, in fixed point (f = 16) and on two
+ * parties (f = 16, exact truncation): the weights agree within the fixed-point tolerance, and a repeated run
+ * on one backend is bit-identical.
+ */
+class BackendAgreementTest {
+    private static final int F = 16;
+
+    /** Trains and returns all weights, revealed, in parameter order. */
+    private static double[] train(Arithmetic a, String model, Shape shape, double width, int depth, int steps) {
+        Dataset data = Synthetic.templates(shape, 3, 64, 0.5, 1, 2);
+        Classifier c = Models.build(model, a, 9, shape, 3, width, depth, false);
+        Trainer t = new Trainer(new Context(a, Approx.defaults()), c, new Sgd(0.9, 1e-3,
+                StepSchedule.constant(0.05)), new Trainer.Config(8, 4, 0));
+        t.run(data, steps, null);
+        int n = 0;
+        for (Param p : c.params()) {
+            n += p.value().size();
+        }
+        double[] w = new double[n];
+        int off = 0;
+        for (Param p : c.params()) {
+            double[] v = a.reveal(p.value());
+            System.arraycopy(v, 0, w, off, v.length);
+            off += v.length;
+        }
+        return w;
+    }
+
+    private static double maxDiff(double[] x, double[] y) {
+        assertEquals(x.length, y.length);
+        double m = 0;
+        for (int i = 0; i < x.length; i++) {
+            m = Math.max(m, Math.abs(x[i] - y[i]));
+        }
+        return m;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"secureml, 1, 12, 0.125, 2, 4", "cnn, 1, 6, 0.25, 1, 3"})
+    void doubleFixedAndTwoPartyAgree(String model, int channels, int side, double width, int depth, int steps) {
+        Shape shape = new Shape(channels, side, side);
+        double[] d = train(new DoubleArithmetic(1), model, shape, width, depth, steps);
+        double[] fixed = train(new FixedPointArithmetic(F), model, shape, width, depth, steps);
+        TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(F), TruncationMode.EXACT,
+                "engine-agreement".getBytes(StandardCharsets.UTF_8));
+        TwoPartyRunner.Result<double[]> two = runner.run(a -> train(a, model, shape, width, depth, steps));
+        assertArrayEquals(two.party0(), two.party1(), "both parties reveal the same weights");
+        // f = 16: an ulp is 1.5e-5; a few steps of SGD accumulate a few hundred ulps of truncation error
+        double tolerance = 512 * Math.scalb(1.0, -F);
+        double fixedVsDouble = maxDiff(d, fixed);
+        double twoVsDouble = maxDiff(d, two.party0());
+        double twoVsFixed = maxDiff(fixed, two.party0());
+        assertTrue(fixedVsDouble <= tolerance, "fixed vs double: " + fixedVsDouble);
+        assertTrue(twoVsDouble <= tolerance, "two-party vs double: " + twoVsDouble);
+        assertTrue(twoVsFixed <= tolerance, "two-party vs fixed: " + twoVsFixed);
+        double moved = maxDiff(d, train(new DoubleArithmetic(1), model, shape, width, depth, 0));
+        assertTrue(moved > 10 * tolerance, "training must move the weights well beyond the tolerance: " + moved);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"double", "fixed"})
+    void repeatsBitForBit(String backend) {
+        Shape shape = new Shape(1, 6, 6);
+        double[] first = train(backend.equals("double") ? new DoubleArithmetic(2) : new FixedPointArithmetic(F), "cnn",
+                shape, 0.25, 1, 5);
+        double[] second = train(backend.equals("double") ? new DoubleArithmetic(2) : new FixedPointArithmetic(F), "cnn",
+                shape, 0.25, 1, 5);
+        assertArrayEquals(first, second);
+    }
+}
