@@ -42,7 +42,7 @@ public final class LearningCurves {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, StudyResult>> e : plots.entrySet()) {
             boolean anyPoint = e.getValue().values().stream()
-                    .anyMatch(r -> r.curve().stream().anyMatch(m -> !Double.isNaN(m.devAccuracy())));
+                    .anyMatch(r -> r.curve().stream().anyMatch(StudyResult.StepMetric::evaluated));
             if (!anyPoint || (e.getValue().size() < 2 && plots.size() > 1)) {
                 continue;
             }
@@ -60,7 +60,7 @@ public final class LearningCurves {
         for (Map.Entry<String, StudyResult> e : lines.entrySet()) {
             List<double[]> pts = new ArrayList<>();
             for (StudyResult.StepMetric m : e.getValue().curve()) {
-                if (Double.isNaN(m.devAccuracy())) {
+                if (!m.evaluated()) {
                     continue;
                 }
                 double y = perplexity ? Math.exp(m.devLoss()) : 100 * m.devAccuracy();

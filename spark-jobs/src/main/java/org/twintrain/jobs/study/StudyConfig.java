@@ -2,6 +2,7 @@ package org.twintrain.jobs.study;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One configuration of a study grid: a model on a data set with one approximation, one precision and one seed,
@@ -19,9 +20,11 @@ import java.util.List;
  * @param seed      initialization, shuffling and augmentation seed
  * @param train     optimizer, steps and monitoring settings
  * @param paper     the paper's number for this cell as written in the grid, or "n/a"
+ * @param approxSettings further settings of {@link org.twintrain.approx.ApproxConfig} (grid keys approx.*)
  */
 public record StudyConfig(String id, String table, String block, String dataset, DataSpec data, ModelSpec model,
-        String approx, String tanh, String precision, long seed, TrainSpec train, String paper) implements Serializable {
+        String approx, String tanh, String precision, long seed, TrainSpec train, String paper,
+        Map<String, String> approxSettings) implements Serializable {
 
     /**
      * @param format     cifar10, cifar100, mnist or text
@@ -29,19 +32,25 @@ public record StudyConfig(String id, String table, String block, String dataset,
      * @param dev        dev files
      * @param trainLimit first N training examples (0 = all)
      * @param devLimit   first N dev examples (0 = all)
+     * @param vocab      text: vocabulary size per language, specials included (0 = every training token)
+     * @param maxLength  text: drop sentence pairs longer than this many tokens (0 = keep all)
      */
-    public record DataSpec(String format, List<String> train, List<String> dev, int trainLimit, int devLimit)
-            implements Serializable {
+    public record DataSpec(String format, List<String> train, List<String> dev, int trainLimit, int devLimit, int vocab,
+            int maxLength) implements Serializable {
     }
 
     /**
      * @param key       the grid's name of the model (e.g. resnet32)
-     * @param engine    the engine's model name (see {@link org.twintrain.engine.models.Models#NAMES})
+     * @param engine    the engine's model name (see {@link org.twintrain.engine.models.Models#NAMES}), or
+     *                  seq2seq-lstm / seq2seq-gru for {@link org.twintrain.engine.models.Seq2Seq}
      * @param depth     the engine's depth parameter
      * @param width     channel / unit multiplier (1.0 = the paper's widths)
      * @param batchNorm batch norm after convolutions
+     * @param hidden    seq2seq: hidden units of the recurrent cells
+     * @param embed     seq2seq: embedding size
      */
-    public record ModelSpec(String key, String engine, int depth, double width, boolean batchNorm) implements Serializable {
+    public record ModelSpec(String key, String engine, int depth, double width, boolean batchNorm, int hidden, int embed)
+            implements Serializable {
     }
 
     /**

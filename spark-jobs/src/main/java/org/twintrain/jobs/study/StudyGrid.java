@@ -32,8 +32,9 @@ public record StudyGrid(String name, String title, String metric, String note, L
             "augmentPad", "evalEvery", "threads", "divergeFactor", "divergePatience", "gradient");
     private static final Map<String, String> TRAIN_DEFAULTS = Map.of("momentum", "0.9", "weightDecay", "0",
             "augmentPad", "0", "threads", "1", "divergeFactor", "10", "divergePatience", "20", "gradient", "exact");
-    private static final List<String> DATA_KEYS = List.of("format", "train", "dev", "trainLimit", "devLimit");
-    private static final List<String> MODEL_KEYS = List.of("engine", "depth", "width", "batchNorm");
+    private static final List<String> DATA_KEYS = List.of("format", "train", "dev", "trainLimit", "devLimit", "vocab",
+            "maxLength");
+    private static final List<String> MODEL_KEYS = List.of("engine", "depth", "width", "batchNorm", "hidden", "embed");
     private static final List<String> BLOCK_KEYS = List.of("datasets", "models", "approx", "tanh", "precision", "seeds");
     private static final Pattern PRECISION = Pattern.compile("double|fixed:\\d+");
 
@@ -75,18 +76,32 @@ public record StudyGrid(String name, String title, String metric, String note, L
                 throw k.error(pre + "format", "must be cifar10, cifar100, mnist or text, got '" + format + "'");
             }
             data.put(d, new StudyConfig.DataSpec(format, paths(k.require(pre + "train"), root),
-                    paths(k.require(pre + "dev"), root), k.getInt(pre + "trainLimit", "0"), k.getInt(pre + "devLimit", "0")));
+                    paths(k.require(pre + "dev"), root), k.getInt(pre + "trainLimit", "0"), k.getInt(pre + "devLimit", "0"),
+                    k.getInt(pre + "vocab", "0"), k.getInt(pre + "maxLength", "0")));
         }
         Map<String, StudyConfig.ModelSpec> models = new LinkedHashMap<>();
         for (String mo : k.names("model.")) {
             String pre = "model." + mo + ".";
             k.only(pre, MODEL_KEYS);
             models.put(mo, new StudyConfig.ModelSpec(mo, k.require(pre + "engine"), k.getInt(pre + "depth", "1"),
-                    k.getDouble(pre + "width", "1.0"), Boolean.parseBoolean(k.get(pre + "batchNorm", "true"))));
+                    k.getDouble(pre + "width", "1.0"), Boolean.parseBoolean(k.get(pre + "batchNorm", "true")),
+                    k.getInt(pre + "hidden", "0"), k.getInt(pre + "embed", "0")));
         }
         k.only("train.", TRAIN_KEYS);
         m.keySet().stream().filter(key -> key.startsWith("train.")).forEach(k::seen);
 
+        // approx.* other than the axes are passed to ApproxConfig as they are (it rejects unknown ones per task)
+        Map<String, String> approxSettings = new TreeMap<>();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (e.getKey().startsWith("approx.")) {
+                String key = e.getKey().substring("approx.".length());
+                if (List.of("exp", "tanh", "softmax.gradient").contains(key)) {
+                    throw k.error(e.getKey(), "is a grid axis: set it with grid.BLOCK.approx / tanh or train.gradient");
+                }
+                approxSettings.put(key, e.getValue());
+                k.seen(e.getKey());
+            }
+        }
         List<StudyConfig> configs = new ArrayList<>();
         for (String b : k.names("grid.")) {
             String pre = "grid." + b + ".";
@@ -120,7 +135,7 @@ public record StudyGrid(String name, String title, String metric, String note, L
                                     String paperKey = "paper." + d + "." + mo + "." + cellName(ap, th);
                                     String paper = m.getOrDefault(paperKey, "n/a");
                                     configs.add(new StudyConfig(id, name, b, d, data.get(d), models.get(mo), ap, th, pr,
-                                            seed, train, paper.isEmpty() ? "n/a" : paper));
+                                            seed, train, paper.isEmpty() ? "n/a" : paper, Map.copyOf(approxSettings)));
                                 }
                             }
                         }

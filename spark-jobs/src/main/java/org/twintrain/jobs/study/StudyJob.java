@@ -102,7 +102,7 @@ public final class StudyJob {
         List<Row> rows = new ArrayList<>();
         for (StudyResult r : results) {
             for (StudyResult.StepMetric m : r.curve()) {
-                boolean eval = !Double.isNaN(m.devAccuracy());
+                boolean eval = m.evaluated();
                 rows.add(RowFactory.create(r.config().id(), m.step(), m.trainLoss(), eval ? m.devAccuracy() : null,
                         eval ? m.devLoss() : null, eval ? Math.exp(m.devLoss()) : null));
             }

@@ -36,9 +36,10 @@ public record StudyResult(StudyConfig config, String status, String reason, long
     }
 
     /**
-     * One step of a run: its mean training loss, and at evaluation points the dev accuracy and loss (NaN between
-     * them).
+     * One step of a run: its mean training loss, and at evaluation points ({@code evaluated}) the dev accuracy
+     * (NaN for seq2seq) and mean dev cross-entropy; NaN between evaluation points.
      */
-    public record StepMetric(long step, double trainLoss, double devAccuracy, double devLoss) implements Serializable {
+    public record StepMetric(long step, double trainLoss, boolean evaluated, double devAccuracy, double devLoss)
+            implements Serializable {
     }
 }

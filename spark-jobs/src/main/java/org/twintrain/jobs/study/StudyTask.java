@@ -2,21 +2,16 @@ package org.twintrain.jobs.study;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.twintrain.engine.Context;
 import org.twintrain.engine.Nonlinearities;
-import org.twintrain.engine.models.Classifier;
-import org.twintrain.engine.models.Models;
 import org.twintrain.engine.optim.Sgd;
 import org.twintrain.engine.optim.StepSchedule;
-import org.twintrain.engine.train.Dataset;
-import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 
 /**
- * Runs one configuration with the engine's {@link Trainer}: reads the data, builds the model, trains for the
- * configured steps with the dev set evaluated every {@code evalEvery} steps and at the end. Never throws: an
+ * Runs one configuration: reads the data, builds the model and trains it with the engine (a {@link StudyRunner})
+ * for the configured steps, the dev set evaluated every {@code evalEvery} steps and at the end. Never throws: an
  * exception becomes a failed result with its reason, and a non-finite or exploding training loss stops the run
  * as diverged, so one bad configuration does not stop the others. Spark-free: the job calls it inside a task.
  */
@@ -35,50 +30,48 @@ public final class StudyTask {
         long t0 = System.nanoTime();
         List<StudyResult.StepMetric> curve = new ArrayList<>();
         String scale = "";
-        long[] trainNanos = {0};
-        Trainer trainer = null;
+        long trainNanos = 0;
+        StudyRunner runner = null;
         try {
             StudyConfig.TrainSpec t = c.train();
             Arithmetic arith = backend(c.precision(), t.threads());
-            Nonlinearities base = StudyNonlinearities.create(c.approx(), c.tanh(), t.gradient());
-            LossRecorder recorder = new LossRecorder(base.softmax());
-            Nonlinearities nl = new Nonlinearities(base.sigmoid(), base.tanh(), recorder);
-            Dataset[] data = StudyData.load(c.data());
-            Dataset train = data[0];
-            Dataset dev = data[1];
-            Classifier model = Models.build(c.model().engine(), arith, c.seed(), train.shape(), train.classes(),
-                    c.model().width(), c.model().depth(), c.model().batchNorm());
-            scale = model.describe() + " train=" + train.size() + " dev=" + dev.size() + " batch=" + t.batch()
-                    + " steps=" + t.steps() + " lr=" + t.lr();
+            Nonlinearities nl = StudyNonlinearities.create(c);
             Sgd sgd = new Sgd(t.momentum(), t.weightDecay(), StepSchedule.parse(t.lr()));
-            trainer = new Trainer(new Context(arith, nl), model, sgd, new Trainer.Config(t.batch(), c.seed(), t.augmentPad()));
-            trainer.stepsPerEpoch(train);
-            DivergenceCheck check = new DivergenceCheck(t.divergeFactor(), t.divergePatience(), train.classes());
-            Trainer.Evaluation last = null;
-            while (trainer.step() < t.steps()) {
-                long target = Math.min(t.steps(), (trainer.step() / t.evalEvery() + 1) * t.evalEvery());
+            runner = c.data().format().equals("text")
+                    ? new SequenceRunner(c, arith, nl, sgd, TextData.load(c.data()))
+                    : new ClassifierRunner(c, arith, nl, sgd, StudyData.load(c.data()));
+            scale = runner.scale() + " batch=" + t.batch() + " steps=" + t.steps() + " lr=" + t.lr() + " momentum="
+                    + t.momentum() + " precision=" + c.precision();
+            DivergenceCheck check = new DivergenceCheck(t.divergeFactor(), t.divergePatience(), runner.classes());
+            StudyRunner r = runner;
+            double[] last = null;
+            while (runner.step() < t.steps()) {
+                long target = Math.min(t.steps(), (runner.step() / t.evalEvery() + 1) * t.evalEvery());
                 long s0 = System.nanoTime();
-                trainer.run(train, target, step -> {
-                    double loss = recorder.lastLoss();
-                    curve.add(new StudyResult.StepMetric(step, loss, Double.NaN, Double.NaN));
-                    check.accept(step, loss);
-                });
-                trainNanos[0] += System.nanoTime() - s0;
-                last = trainer.evaluate(dev, Math.max(t.batch(), 100));
+                try {
+                    runner.train(target, step -> {
+                        double loss = r.lastLoss();
+                        curve.add(new StudyResult.StepMetric(step, loss, false, Double.NaN, Double.NaN));
+                        check.accept(step, loss);
+                    });
+                } finally {
+                    trainNanos += System.nanoTime() - s0;
+                }
+                last = runner.evaluate();
                 StudyResult.StepMetric m = curve.remove(curve.size() - 1);
-                curve.add(new StudyResult.StepMetric(m.step(), m.trainLoss(), last.accuracy(), last.meanLoss()));
+                curve.add(new StudyResult.StepMetric(m.step(), m.trainLoss(), true, last[0], last[1]));
             }
-            return new StudyResult(c, StudyResult.OK, "", trainer.step(), last.accuracy(), last.meanLoss(),
-                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], trainer.step()), scale, curve);
+            return new StudyResult(c, StudyResult.OK, "", runner.step(), last[0], last[1],
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, runner.step()), scale, curve);
         } catch (Diverged d) {
             long steps = curve.isEmpty() ? 0 : curve.get(curve.size() - 1).step();
             return new StudyResult(c, StudyResult.DIVERGED, d.getMessage(), steps, Double.NaN, Double.NaN,
-                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], steps), scale, curve);
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), scale, curve);
         } catch (Throwable e) {
             // Any failure of this configuration, including running out of memory, is its result, not the job's.
-            long steps = trainer == null ? 0 : trainer.step();
+            long steps = runner == null ? 0 : runner.step();
             return new StudyResult(c, StudyResult.FAILED, describe(e), steps, Double.NaN, Double.NaN,
-                    seconds(System.nanoTime() - t0), perStep(trainNanos[0], steps), scale, curve);
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), scale, curve);
         }
     }
 
@@ -92,7 +85,7 @@ public final class StudyTask {
         throw new IllegalArgumentException("precision must be double or fixed:F, got '" + precision + "'");
     }
 
-    /** The exception class and message, and the first cause's, on one line. */
+    /** The exception class and message, the first cause's, and where it was thrown, on one line. */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
         if (e.getMessage() != null) {
@@ -149,7 +142,8 @@ public final class StudyTask {
             double limit = factor * reference;
             above = loss > limit ? above + 1 : 0;
             if (above >= patience) {
-                throw new Diverged(String.format("training loss %.4g above %.4g (%.3g x initial) for %d steps at step %d",
+                throw new Diverged(String.format(java.util.Locale.ROOT,
+                        "training loss %.4g above %.4g (%.3g x initial) for %d steps at step %d",
                         loss, limit, factor, patience, step));
             }
         }

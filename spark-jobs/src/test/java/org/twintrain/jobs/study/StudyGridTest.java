@@ -19,7 +19,7 @@ class StudyGridTest {
     @Test
     void expandsBlocksAsCrossProductsWithOverridesAndPaperNumbers() {
         StudyGrid g = StudyGrid.parse(base(), "g", null);
-        assertEquals(10, g.configs().size());
+        assertEquals(9, g.configs().size());
         StudyConfig first = g.configs().get(0);
         assertEquals("tiny/gen/lr/exact/exact/double/s1", first.id());
         assertEquals(List.of("/data/data_batch_1.bin"), first.data().train());
@@ -28,6 +28,8 @@ class StudyGridTest {
         assertEquals("1e6", diverging.train().lr());
         assertEquals(3, diverging.train().divergePatience());
         assertEquals(20, first.train().divergePatience());
+        assertEquals(List.of("exact", "pwl:4", "bogus:9"), g.configs().stream().filter(c -> c.block().equals("a"))
+                .map(StudyConfig::approx).distinct().toList());
         assertEquals("91.5", first.paper());
         assertEquals("n/a", g.configs().stream().filter(c -> c.model().key().equals("cnn")).findFirst().orElseThrow().paper());
     }
@@ -59,6 +61,16 @@ class StudyGridTest {
         m4.put("study.colour", "red");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m4, "g", null)).getMessage()
                 .contains("study.colour"));
+    }
+
+    @Test
+    void approxSettingsPassThroughButNotTheAxes() {
+        Map<String, String> m = new HashMap<>(base());
+        m.put("approx.reciprocal.iterations", "4");
+        assertEquals(Map.of("reciprocal.iterations", "4"), StudyGrid.parse(m, "g", null).configs().get(0).approxSettings());
+        m.put("approx.exp", "pwl:4");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m, "g", null)).getMessage()
+                .contains("approx.exp"));
     }
 
     @Test
