@@ -77,6 +77,7 @@ public final class StudyJob {
             .add("paper", DataTypes.StringType, false)
             .add("seconds", DataTypes.DoubleType, false)
             .add("seconds_per_step", DataTypes.DoubleType, false)
+            .add("cpu_seconds_per_step", DataTypes.DoubleType, false)
             .add("scale", DataTypes.StringType, false);
 
     static final StructType STEPS = new StructType()
@@ -93,7 +94,7 @@ public final class StudyJob {
             StudyConfig c = r.config();
             rows.add(RowFactory.create(c.id(), c.table(), c.block(), c.dataset(), c.model().key(), c.approx(), c.tanh(),
                     c.precision(), c.seed(), r.status(), r.reason(), r.steps(), r.accuracy(), r.loss(), r.perplexity(),
-                    c.paper(), r.seconds(), r.secondsPerStep(), r.scale()));
+                    c.paper(), r.seconds(), r.secondsPerStep(), r.cpuPerStep(), r.scale()));
         }
         return rows;
     }

@@ -34,7 +34,7 @@ public final class StudyReport {
                 .append(perplexity ? "(dev perplexity, lower is better)" : "(dev accuracy in %)")
                 .append("; the paper's numbers come from the grid file, n/a where it gives none.\n\n");
 
-        sb.append("## Scale\n\n| data set | model | scale | mean s/step |\n| --- | --- | --- | --- |\n");
+        sb.append("## Scale\n\n| data set | model | scale | mean s/step | mean CPU s/step |\n| --- | --- | --- | --- | --- |\n");
         Map<String, List<StudyResult>> byModel = new LinkedHashMap<>();
         for (StudyResult r : results) {
             byModel.computeIfAbsent(r.config().dataset() + " | " + r.config().model().key(), k -> new ArrayList<>()).add(r);
@@ -42,6 +42,7 @@ public final class StudyReport {
         for (Map.Entry<String, List<StudyResult>> e : byModel.entrySet()) {
             String scale = "";
             double sum = 0;
+            double cpuSum = 0;
             int n = 0;
             for (StudyResult r : e.getValue()) {
                 if (scale.isEmpty()) {
@@ -49,6 +50,7 @@ public final class StudyReport {
                 }
                 if (Double.isFinite(r.secondsPerStep())) {
                     sum += r.secondsPerStep();
+                    cpuSum += r.cpuPerStep();
                     n++;
                 }
             }
@@ -58,14 +60,20 @@ public final class StudyReport {
                         + " (not built)";
             }
             sb.append("| ").append(e.getKey()).append(" | ").append(cell(scale)).append(" | ")
-                    .append(n == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", sum / n)).append(" |\n");
+                    .append(n == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", sum / n)).append(" | ")
+                    .append(n == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", cpuSum / n)).append(" |\n");
         }
         double total = 0;
+        double cpuTrain = 0;
         for (StudyResult r : results) {
             total += r.seconds();
+            if (Double.isFinite(r.cpuPerStep())) {
+                cpuTrain += r.cpuPerStep() * r.steps();
+            }
         }
-        sb.append(String.format(Locale.ROOT, "%nSum of task times: %.0f s (%.2f h on one core; the job runs one task per "
-                + "executor core).%n%n", total, total / 3600));
+        sb.append(String.format(Locale.ROOT, "%nSum of task wall times: %.0f s (%.2f h; the job runs one task per executor "
+                + "core). CPU time of the training steps: %.0f s. Wall times depend on the machine's load; CPU s/step "
+                + "is the cost on an unloaded core.%n%n", total, total / 3600, cpuTrain));
 
         sb.append("## Table\n\n| approximation |");
         for (String col : layout.columns) {
@@ -84,11 +92,12 @@ public final class StudyReport {
         }
 
         sb.append("\n## Configurations\n\n| id | status | ").append(perplexity ? "dev perplexity" : "dev accuracy %")
-                .append(" | paper | steps | s/step | task s | reason |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                .append(" | paper | steps | s/step | CPU s/step | task s | reason |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (StudyResult r : results) {
             sb.append("| ").append(r.config().id()).append(" | ").append(r.status()).append(" | ")
                     .append(r.ok() ? metric(r, perplexity) : "-").append(" | ").append(cell(r.config().paper())).append(" | ")
                     .append(r.steps()).append(" | ").append(fmt(r.secondsPerStep(), "%.3f")).append(" | ")
+                    .append(fmt(r.cpuPerStep(), "%.3f")).append(" | ")
                     .append(fmt(r.seconds(), "%.0f")).append(" | ").append(cell(r.reason())).append(" |\n");
         }
         if (!curveFiles.isEmpty()) {

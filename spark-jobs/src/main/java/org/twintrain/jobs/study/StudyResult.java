@@ -16,11 +16,13 @@ import java.util.List;
  * @param loss           final mean dev cross-entropy
  * @param seconds        wall time of the task (data loading included)
  * @param secondsPerStep training wall time per step (evaluations excluded)
+ * @param cpuPerStep     CPU seconds of the task's thread per training step: the cost on an unloaded core, for
+ *                       time estimates on a shared machine (with train.threads = 1)
  * @param scale          model and data scale as printed next to results (model.describe(), data sizes)
  * @param curve          per-step metrics
  */
 public record StudyResult(StudyConfig config, String status, String reason, long steps, double accuracy, double loss,
-        double seconds, double secondsPerStep, String scale, List<StepMetric> curve) implements Serializable {
+        double seconds, double secondsPerStep, double cpuPerStep, String scale, List<StepMetric> curve) implements Serializable {
 
     public static final String OK = "ok";
     public static final String DIVERGED = "diverged";

@@ -1,5 +1,7 @@
 package org.twintrain.jobs.study;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import org.twintrain.engine.Nonlinearities;
@@ -31,6 +33,8 @@ public final class StudyTask {
         List<StudyResult.StepMetric> curve = new ArrayList<>();
         String scale = "";
         long trainNanos = 0;
+        long cpuNanos = 0;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         StudyRunner runner = null;
         try {
             StudyConfig.TrainSpec t = c.train();
@@ -48,6 +52,7 @@ public final class StudyTask {
             while (runner.step() < t.steps()) {
                 long target = Math.min(t.steps(), (runner.step() / t.evalEvery() + 1) * t.evalEvery());
                 long s0 = System.nanoTime();
+                long c0 = cpu.getCurrentThreadCpuTime();
                 try {
                     runner.train(target, step -> {
                         double loss = r.lastLoss();
@@ -56,22 +61,23 @@ public final class StudyTask {
                     });
                 } finally {
                     trainNanos += System.nanoTime() - s0;
+                    cpuNanos += cpu.getCurrentThreadCpuTime() - c0;
                 }
                 last = runner.evaluate();
                 StudyResult.StepMetric m = curve.remove(curve.size() - 1);
                 curve.add(new StudyResult.StepMetric(m.step(), m.trainLoss(), true, last[0], last[1]));
             }
             return new StudyResult(c, StudyResult.OK, "", runner.step(), last[0], last[1],
-                    seconds(System.nanoTime() - t0), perStep(trainNanos, runner.step()), scale, curve);
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, runner.step()), perStep(cpuNanos, runner.step()), scale, curve);
         } catch (Diverged d) {
             long steps = curve.isEmpty() ? 0 : curve.get(curve.size() - 1).step();
             return new StudyResult(c, StudyResult.DIVERGED, d.getMessage(), steps, Double.NaN, Double.NaN,
-                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), scale, curve);
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), perStep(cpuNanos, steps), scale, curve);
         } catch (Throwable e) {
             // Any failure of this configuration, including running out of memory, is its result, not the job's.
             long steps = runner == null ? 0 : runner.step();
             return new StudyResult(c, StudyResult.FAILED, describe(e), steps, Double.NaN, Double.NaN,
-                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), scale, curve);
+                    seconds(System.nanoTime() - t0), perStep(trainNanos, steps), perStep(cpuNanos, steps), scale, curve);
         }
     }
 
