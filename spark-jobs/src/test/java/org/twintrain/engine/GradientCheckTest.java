@@ -31,7 +31,7 @@ import org.twintrain.sharing.arith.Matrix;
 class GradientCheckTest {
     private static final double EPS = 1e-5;
     private final Arithmetic a = new DoubleArithmetic(1);
-    private final Context ctx = new Context(a, ExactNonlinearities.create());
+    private Context ctx = new Context(a, ExactNonlinearities.create());
 
     private static double[] normal(SplittableRandom rng, int n) {
         double[] v = new double[n];
@@ -169,6 +169,13 @@ class GradientCheckTest {
     }
 
     @Test
+    void recurrentCellsWithTheConfiguredApproximations() {
+        ctx = new Context(a, Approx.defaults()); // pwl:3 tanh, sigmoid from pwl:4 e^x
+        check(new Unrolled(new LstmCell("lstmPwl", a, init(), 3, 4), 3, 3), 2, true);
+        check(new Unrolled(new GruCell("gruPwl", a, init(), 3, 4), 3, 3), 2, true);
+    }
+
+    @Test
     void embeddingByIdsAndByOneHot() {
         Embedding e = new Embedding("emb", a, init(), 6, 3);
         int[] ids = {1, 4, 4, 0};
@@ -176,9 +183,11 @@ class GradientCheckTest {
         check(new EmbeddingOneHot(new Embedding("emb1h", a, init(), 6, 3)), 4, false);
     }
 
-    @Test
-    void softmaxCrossEntropyGradient() {
-        SoftmaxLoss sm = ExactNonlinearities.SOFTMAX;
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reference", "exact", "pwl:4", "taylor:2"})
+    void softmaxCrossEntropyGradient(String exp) {
+        SoftmaxLoss sm = exp.equals("reference") ? ExactNonlinearities.SOFTMAX
+                : Nonlinearities.from(org.twintrain.approx.ApproxConfig.parse(java.util.Map.of("exp", exp))).softmax();
         SplittableRandom rng = new SplittableRandom(5);
         double[] l = normal(rng, 12);
         double[] y = new double[12];

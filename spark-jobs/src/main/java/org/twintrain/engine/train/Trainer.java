@@ -30,6 +30,8 @@ public final class Trainer {
     private long step;
     private int[] order;
     private long orderEpoch = -1;
+    // evaluation batches get their own triple scopes: epoch -1, step = this counter
+    private long evalBatches;
 
     public Trainer(Context ctx, Classifier model, Sgd sgd, Config config) {
         this.ctx = ctx;
@@ -55,7 +57,7 @@ public final class Trainer {
         return s;
     }
 
-    /** One SGD step on a batch (features as the model expects, one-hot targets); returns the gradient scale. */
+    /** One SGD step on a batch (features as the model expects, one-hot targets) at the current global step. */
     public void trainStep(long epoch, Matrix x, Matrix oneHot) {
         Arithmetic a = ctx.arith();
         ctx.at(true, epoch, step, config.seed());
@@ -112,7 +114,7 @@ public final class Trainer {
 
     /** Revealed logits of the given batch in evaluation mode (batch norm uses running statistics). */
     public double[] logits(Matrix x) {
-        ctx.at(false, -1, step, config.seed());
+        ctx.at(false, -1, evalBatches++, config.seed());
         return ctx.arith().reveal(model.net().forward(ctx, x));
     }
 
@@ -128,7 +130,7 @@ public final class Trainer {
             for (int i = 0; i < n; i++) {
                 rows[i] = start + i;
             }
-            ctx.at(false, -1, step, config.seed());
+            ctx.at(false, -1, evalBatches++, config.seed());
             Matrix logits = model.net().forward(ctx, a.fromPublic(n, data.shape().size(), data.batchFeatures(rows)));
             double[] l = a.reveal(logits);
             for (int i = 0; i < n; i++) {
