@@ -133,11 +133,11 @@ public final class PiecewiseLinearExp implements ExpApproximation {
     }
 
     private List<Matrix> lines(Arithmetic a, Matrix x) {
+        // Every slope times x in one truncation.
+        Matrix[] sx = Batch.scaleEach(a, x, slopes);
         List<Matrix> out = new ArrayList<>();
         for (int i = 0; i < slopes.length; i++) {
-            Matrix sx = slopes[i] == 0 ? a.zeros(x.rows(), x.cols())
-                    : slopes[i] == 1 ? x : a.scale(x, slopes[i]);
-            out.add(intercepts[i] == 0 ? sx : a.addPublic(sx, intercepts[i]));
+            out.add(intercepts[i] == 0 ? sx[i] : a.addPublic(sx[i], intercepts[i]));
         }
         return out;
     }

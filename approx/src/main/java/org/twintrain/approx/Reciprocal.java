@@ -19,7 +19,7 @@ import org.twintrain.sharing.arith.Matrix;
  *       same 2^-e. The factor 2^-e is applied in steps of public sizes s (8, 4, 2, 1 and enough
  *       copies of the largest power of two not above f, so that 2^-s is representable): for each step one
  *       product with the secret factor 2^(-s sign(e)) where the step is part of |e|, 1 elsewhere (again a
- *       public combination of the c_i). That is about log2(max(hi, -lo)) product rounds (5 by default), and
+ *       public combination of the c_i, whose non-integer parts for all steps take one truncation). That is about log2(max(hi, -lo)) product rounds (5 by default), and
  *       intermediate values never exceed max(d, 1), which keeps products small (see the range below).</li>
  *   <li>Newton: y0 = 48/17 - 32/17 d_n (relative error at most 1/17 on [0.5, 1]), then y = y (2 - d_n y),
  *       {@code iterations} times (two product rounds each); the relative error after n iterations is at most
@@ -157,15 +157,30 @@ public final class Reciprocal {
         for (int k = 0; k <= count; k++) {
             remaining[k] = Math.abs(exponentOf[k]);
         }
-        for (int s : steps) {
-            // factor = 2^-s (e > 0) or 2^s (e < 0) where this step is on for the row's bracket, else 1.
-            double[] factorOf = new double[count + 1];
+        // Per step: indicators of "this step shifts down" / "shifts up", exact integer combinations of the c_i;
+        // the non-integer factors 2^-s - 1 of all steps then go through one mulPublic (one truncation).
+        Matrix[] down = new Matrix[steps.length], up = new Matrix[steps.length];
+        double[] downFactor = new double[rows * steps.length];
+        for (int j = 0; j < steps.length; j++) {
+            int s = steps[j];
+            boolean[] isDown = new boolean[count + 1], isUp = new boolean[count + 1];
             for (int k = 0; k <= count; k++) {
                 boolean on = remaining[k] >= s;
-                factorOf[k] = on ? Math.scalb(1.0, exponentOf[k] > 0 ? -s : s) : 1.0;
+                isDown[k] = on && exponentOf[k] > 0;
+                isUp[k] = on && exponentOf[k] < 0;
                 remaining[k] -= on ? s : 0;
             }
-            Matrix factor = bracketSum(a, c, factorOf);
+            down[j] = bracketIndicator(a, c, isDown);
+            up[j] = bracketIndicator(a, c, isUp);
+            for (int r = 0; r < rows; r++) {
+                downFactor[r * steps.length + j] = Math.scalb(1.0, -s) - 1;
+            }
+        }
+        Matrix downTerms = a.mulPublic(a.concatColumns(down), downFactor);
+        for (int j = 0; j < steps.length; j++) {
+            // factor = 1 + (2^-s - 1) [down] + (2^s - 1) [up]: 2^-s, 2^s or 1.
+            Matrix factor = a.addPublic(a.add(a.columns(downTerms, j, j + 1),
+                    a.scaleInteger(up[j], (1L << steps[j]) - 1)), 1.0);
             w = a.mul(w, broadcast(a, factor, cols + 1));
         }
         Matrix dn = a.columns(w, 0, 1);
@@ -194,18 +209,21 @@ public final class Reciprocal {
     }
 
     /**
-     * sum_k B_k v[k] for the bracket indicators B_k = c_k - c_(k-1) (c_(-1) = 0, c_J = 1), rewritten as v[J] +
-     * sum_i c_i (v[i] - v[i+1]): public coefficients only.
+     * sum of B_k over the brackets k in the set, for the bracket indicators B_k = c_k - c_(k-1) (c_(-1) = 0, c_J =
+     * 1), rewritten as w_J + sum_i c_i (w_i - w_(i+1)) with w_k = [k in set]: integer coefficients, so no
+     * truncation.
      */
-    private static Matrix bracketSum(Arithmetic a, Matrix c, double[] v) {
+    private static Matrix bracketIndicator(Arithmetic a, Matrix c, boolean[] set) {
         int count = c.cols();
-        double[] coeff = new double[c.size()];
-        for (int r = 0; r < c.rows(); r++) {
-            for (int i = 0; i < count; i++) {
-                coeff[r * count + i] = v[i] - v[i + 1];
+        Matrix acc = a.zeros(c.rows(), 1);
+        for (int i = 0; i < count; i++) {
+            int coeff = (set[i] ? 1 : 0) - (set[i + 1] ? 1 : 0);
+            if (coeff != 0) {
+                Matrix ci = a.columns(c, i, i + 1);
+                acc = coeff > 0 ? a.add(acc, ci) : a.sub(acc, ci);
             }
         }
-        return a.addPublic(a.sumCols(a.mulPublic(c, coeff)), v[count]);
+        return set[count] ? a.addPublic(acc, 1.0) : acc;
     }
 
     /** The bracket k with 2^(lo+k-1) &lt;= v &lt; 2^(lo+k) of a public v >= 2^lo. */

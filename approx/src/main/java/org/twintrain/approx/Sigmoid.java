@@ -7,11 +7,12 @@ import org.twintrain.sharing.arith.Matrix;
  * The logistic sigmoid built from an approximated e^x, as a two-class softmax of the logits (x/2, -x/2):
  * sigmoid(x) = e(x/2) / (e(x/2) + e(-x/2)), exactly the sigmoid for exact e^x.
  *
- * <p>Why this form: it keeps sigmoid(-x) = 1 - sigmoid(x) for every approximation, and its denominator is at
- * least 2 for every approximation of e^x here except {@code relu} (each is at least 1 + u, or its clipped
- * Taylor pieces sum to twice the even part of T_k, which is at least 1), so the division is well conditioned;
- * 1/(1 + e(-x)) would instead need the reciprocal of a number that grows like e(|x|). With {@code relu} the
- * denominator is |x|/2, and at x = 0 the zero case of {@link Reciprocal} gives 1/2. It reuses {@link Softmax}
+ * <p>Why this form: it keeps sigmoid(-x) = 1 - sigmoid(x) for every approximation, and its denominator
+ * e(u) + e(-u) is bounded away from 0: for the convex ones (pwl, even Taylor) it is even and convex, so at least
+ * 2 e(0): 2 for {@code pwl:4} and even Taylor, 1.24 / 1.96 / 1.61 for the fitted {@code pwl:5..7}; for clipped odd
+ * Taylor it is at least T_k(u) + T_k(-u), twice the even part, so at least 2; 0 only for {@code relu}, where the zero case of {@link
+ * Reciprocal} gives 1/2. The division is thus well conditioned; 1/(1 + e(-x)) would instead need the reciprocal
+ * of a number that grows like e(|x|). It reuses {@link Softmax}
  * (and its reciprocal) unchanged.
  *
  * <p>The derivative is that of the composed function: with u = x/2, D = e(u) + e(-u),

@@ -72,10 +72,15 @@ public final class TaylorExp implements ExpApproximation {
         if (d == 0) {
             return a.constant(x.rows(), x.cols(), 1.0);
         }
-        Matrix p = a.addPublic(d == 1 ? x : a.scale(x, 1.0 / d), 1.0);
+        // x/j for every j in one truncation (one round on two parties with exact truncation).
+        double[] inverse = new double[d + 1];
+        for (int j = 1; j <= d; j++) {
+            inverse[j] = 1.0 / j;
+        }
+        Matrix[] xOver = Batch.scaleEach(a, x, inverse);
+        Matrix p = a.addPublic(xOver[d], 1.0);
         for (int j = d - 1; j >= 1; j--) {
-            Matrix xj = j == 1 ? x : a.scale(x, 1.0 / j);
-            p = a.addPublic(a.mul(xj, p), 1.0);
+            p = a.addPublic(a.mul(xOver[j], p), 1.0);
         }
         return p;
     }

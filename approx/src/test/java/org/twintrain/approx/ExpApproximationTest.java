@@ -69,10 +69,12 @@ class ExpApproximationTest {
     @MethodSource("cases")
     void derivativeMatchesFiniteDifferences(BackendCase backend, String name) {
         ExpApproximation e = ApproxRegistry.exp(name);
-        if (e.cleartextOnly() && !backend.isCleartext()) {
-            return; // covered by matchesTheDirectFormula
-        }
         double[] x = inputs();
+        if (e.cleartextOnly() && !backend.isCleartext()) {
+            assertThrows(RuntimeException.class,
+                    () -> backend.run(a -> a.reveal(e.derivative(a, a.fromPublic(6, 10, x)))));
+            return;
+        }
         double[] reference = Backends.reference(a -> a.reveal(e.derivative(a, a.fromPublic(6, 10, x))));
         for (int i = 0; i < x.length; i++) {
             assertDerivative(v -> Reference.exp(name, v), x[i], reference[i], name);

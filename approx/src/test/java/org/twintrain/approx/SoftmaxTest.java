@@ -159,11 +159,34 @@ class SoftmaxTest {
         };
         double[] want = Backends.reference(body);
         double[] got = backend.run(body);
-        for (int i = 0; i < x.length; i++) {
-            // e'/S as a probability, and e'(x_t)/e(x_t): a ratio of approximations whose numerators carry the
-            // exp bound; both grow with the ratio's size, hence relative plus absolute.
-            double tol = 1e-9 + 0.02 * Math.abs(want[i]) + 400 * backend.resolution() * (1 + Math.abs(want[i]));
-            assertEquals(want[i], got[i], tol, backend + " " + exp + " gradient entry " + i);
+        ExpApproximation e = ApproxRegistry.exp(exp);
+        double[] de = Backends.reference(a -> a.reveal(e.derivative(a, a.fromPublic(ROWS, CLASSES, x))));
+        for (int i = 0; i < ROWS; i++) {
+            double[] row = java.util.Arrays.copyOfRange(x, i * CLASSES, (i + 1) * CLASSES);
+            double s = 0, sumU = 0, t = 0, dt = 0, ut = 0;
+            for (int j = 0; j < CLASSES; j++) {
+                s += Reference.exp(exp, row[j]);
+                sumU += ExpApproximationTest.ulps(exp, row[j]);
+                if (y[i * CLASSES + j] == 1) {
+                    t = Reference.exp(exp, row[j]);
+                    dt = de[i * CLASSES + j];
+                    ut = ExpApproximationTest.ulps(exp, row[j]);
+                }
+            }
+            // e'(x_t)/e(x_t) = r: its numerator and denominator carry the exp bound ut (derivatives are lower-
+            // degree versions of the same computation), so r is off by (ut + |r| ut) / t, plus the division's 12
+            // ulps relative to the normalized quotient.
+            double r = t == 0 ? 1 : dt / t;
+            double ratioUlps = t == 0 ? 12 : 12 * (1 + Math.abs(r)) + ut * (1 + Math.abs(r)) / t;
+            for (int k = 0; k < CLASSES; k++) {
+                int at = i * CLASSES + k;
+                double q = de[at] / s;
+                // e'_k/S as in probabilityUlps, the target's r, and one product y r.
+                double ulps = 12 + (ExpApproximationTest.ulps(exp, row[k]) + Math.abs(q) * sumU) / s
+                        + y[at] * ratioUlps + 2;
+                assertEquals(want[at], got[at], 1e-9 + backend.tolerance(ulps, want[at]),
+                        backend + " " + exp + " gradient entry " + at);
+            }
         }
     }
 
@@ -227,9 +250,20 @@ class SoftmaxTest {
             if (!(exp.equals("relu") && x[i] == 0)) {
                 ExpApproximationTest.assertDerivative(f, x[i], refSlope[i], "sigmoid " + exp + " derivative");
             }
-            assertEquals(refSlope[i], slope[i], 1e-9 + 0.02 * Math.abs(refSlope[i]) + 400 * backend.resolution(),
+            // d = (g0 s1 + s0 g1) / 2 with s, g = e/D, e'/D each within the probability bound P: about
+            // P (1 + |g0| + |g1|) + 2 ulps.
+            double d = Reference.exp(exp, x[i] / 2) + Reference.exp(exp, -x[i] / 2);
+            double g = d == 0 ? 1 : (Math.abs(derivativeOf(exp, x[i] / 2)) + Math.abs(derivativeOf(exp, -x[i] / 2))) / d;
+            double ulps = probabilityUlps(exp, row, 0, new double[] {want, 1 - want}) * (1 + g) + 2;
+            assertEquals(refSlope[i], slope[i], 1e-9 + backend.tolerance(ulps, refSlope[i]),
                     backend + " sigmoid " + exp + " derivative at " + x[i]);
         }
+    }
+
+    /** The double derivative of the named approximation at v (validated against finite differences elsewhere). */
+    static double derivativeOf(String exp, double v) {
+        return Backends.reference(a -> a.reveal(ApproxRegistry.exp(exp).derivative(a, a.fromPublic(1, 1,
+                new double[] {v}))))[0];
     }
 
     @Test
