@@ -90,6 +90,11 @@ final class ImageEtl {
     private static Iterator<Row> toRows(ImageChunk chunk, HadoopConf hconf, CifarVariant variant, LabelKind kind,
                                         int imageSize) throws Exception {
         ChunkReader reader = new ChunkReader(chunk, hconf, variant, kind, imageSize);
+        // The reader closes itself at the end; a task killed midway closes it here.
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> reader.close());
+        }
         String split = chunk.split();
         return new Iterator<>() {
             @Override

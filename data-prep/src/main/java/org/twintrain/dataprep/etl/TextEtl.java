@@ -93,10 +93,18 @@ final class TextEtl {
                 .cache();
         try {
             JavaRDD<Pair> train = pairs.filter(p -> p.split().equals("train"));
-            Vocabulary srcVocab = Vocabulary.build(train.flatMap(p -> p.src().iterator()).countByValue(),
-                    opts.vocabSize(), opts.minCount());
-            Vocabulary tgtVocab = Vocabulary.build(train.flatMap(p -> p.tgt().iterator()).countByValue(),
-                    opts.vocabSize(), opts.minCount());
+            // One counting job for both sides: tokens never contain a space, so "s "/"t " prefixes are unambiguous.
+            Map<String, Long> counts = train.flatMap(p -> {
+                List<String> tagged = new ArrayList<>(p.src().size() + p.tgt().size());
+                p.src().forEach(t -> tagged.add("s " + t));
+                p.tgt().forEach(t -> tagged.add("t " + t));
+                return tagged.iterator();
+            }).countByValue();
+            Map<String, Long> srcCounts = new java.util.HashMap<>();
+            Map<String, Long> tgtCounts = new java.util.HashMap<>();
+            counts.forEach((k, v) -> (k.charAt(0) == 's' ? srcCounts : tgtCounts).put(k.substring(2), v));
+            Vocabulary srcVocab = Vocabulary.build(srcCounts, opts.vocabSize(), opts.minCount());
+            Vocabulary tgtVocab = Vocabulary.build(tgtCounts, opts.vocabSize(), opts.minCount());
             Broadcast<Vocabulary> sv = jsc.broadcast(srcVocab);
             Broadcast<Vocabulary> tv = jsc.broadcast(tgtVocab);
             int width = opts.bucketWidth();

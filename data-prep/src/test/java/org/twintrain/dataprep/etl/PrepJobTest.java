@@ -256,6 +256,33 @@ class PrepJobTest {
     }
 
     @Test
+    void driverSideChecksNameTheFile() throws Exception {
+        Path missing = dir.resolve("nowhere");
+        DataFormatException e1 = assertThrows(DataFormatException.class, () -> prep("--dataset", "mnist",
+                "--input", missing.toString(), "--output", dir.resolve("out").toString()));
+        assertEquals(missing + ": no such file or folder", e1.getMessage());
+
+        Path in = dir.resolve("in");
+        Generators.mnist(in, 20, 10, 1);
+        Path labels = in.resolve("t10k-labels-idx1-ubyte.gz");
+        Files.write(labels, org.twintrain.dataprep.generate.FormatWriters.gzip(
+                org.twintrain.dataprep.generate.FormatWriters.idxLabelsBytes(new int[9])));
+        DataFormatException e2 = assertThrows(DataFormatException.class, () -> prep("--dataset", "mnist",
+                "--input", in.toString(), "--output", dir.resolve("out").toString()));
+        assertTrue(e2.getMessage().startsWith("image/label count mismatch: "), e2.getMessage());
+        assertTrue(e2.getMessage().endsWith("t10k-labels-idx1-ubyte.gz has 9 labels"), e2.getMessage());
+
+        Path text = dir.resolve("text");
+        Generators.parallelText(text, 30, 5, 20, 1);
+        Files.writeString(text.resolve("dev.fr"), "une ligne\n");
+        DataFormatException e3 = assertThrows(DataFormatException.class, () -> prep("--dataset", "text",
+                "--input", text.toString(), "--output", dir.resolve("out").toString()));
+        assertTrue(e3.getMessage().contains("dev.en: files have different line counts"), e3.getMessage());
+        assertTrue(e3.getMessage().endsWith("at line 2"), e3.getMessage());
+        assertEquals(List.of("in", "text"), siblings());
+    }
+
+    @Test
     void readerRefusesOtherFormatVersionsAndIncompleteSets() throws Exception {
         Path fake = dir.resolve("fake");
         Files.createDirectories(fake);

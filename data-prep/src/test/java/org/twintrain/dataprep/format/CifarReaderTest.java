@@ -39,6 +39,25 @@ class CifarReaderTest {
     }
 
     @Test
+    void handBuiltRecordFollowsTheReleaseLayout() throws IOException {
+        // Built byte by byte, not with the generator's writer: label, then R, G, B planes of 32x32 row-major.
+        byte[] record = new byte[3073];
+        record[0] = 7;
+        Arrays.fill(record, 1, 1025, (byte) 10);
+        Arrays.fill(record, 1025, 2049, (byte) 20);
+        Arrays.fill(record, 2049, 3073, (byte) 200);
+        record[1025 + 32 + 2] = 99; // green, row 1, column 2
+        Path bin = dir.resolve("data_batch_1.bin");
+        Files.write(bin, record);
+        ImageSet set = CifarReader.read(CifarVariant.CIFAR10, LabelKind.FINE, bin);
+        assertEquals(7, set.labels[0]);
+        assertEquals(10, set.pixel(0, 0, 31, 31));
+        assertEquals(20, set.pixel(0, 1, 0, 0));
+        assertEquals(99, set.pixel(0, 1, 1, 2));
+        assertEquals(200, set.pixel(0, 2, 5, 5));
+    }
+
+    @Test
     void tarballGivesTheSameImagesAsTheFolder() throws IOException {
         Generators.cifar10(dir, 2, 25, 15, 3, true);
         Path tarball = dir.resolve("cifar-10-binary.tar.gz");

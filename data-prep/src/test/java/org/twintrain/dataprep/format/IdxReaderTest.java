@@ -39,6 +39,19 @@ class IdxReaderTest {
     }
 
     @Test
+    void handBuiltIdxFollowsTheFormat() throws IOException {
+        // Big-endian header: magic 0x00000803, count 1, rows 2, cols 3, then 6 pixel bytes row-major.
+        byte[] bytes = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, (byte) 255};
+        Path p = dir.resolve("hand");
+        Files.write(p, bytes);
+        IdxReader.Images images = IdxReader.readImages(p);
+        assertEquals(2, images.rows());
+        assertEquals(3, images.cols());
+        assertEquals(255, images.pixels()[5] & 0xFF);
+        assertEquals(4, images.pixels()[3]);
+    }
+
+    @Test
     void mnistReaderPairsGeneratedFiles() throws IOException {
         Generators.mnist(dir, 50, 20, 9);
         ImageSet train = MnistReader.read(dir.resolve("train-images-idx3-ubyte.gz"),
