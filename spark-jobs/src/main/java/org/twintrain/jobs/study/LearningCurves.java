@@ -120,7 +120,12 @@ public final class LearningCurves {
                 double y = TOP + ph - ph * (Math.min(p[1], maxY) - minY) / (maxY - minY);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            if (e.getValue().size() > 0) {
+            for (double[] p : e.getValue()) {
+                double x = LEFT + pw * p[0] / maxX;
+                double y = TOP + ph - ph * (Math.min(p[1], maxY) - minY) / (maxY - minY);
+                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>%n", x, y, color));
+            }
+            if (e.getValue().size() > 1) {
                 sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
                         + "points=\"%s\"/>%n", color, pts.toString().trim()));
             }

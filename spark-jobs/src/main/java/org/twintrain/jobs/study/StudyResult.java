@@ -38,8 +38,9 @@ public record StudyResult(StudyConfig config, String status, String reason, long
     }
 
     /**
-     * One step of a run: its mean training loss, and at evaluation points ({@code evaluated}) the dev accuracy
-     * (NaN for seq2seq) and mean dev cross-entropy; NaN between evaluation points.
+     * One step of a run (the count of steps made): its mean training loss, and at evaluation points ({@code
+     * evaluated}) the dev accuracy (NaN for seq2seq) and mean dev cross-entropy; NaN between evaluation points.
+     * Step 0 is the untrained model's evaluation, with no training loss (NaN).
      */
     public record StepMetric(long step, double trainLoss, boolean evaluated, double devAccuracy, double devLoss)
             implements Serializable {

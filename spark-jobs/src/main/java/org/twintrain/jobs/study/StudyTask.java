@@ -48,7 +48,9 @@ public final class StudyTask {
                     + t.momentum() + " precision=" + c.precision();
             DivergenceCheck check = new DivergenceCheck(t.divergeFactor(), t.divergePatience(), runner.classes());
             StudyRunner r = runner;
-            double[] last = null;
+            // the untrained model's dev metrics start every learning curve (step 0, no training loss yet)
+            double[] last = runner.evaluate();
+            curve.add(new StudyResult.StepMetric(0, Double.NaN, true, last[0], last[1]));
             while (runner.step() < t.steps()) {
                 long target = Math.min(t.steps(), (runner.step() / t.evalEvery() + 1) * t.evalEvery());
                 long s0 = System.nanoTime();

@@ -133,9 +133,9 @@ class StudyJobTest {
                 assertEquals(24, r.steps());
                 assertTrue(r.accuracy() >= 0 && r.accuracy() <= 1);
                 assertTrue(Double.isFinite(r.loss()));
-                assertEquals(24, r.curve().size());
-                // evaluations at steps 10, 20 and the end (24)
-                assertEquals(List.of(10L, 20L, 24L), r.curve().stream().filter(StudyResult.StepMetric::evaluated)
+                assertEquals(25, r.curve().size(), "step 0 and 24 steps");
+                // evaluations before training, at steps 10, 20 and at the end (24)
+                assertEquals(List.of(0L, 10L, 20L, 24L), r.curve().stream().filter(StudyResult.StepMetric::evaluated)
                         .map(StudyResult.StepMetric::step).toList());
             }
         }
@@ -143,7 +143,7 @@ class StudyJobTest {
         for (String id : List.of("tiny/gen/lr/exact/exact/double/s1", "tiny/gen/lr/pwl:4/exact/fixed:16/s1")) {
             StudyResult lr = result(id);
             assertTrue(lr.accuracy() > 0.3, id + " accuracy " + lr.accuracy());
-            double first = lr.curve().get(0).trainLoss();
+            double first = lr.curve().get(1).trainLoss();
             double last = lr.curve().get(lr.curve().size() - 1).trainLoss();
             assertTrue(last < first, id + " training loss " + first + " -> " + last);
         }
@@ -186,7 +186,7 @@ class StudyJobTest {
         long expected = results.stream().mapToLong(r -> r.curve().size()).sum();
         assertEquals(expected, steps.size());
         long evals = steps.stream().filter(r -> !r.isNullAt(r.fieldIndex("dev_accuracy"))).count();
-        assertEquals(WORKING.size() * 3, evals, "3 evaluations of each working configuration");
+        assertEquals(WORKING.size() * 4 + 1, evals, "4 evaluations of each working configuration, the step-0 one of the diverged");
         List<Path> svgs;
         try (Stream<Path> s = Files.list(out.resolve("curves"))) {
             svgs = s.toList();
