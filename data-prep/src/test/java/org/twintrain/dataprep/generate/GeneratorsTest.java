@@ -61,6 +61,19 @@ class GeneratorsTest {
                 Files.readAllBytes(dir.resolve("c/train.fr"))));
     }
 
+    @Test
+    void generateJobWritesEveryFormat() throws Exception {
+        GenerateJob.main(new String[] {"--output", dir.toString(), "--seed", "3"});
+        for (String f : new String[] {"cifar10/data_batch_2.bin", "cifar10/cifar-10-binary.tar.gz",
+                "cifar100/train.bin", "cifar100/cifar-100-binary.tar.gz", "mnist/t10k-labels-idx1-ubyte.gz",
+                "text/train.en", "text/dev.fr"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        ImageSet test = CifarReader.readTarball(dir.resolve("cifar10/cifar-10-binary.tar.gz"), CifarVariant.CIFAR10,
+                LabelKind.FINE, false);
+        assertTrue(test.count == 200, "test count " + test.count);
+    }
+
     private static double nearestMeanAccuracy(ImageSet train, ImageSet test) {
         int classes = train.classNames.length;
         int size = train.imageSize();

@@ -1,6 +1,10 @@
 package org.twintrain.engine.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +25,10 @@ import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.arith.TwoPartyRunner;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
 
 /**
  * Trains a named model on MNIST IDX or CIFAR binary files on one machine, without Spark, and prints the dev
@@ -31,7 +39,8 @@ import org.twintrain.sharing.arith.FixedPointArithmetic;
  *   --dev t10k-dev-images-idx3-ubyte.gz,t10k-dev-labels-idx1-ubyte.gz --model secureml --epochs 10
  * </pre>
  * Options (all "--key value"): data (mnist, cifar10, cifar100), train, dev (comma-separated files), model,
- * width, depth, batchNorm, backend (double or fixed:F), threads, epochs, maxSteps, batch, lr (LR or
+ * width, depth, batchNorm, backend (double, fixed:F, or two-party:F: both parties in this process, exact
+ * truncation; a demo of the secure path, each party checkpoints its own share file), threads, epochs, maxSteps, batch, lr (LR or
  * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, trainLimit, devLimit, checkpoint (path;
  * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
  * approximation configuration).
@@ -69,8 +78,32 @@ public final class TrainLocal {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, defaults());
         System.out.println("args: " + args);
-        Arithmetic arith = backend(args.get("backend"), args.getInt("threads"));
         Dataset[] data = load(args);
+        String backend = args.get("backend");
+        if (backend.startsWith("two-party")) {
+            // Demo of the secure path in one process: both parties run the same loop on their shares. The data
+            // enter as public values here (both parties read the files); the weights stay shared, only the
+            // dev logits are revealed for the accuracy line.
+            int f = backend.contains(":") ? Integer.parseInt(backend.substring(backend.indexOf(':') + 1))
+                    : FixedPoint.DEFAULT_FRACTIONAL_BITS;
+            TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(f), TruncationMode.EXACT,
+                    ("trainlocal-" + args.get("seed")).getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5),
+                    Duration.ofDays(7));
+            runner.run(a -> {
+                try {
+                    train(args, a, data, a.party() == 0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } else {
+            train(args, backend(backend, args.getInt("threads")), data, true);
+        }
+    }
+
+    /** The training loop of one backend (of one party on two parties); prints when print is set. */
+    static void train(Args args, Arithmetic arith, Dataset[] data, boolean print) throws IOException {
         Dataset train = data[0];
         Dataset dev = data[1];
         Nonlinearities nl = Nonlinear.fromConfig(args.get("approx"));
@@ -80,15 +113,20 @@ public final class TrainLocal {
         Sgd sgd = new Sgd(args.getDouble("momentum"), args.getDouble("weightDecay"), StepSchedule.parse(args.get("lr")));
         Trainer trainer = new Trainer(new Context(arith, nl), model, sgd,
                 new Trainer.Config(args.getInt("batch"), seed, args.getInt("augmentPad")));
-        Path checkpoint = args.get("checkpoint").isEmpty() ? null : Path.of(args.get("checkpoint"));
+        Path checkpoint = args.get("checkpoint").isEmpty() ? null : Path.of(args.get("checkpoint")
+                + (arith.isCleartext() ? "" : ".party" + ((TwoPartyArithmetic) arith).party()));
         if (checkpoint != null && Files.exists(checkpoint)) {
             trainer.restore(checkpoint);
-            System.out.println("resumed from " + checkpoint + " at step " + trainer.step());
+            if (print) {
+                System.out.println("resumed from " + checkpoint + " at step " + trainer.step());
+            }
         }
         String scale = model.describe() + " backend=" + arith.name() + " f=" + arith.fractionalBits() + " "
                 + nl.describe() + " " + sgd + " batch=" + args.getInt("batch") + " train=" + train.size() + " dev="
                 + dev.size();
-        System.out.println(scale);
+        if (print) {
+            System.out.println(scale);
+        }
         int spe = trainer.stepsPerEpoch(train);
         long maxSteps = args.getLong("maxSteps");
         long end = (long) spe * args.getInt("epochs");
@@ -104,10 +142,12 @@ public final class TrainLocal {
             double secs = (System.nanoTime() - t0) / 1e9;
             Trainer.Evaluation ev = trainer.evaluate(dev, args.getInt("batch"));
             double epoch = (double) trainer.step() / spe;
-            System.out.printf("epoch %.2f step %d dev_accuracy %.4f dev_loss %.4f train_images/s %.1f elapsed_s %.0f | %s%n",
-                    epoch, trainer.step(), ev.accuracy(), ev.meanLoss(),
-                    (trainer.step() - stepsBefore) * args.getInt("batch") / secs, (System.nanoTime() - start) / 1e9,
-                    model.describe());
+            if (print) {
+                System.out.printf("epoch %.2f step %d dev_accuracy %.4f dev_loss %.4f train_images/s %.1f elapsed_s %.0f | %s%n",
+                        epoch, trainer.step(), ev.accuracy(), ev.meanLoss(),
+                        (trainer.step() - stepsBefore) * args.getInt("batch") / secs, (System.nanoTime() - start) / 1e9,
+                        model.describe());
+            }
             if (checkpoint != null) {
                 trainer.save(checkpoint);
             }

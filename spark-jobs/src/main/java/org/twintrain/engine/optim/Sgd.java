@@ -33,6 +33,14 @@ public final class Sgd {
 
     /** Updates every trainable parameter that has a gradient, at the rate of the context's step. */
     public void step(Context ctx, List<Param> params) {
+        step(ctx, params, 1.0);
+    }
+
+    /**
+     * As {@link #step(Context, List)} with the gradients first multiplied by gradScale (1 / batch size when
+     * backward ran on the gradient of the summed loss).
+     */
+    public void step(Context ctx, List<Param> params, double gradScale) {
         Arithmetic a = ctx.arith();
         double lr = schedule.rate(ctx.step());
         ctx.scope("sgd");
@@ -40,7 +48,8 @@ public final class Sgd {
             if (!p.trainable() || p.grad() == null) {
                 continue;
             }
-            Matrix g = weightDecay == 0 ? p.grad() : a.add(p.grad(), a.scale(p.value(), weightDecay));
+            Matrix grad = gradScale == 1.0 ? p.grad() : a.scale(p.grad(), gradScale);
+            Matrix g = weightDecay == 0 ? grad : a.add(grad, a.scale(p.value(), weightDecay));
             Matrix v = velocity.get(p.name());
             v = v == null || momentum == 0 ? g : a.add(a.scale(v, momentum), g);
             velocity.put(p.name(), v);

@@ -65,8 +65,11 @@ public final class Trainer {
         ctx.scope("loss.fwd");
         Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
         Matrix grad = ctx.nonlinearities().softmax().gradient(a, logits, probs, oneHot);
-        model.net().backward(ctx, a.scale(grad, 1.0 / x.rows()));
-        sgd.step(ctx, model.params());
+        // Backpropagate the gradient of the SUM over the batch and divide by the batch size only at the
+        // parameter gradients: in fixed point, dividing first would leave per-example gradients of a few ulps,
+        // whose truncation errors (floor truncation is biased) make the emulation drift away from double.
+        model.net().backward(ctx, grad);
+        sgd.step(ctx, model.params(), 1.0 / x.rows());
         step++;
     }
 
