@@ -38,7 +38,6 @@ final class StudyData {
                 train = ImageData.scaled(mnist(spec.train(), "train"), MnistReader.CLASSES);
                 dev = ImageData.scaled(mnist(spec.dev(), "dev"), MnistReader.CLASSES);
             }
-            case "text" -> throw new IllegalArgumentException("text data is read by TextData, not as images");
             default -> throw new IllegalArgumentException("unknown data format '" + spec.format() + "'");
         }
         return new Dataset[] {limit(train, spec.trainLimit()), limit(dev, spec.devLimit())};

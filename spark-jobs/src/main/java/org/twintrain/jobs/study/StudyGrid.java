@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -323,11 +322,6 @@ public record StudyGrid(String name, String title, String metric, String note, L
                 throw new IllegalArgumentException(where + ": unknown keys " + left + " (sections: study.*, data.*, model.*, "
                         + "train.*, grid.BLOCK.*, paper.*)");
             }
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(used.toArray());
         }
     }
 }
