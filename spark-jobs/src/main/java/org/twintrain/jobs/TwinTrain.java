@@ -18,7 +18,7 @@ public final class TwinTrain {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.<Command>of(new DemoCommand(), new PrepCommand(), new ShareCommand(),
                 new org.twintrain.jobs.triples.TripleCommand(),
-                new RevealCommand(), new EvaluateCommand())) {
+                new RevealCommand(), new EvaluateCommand(), new org.twintrain.jobs.study.StudyCommand())) {
             m.put(c.name(), c);
         }
         return m;

@@ -159,8 +159,9 @@ public final class TrainLocal {
             return new DoubleArithmetic(threads);
         }
         if (spec.startsWith("fixed")) {
-            return spec.contains(":") ? new FixedPointArithmetic(Integer.parseInt(spec.substring(6)))
-                    : new FixedPointArithmetic();
+            // The emulation of a secure run: seeded stochastic rounding, as the shares' truncation behaves.
+            return FixedPointArithmetic.emulation(spec.contains(":") ? new FixedPoint(Integer.parseInt(spec.substring(6)))
+                    : FixedPoint.defaults(), 0x5eed);
         }
         throw new IllegalArgumentException("backend must be double or fixed[:F], got '" + spec + "'");
     }

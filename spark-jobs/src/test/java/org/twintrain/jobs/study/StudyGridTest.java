@@ -1,0 +1,81 @@
+package org.twintrain.jobs.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StudyGridTest {
+
+    private static Map<String, String> base() {
+        return StudyJobTest.gridSettings(Path.of("/data"));
+    }
+
+    @Test
+    void expandsBlocksAsCrossProductsWithOverridesAndPaperNumbers() {
+        StudyGrid g = StudyGrid.parse(base(), "g", null);
+        assertEquals(9, g.configs().size());
+        StudyConfig first = g.configs().get(0);
+        assertEquals("tiny/gen/lr/exact/exact/double/s1", first.id());
+        assertEquals(List.of("/data/data_batch_1.bin"), first.data().train());
+        assertEquals("0.02", first.train().lr());
+        StudyConfig diverging = g.configs().stream().filter(c -> c.block().equals("c")).findFirst().orElseThrow();
+        assertEquals("1e6", diverging.train().lr());
+        assertEquals(3, diverging.train().divergePatience());
+        assertEquals(20, first.train().divergePatience());
+        assertEquals(List.of("exact", "pwl:4", "bogus:9"), g.configs().stream().filter(c -> c.block().equals("a"))
+                .map(StudyConfig::approx).distinct().toList());
+        assertEquals("91.5", first.paper());
+        assertEquals("n/a", g.configs().stream().filter(c -> c.model().key().equals("cnn")).findFirst().orElseThrow().paper());
+    }
+
+    @Test
+    void dataRootArgumentWins() {
+        StudyGrid g = StudyGrid.parse(base(), "g", "/other");
+        assertEquals(List.of("/other/data_batch_1.bin"), g.configs().get(0).data().train());
+    }
+
+    @Test
+    void typosAndDanglingReferencesAreErrorsNamingTheKey() {
+        Map<String, String> m = new HashMap<>(base());
+        m.put("train.stpes", "3");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m, "g", null)).getMessage()
+                .contains("train.stpes"));
+
+        Map<String, String> m2 = new HashMap<>(base());
+        m2.put("grid.a.models", "lr, resnet99");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m2, "g", null)).getMessage()
+                .contains("resnet99"));
+
+        Map<String, String> m3 = new HashMap<>(base());
+        m3.put("grid.a.precision", "double, fixed16");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m3, "g", null)).getMessage()
+                .contains("fixed16"));
+
+        Map<String, String> m4 = new HashMap<>(base());
+        m4.put("study.colour", "red");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m4, "g", null)).getMessage()
+                .contains("study.colour"));
+    }
+
+    @Test
+    void approxSettingsPassThroughButNotTheAxes() {
+        Map<String, String> m = new HashMap<>(base());
+        m.put("approx.reciprocal.iterations", "4");
+        assertEquals(Map.of("reciprocal.iterations", "4"), StudyGrid.parse(m, "g", null).configs().get(0).approxSettings());
+        m.put("approx.exp", "pwl:4");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m, "g", null)).getMessage()
+                .contains("approx.exp"));
+    }
+
+    @Test
+    void paperKeysNameTheTanhWhenNotExact() {
+        assertEquals("pwl-4", StudyGrid.cellName("pwl:4", "exact"));
+        assertEquals("pwl-4_tanh-pwl-3", StudyGrid.cellName("pwl:4", "pwl:3"));
+    }
+}
