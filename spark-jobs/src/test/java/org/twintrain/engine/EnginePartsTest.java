@@ -86,4 +86,16 @@ class EnginePartsTest {
         assertTrue(cause instanceof IllegalStateException && cause.getMessage().contains("batchNorm=false"),
                 String.valueOf(cause));
     }
+
+    /** A constant channel (variance 0) at few fractional bits: epsilon must not round away to 1/sqrt(0). */
+    @Test
+    void batchNormOfAConstantChannelAtTwelveFractionalBits() {
+        org.twintrain.sharing.arith.Arithmetic a = new org.twintrain.sharing.arith.FixedPointArithmetic(12);
+        BatchNorm bn = new BatchNorm("bn0", a, Shape.flat(3));
+        Context ctx = new Context(a, Approx.defaults()).at(true, 0, 0, 1);
+        double[] out = a.reveal(bn.forward(ctx, a.constant(4, 3, 0.5)));
+        for (double v : out) {
+            assertEquals(0.0, v, 1e-2, "a constant input normalizes to 0");
+        }
+    }
 }

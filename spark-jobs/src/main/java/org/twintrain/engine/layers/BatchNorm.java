@@ -90,7 +90,9 @@ public final class BatchNorm implements Layer {
             var = runningVar.value();
             centered = a.sub(x, broadcast(a, mean, batch));
         }
-        invStd = a.applyCleartext(a.addPublic(var, EPS), v -> 1.0 / Math.sqrt(v));
+        // EPS is added inside the cleartext function: in fixed point with few fractional bits it would round
+        // to 0 as a ring constant, and a zero variance would then give 1/sqrt(0).
+        invStd = a.applyCleartext(var, v -> 1.0 / Math.sqrt(Math.max(v, 0.0) + EPS));
         Matrix normalized = a.mul(centered, broadcast(a, invStd, batch));
         xhat = ctx.training() ? normalized : null;
         return a.add(a.mul(normalized, broadcast(a, gamma.value(), batch)), broadcast(a, beta.value(), batch));
