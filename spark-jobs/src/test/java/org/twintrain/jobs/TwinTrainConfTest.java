@@ -59,4 +59,11 @@ class TwinTrainConfTest {
                 () -> CommandLine.parse("demo", new String[] {"--rowz", "3"}, Set.of("rows"), Set.of()));
         assertTrue(e.getMessage().contains("--rowz"), e.getMessage());
     }
+
+    /** The shipped local profile holds only known keys. */
+    @Test
+    void localProfileLoads() {
+        TwinTrainConf conf = TwinTrainConf.defaults().withFile(Path.of("../conf/local.properties"));
+        assertEquals("local[2]", conf.get("spark.master"));
+    }
 }
