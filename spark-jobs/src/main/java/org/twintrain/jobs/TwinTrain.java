@@ -14,7 +14,8 @@ public final class TwinTrain {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DemoCommand())) {
+        for (Command c : List.<Command>of(new DemoCommand(),
+                new org.twintrain.jobs.train.BenchSecureCommand())) {
             m.put(c.name(), c);
         }
         return m;

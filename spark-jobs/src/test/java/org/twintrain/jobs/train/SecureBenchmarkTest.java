@@ -1,0 +1,34 @@
+package org.twintrain.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.twintrain.jobs.TwinTrainConf;
+
+class SecureBenchmarkTest {
+
+    private static SecureBenchmark.Result run(String width) throws Exception {
+        Map<String, String> settings = TwinTrainConf.defaults().with("model.name", "secureml")
+                .with("model.width", width).with("train.batchSize", "16").asMap();
+        return SecureBenchmark.run(new SecureBenchmark.Options(settings, 2, 1, 2, false, null, 1600));
+    }
+
+    @Test
+    void measuredBytesAreTheAnalyticalMatmulAndReluBytesPlusAWidthIndependentSoftmax() throws Exception {
+        SecureBenchmark.Result narrow = run("0.05");
+        SecureBenchmark.Result wide = run("0.1");
+        assertTrue(wide.matmulBytes() > narrow.matmulBytes());
+        assertTrue(wide.reluBytes() > narrow.reluBytes());
+        // Everything but softmax and the loss gradient scales with the hidden width; they depend on batch x classes.
+        double restNarrow = narrow.bytesPerStep() - narrow.matmulBytes() - narrow.reluBytes();
+        double restWide = wide.bytesPerStep() - wide.matmulBytes() - wide.reluBytes();
+        assertTrue(restNarrow > 0, "softmax sends bytes");
+        assertEquals(restNarrow, restWide, 0.0);
+        assertEquals(narrow.roundsPerStep(), wide.roundsPerStep(), 0.0);
+        assertEquals(100, narrow.stepsPerEpoch());
+        assertTrue(narrow.secureStep() > 0 && narrow.doubleStep() > 0 && narrow.dealerSecondsPerStep() > 0);
+        assertTrue(narrow.format().contains("ratio secure / double"));
+    }
+}
