@@ -1,5 +1,6 @@
 package org.twintrain.jobs.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.twintrain.approx.ApproxConfig;
@@ -15,6 +16,7 @@ import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.protocol.MaskedData;
 import org.twintrain.sharing.ring.LongMatrix;
 
 /**
@@ -62,18 +64,32 @@ public final class EngineProgram implements SecureProgram {
         if (s.maxSteps > 0) {
             total = Math.min(total, s.maxSteps);
         }
+        MaskedData masked = null;
+        if (s.reuseDataMask && a instanceof TwoPartyArithmetic two) {
+            // SecureML's trick: open X - U once; every first-layer product with a batch reuses its rows.
+            two.beginScope(-1, 0, "data-mask");
+            masked = MaskedData.open(two.context(), (LongMatrix) features);
+            two.setLeftOperandHook(masked);
+        }
         int[] order = null;
-        for (long step = 0; step < total; step++) {
-            long epoch = step / stepsPerEpoch;
-            int pos = (int) (step % stepsPerEpoch);
-            if (pos == 0) {
-                order = Trainer.epochOrder(rows, s.seed, epoch);
+        try {
+            for (long step = 0; step < total; step++) {
+                long epoch = step / stepsPerEpoch;
+                int pos = (int) (step % stepsPerEpoch);
+                if (pos == 0) {
+                    order = Trainer.epochOrder(rows, s.seed, epoch);
+                }
+                Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * s.batchSize,
+                        (pos + 1) * s.batchSize)) : rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
+                Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
+                trainer.trainStep(epoch, x, y);
+                if (listener != null) {
+                    listener.afterStep(step + 1, total);
+                }
             }
-            Matrix x = rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
-            Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
-            trainer.trainStep(epoch, x, y);
-            if (listener != null) {
-                listener.afterStep(step + 1, total);
+        } finally {
+            if (masked != null) {
+                ((TwoPartyArithmetic) a).setLeftOperandHook(null);
             }
         }
         return model;
@@ -125,7 +141,7 @@ public final class EngineProgram implements SecureProgram {
     /** The training settings of the configuration (keys of conf/twintrain-defaults.properties). */
     record Settings(String model, double width, int depth, boolean batchNorm, Shape shape, int classes,
             int batchSize, int epochs, long maxSteps, String learningRate, double momentum, double weightDecay,
-            long seed, Map<String, String> approx) {
+            long seed, boolean reuseDataMask, Map<String, String> approx) {
 
         static Settings of(Map<String, String> conf, int features, int classes) {
             Map<String, String> approx = new LinkedHashMap<>();
@@ -140,7 +156,8 @@ public final class EngineProgram implements SecureProgram {
                     Integer.parseInt(conf.get("train.batchSize")), Integer.parseInt(conf.get("train.epochs")),
                     Long.parseLong(conf.get("train.maxSteps")), conf.get("train.learningRate"),
                     Double.parseDouble(conf.get("train.momentum")), Double.parseDouble(conf.get("train.weightDecay")),
-                    Long.parseLong(conf.get("train.seed")), approx);
+                    Long.parseLong(conf.get("train.seed")),
+                    Boolean.parseBoolean(conf.getOrDefault("train.reuseDataMask", "false")), approx);
         }
 
         Classifier build(Arithmetic a) {
