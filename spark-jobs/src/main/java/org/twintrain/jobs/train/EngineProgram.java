@@ -2,7 +2,10 @@ package org.twintrain.jobs.train;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.twintrain.approx.ApproxConfig;
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Nonlinearities;
@@ -31,12 +34,50 @@ public final class EngineProgram implements SecureProgram {
     @Override
     public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings) {
-        Classifier model = train(arithmetic, features, labels, settings, null);
+        Classifier model = train(arithmetic, features, labels, settings, new Progress(arithmetic, settings, features.rows()));
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
         }
         return out;
+    }
+
+    /**
+     * One INFO line per epoch and every train.progressEvery steps, in the server's task: step, elapsed time, ETA,
+     * and this party's bytes and rounds so far (counters only, never a value).
+     */
+    static final class Progress implements StepListener {
+        private static final Logger LOG = LoggerFactory.getLogger(EngineProgram.class);
+        private final TwoPartyArithmetic a;
+        private final long every;
+        private final long stepsPerEpoch;
+        private final long start = System.nanoTime();
+
+        Progress(TwoPartyArithmetic a, Map<String, String> settings, int rows) {
+            this.a = a;
+            this.every = Math.max(0, Long.parseLong(settings.getOrDefault("train.progressEvery", "0")));
+            this.stepsPerEpoch = rows / Integer.parseInt(settings.get("train.batchSize"));
+        }
+
+        @Override
+        public void afterStep(long step, long totalSteps) {
+            boolean epochEnd = stepsPerEpoch > 0 && step % stepsPerEpoch == 0;
+            if (!(epochEnd || step == totalSteps || (every > 0 && step % every == 0))) {
+                return;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / step * (totalSteps - step);
+            LOG.info(line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
+                    a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
+        }
+
+        static String line(int party, long step, long total, long stepsPerEpoch, double elapsed, double eta,
+                long bytes, long rounds) {
+            String epoch = stepsPerEpoch > 0 ? String.format(Locale.ROOT, " (epoch %.2f)", (double) step / stepsPerEpoch)
+                    : "";
+            return String.format(Locale.ROOT, "server %d: step %d/%d%s, elapsed %.1f s, ETA %.1f s, %,d bytes sent,"
+                    + " %,d rounds", party, step, total, epoch, elapsed, eta, bytes, rounds);
+        }
     }
 
     /** Progress of a run, called after every step with the step count so far. */

@@ -90,7 +90,8 @@ public final class SecureTrainJob {
     private static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerWork work,
             String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
-        jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop");
+        jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
+                + ", one long-lived task talking to the other server over the peer channel)");
         List<ServerReport> reports = input.mapPartitions(work).collect();
         if (reports.size() != 1) {
             throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected 1");
