@@ -62,7 +62,7 @@ public final class SecureBenchmark {
     /** Times in seconds; bytes are what one party sends. */
     public record Result(String model, int batch, double secureStep, double doubleStep, double epochSeconds,
             int stepsPerEpoch, double bytesPerStep, double roundsPerStep, long matmulBytes, long reluBytes,
-            double dealerSecondsPerStep, int keysPerStep, String channel) {
+            double dealerSecondsPerStep, int keysPerStep, String channel, long dataMaskBytes) {
 
         public double ratio() {
             return secureStep / doubleStep;
@@ -86,6 +86,11 @@ public final class SecureBenchmark {
             sb.append(String.format(Locale.ROOT, "  bytes per step (measured)  %,14.0f   (sent by one party)%n", bytesPerStep));
             sb.append(String.format(Locale.ROOT, "    analytical matmuls       %,14d   (8(mk+kn) per product: forward, dW, dX)%n",
                     matmulBytes));
+            if (dataMaskBytes > 0) {
+                sb.append(String.format(Locale.ROOT, "      (train.reuseDataMask: without X_b's 16 B x batch x features; the"
+                        + " opening of X, %,d bytes for %d examples, is sent once per run)%n", dataMaskBytes,
+                        stepsPerEpoch * batch));
+            }
             sb.append(String.format(Locale.ROOT, "    analytical ReLU          %,14d   (per element: 181 AND gates at 16 B per 64,"
                     + " B2A bit 1/8 B, Beaver y*r 16 B; backward product 16 B)%n", reluBytes));
             sb.append(String.format(Locale.ROOT, "    rest (softmax, loss)     %,14.0f   (measured minus analytical)%n",
@@ -151,9 +156,12 @@ public final class SecureBenchmark {
 
         int stepsPerEpoch = o.epochRows() / batch;
         Classifier model = EngineProgram.model(d, settings, data.features, data.classes);
+        boolean trick = Boolean.parseBoolean(settings.getOrDefault("train.reuseDataMask", "false"));
+        long matmul = matmulBytes(model, batch) - (trick ? 16L * batch * data.features : 0);
+        long dataMask = trick ? 8L * stepsPerEpoch * batch * data.features : 0;
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
-                stepsPerEpoch, bytes, rounds, matmulBytes(model, batch), reluBytes(model, batch), dealerSeconds,
-                stepKeys.size(), o.tls() ? "mutual TLS on loopback" : "an in-memory channel");
+                stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch), dealerSeconds,
+                stepKeys.size(), o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask);
     }
 
     /**

@@ -10,8 +10,13 @@ import org.twintrain.jobs.TwinTrainConf;
 class SecureBenchmarkTest {
 
     private static SecureBenchmark.Result run(String width) throws Exception {
+        return run(width, false);
+    }
+
+    private static SecureBenchmark.Result run(String width, boolean trick) throws Exception {
         Map<String, String> settings = TwinTrainConf.defaults().with("model.name", "secureml")
-                .with("model.width", width).with("train.batchSize", "16").asMap();
+                .with("model.width", width).with("train.batchSize", "16")
+                .with("train.reuseDataMask", Boolean.toString(trick)).asMap();
         return SecureBenchmark.run(new SecureBenchmark.Options(settings, 2, 1, 2, false, null, 1600));
     }
 
@@ -30,5 +35,10 @@ class SecureBenchmarkTest {
         assertEquals(100, narrow.stepsPerEpoch());
         assertTrue(narrow.secureStep() > 0 && narrow.doubleStep() > 0 && narrow.dealerSecondsPerStep() > 0);
         assertTrue(narrow.format().contains("ratio secure / double"));
+
+        SecureBenchmark.Result reused = run("0.05", true);
+        assertEquals(restNarrow, reused.bytesPerStep() - reused.matmulBytes() - reused.reluBytes(), 0.0,
+                "the analytical count follows the reused data mask");
+        assertEquals(narrow.matmulBytes() - 16L * 16 * 784, reused.matmulBytes());
     }
 }
