@@ -136,6 +136,58 @@ public final class EngineProgram implements SecureProgram {
         return model;
     }
 
+    /**
+     * How many examples the model classifies correctly, computed on the given backend and revealing only that
+     * count: per batch the forward pass (evaluation mode), the row maxima of the logits by a tree of {@link
+     * Arithmetic#max}, the comparison [logit - max &lt; 0] (0 exactly at the arg max), its product with the
+     * one-hot labels (1 where the label's logit is not the maximum) and the sum of all; one reveal at the end.
+     * A tie with the label's logit counts as correct. Triple keys use epoch -2 and the batch index as step.
+     */
+    public static long correctCount(Arithmetic a, Classifier model, Matrix features, Matrix labels,
+            Map<String, String> settings, int batch) {
+        Settings s = Settings.of(settings, features.cols(), labels.cols());
+        Context ctx = new Context(a, s.nonlinearities());
+        int rows = features.rows(), classes = labels.cols();
+        int[] identity = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            identity[i] = i;
+        }
+        Matrix wrong = null;
+        for (int start = 0, b = 0; start < rows; start += batch, b++) {
+            int n = Math.min(batch, rows - start);
+            ctx.at(false, -2, b, s.seed);
+            Matrix logits = model.net().forward(ctx, rowsOf(a, features, identity, start, n));
+            ctx.scope("eval.argmax");
+            Matrix max = columns(a, logits, 0, 1);
+            for (int c = 1; c < classes; c++) {
+                max = a.max(max, columns(a, logits, c, 1));
+            }
+            int[] spread = new int[n * classes];
+            for (int i = 0; i < spread.length; i++) {
+                spread[i] = i / classes;
+            }
+            Matrix below = a.lessThanZero(a.sub(logits, a.gather(max, n, classes, spread)));
+            Matrix missed = a.mul(rowsOf(a, labels, identity, start, n), below);
+            Matrix sum = a.sumRows(a.transpose(a.sumRows(missed)));
+            wrong = wrong == null ? sum : a.add(wrong, sum);
+        }
+        if (wrong == null) {
+            return 0;
+        }
+        return rows - Math.round(a.reveal(wrong)[0]);
+    }
+
+    /** Columns from..from+n of m (a gather, local on shares). */
+    private static Matrix columns(Arithmetic a, Matrix m, int from, int n) {
+        int[] index = new int[m.rows() * n];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = i * m.cols() + from + j;
+            }
+        }
+        return a.gather(m, m.rows(), n, index);
+    }
+
     /** The configured model with its seeded initial weights, on any backend. */
     public static Classifier model(Arithmetic a, Map<String, String> settings, int features, int classes) {
         return Settings.of(settings, features, classes).build(a);

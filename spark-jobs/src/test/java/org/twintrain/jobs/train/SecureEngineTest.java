@@ -139,4 +139,53 @@ class SecureEngineTest {
         long saved = (long) steps * 16 * batch * d.features() - 8L * d.rows() * d.features();
         assertEquals(saved, off.bytes() - on.bytes());
     }
+
+    @Test
+    void secureEvaluationRevealsTheCountTheRevealedModelGetsInTheClear() {
+        Data train = data(64, 20, 10, 5);
+        Data test = data(90, 20, 10, 6);
+        Map<String, String> settings = settings("secureml", "0.0625", "auto", 16, 8, false);
+        byte[] seed = new byte[32];
+        new SplittableRandom(99).nextBytes(seed);
+        Prg prg = new Prg(seed, "test/data");
+        LongMatrix[] x = split(train.x(), train.rows(), train.features(), prg);
+        LongMatrix[] y = split(train.y(), train.rows(), train.classes(), prg);
+        LongMatrix[] tx = split(test.x(), test.rows(), test.features(), prg);
+        LongMatrix[] ty = split(test.y(), test.rows(), test.classes(), prg);
+        record Out(long correct, Map<String, double[]> params) {
+        }
+        TwoPartyRunner.Result<Out> r = new TwoPartyRunner(CODEC, TruncationMode.LOCAL, seed).run(a -> {
+            int p = a.party();
+            Classifier model = EngineProgram.train(a, x[p], y[p], settings, null);
+            long correct = EngineProgram.correctCount(a, model, tx[p], ty[p], settings, 32);
+            return new Out(correct, reveal(a, model));
+        });
+        assertEquals(r.party0().correct(), r.party1().correct(), "both parties learn the same count");
+
+        Map<String, org.twintrain.sharing.arith.Matrix> params = new LinkedHashMap<>();
+        r.party0().params().forEach((name, v) -> {
+            org.twintrain.sharing.arith.Matrix shape = EngineProgram.model(new FixedPointArithmetic(CODEC), settings,
+                    20, 10).params().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow().value();
+            params.put(name, new org.twintrain.sharing.arith.DoubleMatrix(shape.rows(), shape.cols(), v));
+        });
+        Classifier revealed = EngineProgram.withParameters(settings, 20, 10, params);
+        float[] features = new float[test.x().length];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) test.x()[i];
+        }
+        int[] labels = new int[test.rows()];
+        for (int i = 0; i < labels.length; i++) {
+            for (int c = 0; c < 10; c++) {
+                labels[i] = test.y()[i * 10 + c] == 1.0 ? c : labels[i];
+            }
+        }
+        long clear = Math.round(EngineProgram.accuracy(revealed, settings, features, labels) * test.rows());
+        assertEquals(clear, r.party0().correct());
+        assertTrue(clear > 0 && clear < test.rows(), "a count that says something: " + clear);
+    }
+
+    private static LongMatrix[] split(double[] values, int rows, int cols, Prg prg) {
+        AdditiveSharing.MatrixShares s = AdditiveSharing.split(new LongMatrix(rows, cols, CODEC.encode(values)), prg);
+        return new LongMatrix[] {s.share0(), s.share1()};
+    }
 }
