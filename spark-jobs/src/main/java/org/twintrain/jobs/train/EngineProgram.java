@@ -80,6 +80,21 @@ public final class EngineProgram implements SecureProgram {
         }
     }
 
+    /** The trained shares loaded into the configured model, then {@link #correctCount} in batches of 256. */
+    @Override
+    public long evaluate(TwoPartyArithmetic arithmetic, Map<String, LongMatrix> trained, LongMatrix features,
+            LongMatrix labels, Map<String, String> settings) {
+        Classifier model = model(arithmetic, settings, features.cols(), labels.cols());
+        for (Param p : model.params()) {
+            LongMatrix share = trained.get(p.name());
+            if (share == null || share.rows() != p.value().rows() || share.cols() != p.value().cols()) {
+                throw new IllegalArgumentException("trained share of " + p.name() + " is missing or has another shape");
+            }
+            p.set(share);
+        }
+        return correctCount(arithmetic, model, features, labels, settings, 256);
+    }
+
     /** Progress of a run, called after every step with the step count so far. */
     public interface StepListener {
         void afterStep(long step, long totalSteps);
