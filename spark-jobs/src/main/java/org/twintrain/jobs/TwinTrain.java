@@ -15,7 +15,7 @@ public final class TwinTrain {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : List.<Command>of(new DemoCommand(),
-                new org.twintrain.jobs.train.BenchSecureCommand())) {
+                new org.twintrain.jobs.train.TrainCommand(), new org.twintrain.jobs.train.BenchSecureCommand())) {
             m.put(c.name(), c);
         }
         return m;
