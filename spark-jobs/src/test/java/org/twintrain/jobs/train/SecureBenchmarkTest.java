@@ -41,4 +41,19 @@ class SecureBenchmarkTest {
                 "the analytical count follows the reused data mask");
         assertEquals(narrow.matmulBytes() - 16L * 16 * 784, reused.matmulBytes());
     }
+
+    @Test
+    void readsMnistIdxFilesWhenGivenAFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.twintrain.dataprep.generate.Generators.mnist(dir, 64, 8, 3);
+        Map<String, String> settings = TwinTrainConf.defaults().with("model.name", "logreg")
+                .with("train.batchSize", "16").asMap();
+        SecureBenchmark.Result r = SecureBenchmark.run(new SecureBenchmark.Options(settings, 2, 1, 2, false, dir, 64));
+        assertEquals(4, r.stepsPerEpoch());
+        assertEquals(8L * (16 * 784 + 784 * 10) + 8L * (784 * 16 + 16 * 10) + 8L * (16 * 10 + 10 * 784), r.matmulBytes());
+        assertEquals(0, r.reluBytes());
+        assertTrue(r.bytesPerStep() > r.matmulBytes());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SecureBenchmark.run(new SecureBenchmark.Options(settings, 4, 1, 2, false, dir, 64)));
+        assertTrue(e.getMessage().contains("64 images"), e.getMessage());
+    }
 }
