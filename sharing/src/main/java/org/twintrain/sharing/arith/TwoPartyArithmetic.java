@@ -48,12 +48,29 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     private final WeakReference<LongMatrix>[] fixedBits = new WeakReference[REMEMBERED_BITS];
     private final LongMatrix[] integerBits = new LongMatrix[REMEMBERED_BITS];
     private int nextBit;
+    private LeftOperandHook leftOperandHook;
+
+    /**
+     * Computes some products more cheaply than a fresh Beaver triple, e.g. {@link
+     * org.twintrain.sharing.protocol.MaskedData} for a data matrix whose opening is reused. Both methods return
+     * the untruncated product, or null when the left operand is not theirs.
+     */
+    public interface LeftOperandHook {
+        LongMatrix matmul(ProtocolContext ctx, LongMatrix a, LongMatrix b);
+
+        LongMatrix matmulTransposeA(ProtocolContext ctx, LongMatrix a, LongMatrix b);
+    }
 
     public TwoPartyArithmetic(int party, Channel channel, TripleSource triples, FixedPoint codec,
             TruncationMode truncation) {
         super(codec);
         this.ctx = new ProtocolContext(party, channel, triples, codec);
         this.truncation = truncation;
+    }
+
+    /** Installs (or with null removes) the hook that {@link #matmul} and {@link #matmulTransposeA} ask first. */
+    public void setLeftOperandHook(LeftOperandHook hook) {
+        this.leftOperandHook = hook;
     }
 
     /** The protocols' context: party, channel, triples and key scope. */
@@ -140,7 +157,16 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     @Override
     public Matrix matmul(Matrix a, Matrix b) {
-        return truncate(BeaverMatMul.multiply(ctx, ring(a, "matmul"), ring(b, "matmul")));
+        LongMatrix x = ring(a, "matmul"), y = ring(b, "matmul");
+        LongMatrix hooked = leftOperandHook == null ? null : leftOperandHook.matmul(ctx, x, y);
+        return truncate(hooked != null ? hooked : BeaverMatMul.multiply(ctx, x, y));
+    }
+
+    @Override
+    public Matrix matmulTransposeA(Matrix a, Matrix b) {
+        LongMatrix hooked = leftOperandHook == null ? null
+                : leftOperandHook.matmulTransposeA(ctx, ring(a, "matmulTransposeA"), ring(b, "matmulTransposeA"));
+        return hooked != null ? truncate(hooked) : super.matmulTransposeA(a, b);
     }
 
     // ---- comparisons -----------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ import org.twintrain.sharing.ring.Prg;
  *       lets {@link org.twintrain.sharing.protocol.Truncation} recover the wrap of the opening exactly.</li>
  *   <li>BIT: b uniform in {0, 1}; part 0 is b XOR-shared in bit 0 (the other bits are 0), part 1 is b
  *       arithmetic-shared.</li>
+ *   <li>DATA_MASK, shape {rows, cols}: U, each row uniform from (dealer seed, cols, row index) alone, so one
+ *       dealer seed has one data mask per width; arithmetic shares.</li>
+ *   <li>MASKED_MATMUL, shape {t, m, k, n, rows...}: V (k*n) uniform and Z = U_b V (t = 0) or U_b^T V (t = 1),
+ *       U_b the listed rows of the DATA_MASK U; arithmetic shares.</li>
  * </ul>
  */
 public final class Dealer {
@@ -134,9 +138,37 @@ public final class Dealer {
                 maskToBit0(b);
                 return new long[][] {b, b.clone()};
             }
+            case DATA_MASK: {
+                requireShape(key, 2);
+                int[] all = new int[shape[0]];
+                for (int r = 0; r < all.length; r++) {
+                    all[r] = r;
+                }
+                return new long[][] {dataMaskRows(all, shape[1]).data()};
+            }
+            case MASKED_MATMUL: {
+                int m = shape[1], k = shape[2], n = shape[3];
+                int[] rows = java.util.Arrays.copyOfRange(shape, 4, shape.length);
+                LongMatrix ub = dataMaskRows(rows, shape[0] == 0 ? k : m);
+                LongMatrix left = shape[0] == 0 ? ub : ub.transpose();
+                if (left.rows() != m || left.cols() != k) {
+                    throw new IllegalArgumentException(key + ": the rows do not give an " + m + "x" + k + " left mask");
+                }
+                LongMatrix v = new LongMatrix(k, n, prg.nextLongs(k * n));
+                return new long[][] {v.data(), left.matmul(v).data()};
+            }
             default:
                 throw new IllegalArgumentException("unknown kind " + key.kind());
         }
+    }
+
+    /** The given rows of the data mask U of width cols (row r from its own PRG stream). */
+    private LongMatrix dataMaskRows(int[] rows, int cols) {
+        long[] out = new long[Math.multiplyExact(rows.length, cols)];
+        for (int i = 0; i < rows.length; i++) {
+            new Prg(dealerSeed, "twintrain/value/data-mask/" + cols + "/" + rows[i]).nextLongs(out, i * cols, (i + 1) * cols);
+        }
+        return new LongMatrix(rows.length, cols, out);
     }
 
     private Correlation party1Half(TripleKey key) {
@@ -176,6 +208,18 @@ public final class Dealer {
                 return new int[] {
                     Math.multiplyExact(s[0], s[1]), Math.multiplyExact(s[1], s[2]), Math.multiplyExact(s[0], s[2])
                 };
+            }
+            case DATA_MASK: {
+                requireShape(key, 2);
+                return new int[] {Math.multiplyExact(key.shape()[0], key.shape()[1])};
+            }
+            case MASKED_MATMUL: {
+                int[] s = key.shape();
+                if (s.length < 5 || (s[0] != 0 && s[0] != 1) || s.length - 4 != (s[0] == 0 ? s[1] : s[2])) {
+                    throw new IllegalArgumentException(key + " needs a shape {t, m, k, n, rows...} with one row per"
+                            + " row (t = 0) or column (t = 1) of the left operand");
+                }
+                return new int[] {Math.multiplyExact(s[2], s[3]), Math.multiplyExact(s[1], s[3])};
             }
             default:
                 throw new IllegalArgumentException("unknown kind " + key.kind());

@@ -27,7 +27,18 @@ public record TripleKey(long epoch, long step, String layer, int op, Kind kind, 
         /** Truncation pair r, (r mod 2^63) >> f and r's top bit (exact truncation; see Dealer). */
         TRUNC,
         /** Random bit shared both as XOR and as arithmetic (for B2A). */
-        BIT
+        BIT,
+        /**
+         * SecureML's reused data mask: U (rows x cols) over a whole data matrix, opened once as X - U. Shape
+         * {rows, cols}; row r of U depends only on (dealer seed, cols, r), so {@link #MASKED_MATMUL} can slice it.
+         */
+        DATA_MASK,
+        /**
+         * A matrix triple whose left mask is a slice of the {@link #DATA_MASK} U: shape {t, m, k, n, r_1..r_b}
+         * with the data rows r_i; t = 0: left mask U_b (rows r_i of U, m = b), t = 1: its transpose U_b^T (k = b).
+         * Parts V (k x n) uniform and Z = (left mask) V.
+         */
+        MASKED_MATMUL
     }
 
     public TripleKey {

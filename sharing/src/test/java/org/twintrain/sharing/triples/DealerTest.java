@@ -39,7 +39,12 @@ class DealerTest {
         Dealer dealer = new Dealer(SEED, FP);
         int n = 300;
         for (TripleKey.Kind kind : TripleKey.Kind.values()) {
-            TripleKey k = kind == TripleKey.Kind.MATMUL ? key(0, kind, 5, 6, 7) : key(0, kind, n);
+            TripleKey k = switch (kind) {
+                case MATMUL -> key(0, kind, 5, 6, 7);
+                case DATA_MASK -> key(0, kind, 10, 6);
+                case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, 2, 5, 9);
+                default -> key(0, kind, n);
+            };
             Correlation[] h = dealer.halves(k);
             long[][] v = recombine(k, h[0], h[1]);
             assertEquals(Dealer.partSizes(k).length, v.length, kind + " parts");
@@ -84,9 +89,36 @@ class DealerTest {
                     }
                     assertTrue(ones > 0 && ones < n);
                 }
+                case DATA_MASK -> assertEquals(60, v[0].length);
+                case MASKED_MATMUL -> assertEquals(dataMaskRows(dealer, new int[] {2, 5, 9}, 10, 6)
+                        .matmul(new LongMatrix(6, 7, v[0])), new LongMatrix(3, 7, v[1]), "Z = U_b V");
                 default -> throw new AssertionError(kind);
             }
         }
+    }
+
+    /** Rows of the data mask U of a rows x cols data matrix, from the DATA_MASK correlation's value. */
+    private static LongMatrix dataMaskRows(Dealer dealer, int[] rows, int all, int cols) {
+        LongMatrix u = new LongMatrix(all, cols, dealer.value(new TripleKey(-1, 0, "data", 0, TripleKey.Kind.DATA_MASK,
+                new int[] {all, cols}))[0]);
+        long[] out = new long[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(u.data(), rows[i] * cols, out, i * cols, cols);
+        }
+        return new LongMatrix(rows.length, cols, out);
+    }
+
+    @Test
+    void maskedMatmulSlicesTheOneDataMaskWhateverItsKeyAndTransposes() {
+        Dealer dealer = new Dealer(SEED, FP);
+        int[] rows = {7, 1, 4, 4};
+        LongMatrix ub = dataMaskRows(dealer, rows, 8, 5);
+        long[][] t0 = dealer.value(key(11, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, 7, 1, 4, 4));
+        assertEquals(ub.matmul(new LongMatrix(5, 3, t0[0])), new LongMatrix(4, 3, t0[1]));
+        long[][] t1 = dealer.value(key(12, TripleKey.Kind.MASKED_MATMUL, 1, 5, 4, 2, 7, 1, 4, 4));
+        assertEquals(ub.transpose().matmul(new LongMatrix(4, 2, t1[0])), new LongMatrix(5, 2, t1[1]));
+        assertFalse(Arrays.equals(t0[0], dealer.value(key(13, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, 7, 1, 4, 4))[0]),
+                "a fresh V per key");
     }
 
     @Test

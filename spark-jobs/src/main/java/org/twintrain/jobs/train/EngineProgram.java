@@ -1,7 +1,11 @@
 package org.twintrain.jobs.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.twintrain.approx.ApproxConfig;
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Nonlinearities;
@@ -15,6 +19,7 @@ import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.protocol.MaskedData;
 import org.twintrain.sharing.ring.LongMatrix;
 
 /**
@@ -29,12 +34,65 @@ public final class EngineProgram implements SecureProgram {
     @Override
     public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings) {
-        Classifier model = train(arithmetic, features, labels, settings, null);
+        Classifier model = train(arithmetic, features, labels, settings, new Progress(arithmetic, settings, features.rows()));
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
         }
         return out;
+    }
+
+    /**
+     * One INFO line per epoch and every train.progressEvery steps, in the server's task: step, elapsed time, ETA,
+     * and this party's bytes and rounds so far (counters only, never a value).
+     */
+    static final class Progress implements StepListener {
+        private static final Logger LOG = LoggerFactory.getLogger(EngineProgram.class);
+        private final TwoPartyArithmetic a;
+        private final long every;
+        private final long stepsPerEpoch;
+        private final long start = System.nanoTime();
+
+        Progress(TwoPartyArithmetic a, Map<String, String> settings, int rows) {
+            this.a = a;
+            this.every = Math.max(0, Long.parseLong(settings.getOrDefault("train.progressEvery", "0")));
+            this.stepsPerEpoch = rows / Integer.parseInt(settings.get("train.batchSize"));
+        }
+
+        @Override
+        public void afterStep(long step, long totalSteps) {
+            boolean epochEnd = stepsPerEpoch > 0 && step % stepsPerEpoch == 0;
+            if (!(epochEnd || step == totalSteps || (every > 0 && step % every == 0))) {
+                return;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / step * (totalSteps - step);
+            LOG.info(line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
+                    a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
+        }
+
+        static String line(int party, long step, long total, long stepsPerEpoch, double elapsed, double eta,
+                long bytes, long rounds) {
+            String epoch = stepsPerEpoch > 0 ? String.format(Locale.ROOT, " (epoch %.2f)", (double) step / stepsPerEpoch)
+                    : "";
+            return String.format(Locale.ROOT, "server %d: step %d/%d%s, elapsed %.1f s, ETA %.1f s, %,d bytes sent,"
+                    + " %,d rounds", party, step, total, epoch, elapsed, eta, bytes, rounds);
+        }
+    }
+
+    /** The trained shares loaded into the configured model, then {@link #correctCount} in batches of 256. */
+    @Override
+    public long evaluate(TwoPartyArithmetic arithmetic, Map<String, LongMatrix> trained, LongMatrix features,
+            LongMatrix labels, Map<String, String> settings) {
+        Classifier model = model(arithmetic, settings, features.cols(), labels.cols());
+        for (Param p : model.params()) {
+            LongMatrix share = trained.get(p.name());
+            if (share == null || share.rows() != p.value().rows() || share.cols() != p.value().cols()) {
+                throw new IllegalArgumentException("trained share of " + p.name() + " is missing or has another shape");
+            }
+            p.set(share);
+        }
+        return correctCount(arithmetic, model, features, labels, settings, 256);
     }
 
     /** Progress of a run, called after every step with the step count so far. */
@@ -62,21 +120,87 @@ public final class EngineProgram implements SecureProgram {
         if (s.maxSteps > 0) {
             total = Math.min(total, s.maxSteps);
         }
+        MaskedData masked = null;
+        if (s.reuseDataMask && a instanceof TwoPartyArithmetic two) {
+            // SecureML's trick: open X - U once; every first-layer product with a batch reuses its rows.
+            two.beginScope(-1, 0, "data-mask");
+            masked = MaskedData.open(two.context(), (LongMatrix) features);
+            two.setLeftOperandHook(masked);
+        }
         int[] order = null;
-        for (long step = 0; step < total; step++) {
-            long epoch = step / stepsPerEpoch;
-            int pos = (int) (step % stepsPerEpoch);
-            if (pos == 0) {
-                order = Trainer.epochOrder(rows, s.seed, epoch);
+        try {
+            for (long step = 0; step < total; step++) {
+                long epoch = step / stepsPerEpoch;
+                int pos = (int) (step % stepsPerEpoch);
+                if (pos == 0) {
+                    order = Trainer.epochOrder(rows, s.seed, epoch);
+                }
+                Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * s.batchSize,
+                        (pos + 1) * s.batchSize)) : rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
+                Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
+                trainer.trainStep(epoch, x, y);
+                if (listener != null) {
+                    listener.afterStep(step + 1, total);
+                }
             }
-            Matrix x = rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
-            Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
-            trainer.trainStep(epoch, x, y);
-            if (listener != null) {
-                listener.afterStep(step + 1, total);
+        } finally {
+            if (masked != null) {
+                ((TwoPartyArithmetic) a).setLeftOperandHook(null);
             }
         }
         return model;
+    }
+
+    /**
+     * How many examples the model classifies correctly, computed on the given backend and revealing only that
+     * count: per batch the forward pass (evaluation mode), the row maxima of the logits by a tree of {@link
+     * Arithmetic#max}, the comparison [logit - max &lt; 0] (0 exactly at the arg max), its product with the
+     * one-hot labels (1 where the label's logit is not the maximum) and the sum of all; one reveal at the end.
+     * A tie with the label's logit counts as correct. Triple keys use epoch -2 and the batch index as step.
+     */
+    public static long correctCount(Arithmetic a, Classifier model, Matrix features, Matrix labels,
+            Map<String, String> settings, int batch) {
+        Settings s = Settings.of(settings, features.cols(), labels.cols());
+        Context ctx = new Context(a, s.nonlinearities());
+        int rows = features.rows(), classes = labels.cols();
+        int[] identity = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            identity[i] = i;
+        }
+        Matrix wrong = null;
+        for (int start = 0, b = 0; start < rows; start += batch, b++) {
+            int n = Math.min(batch, rows - start);
+            ctx.at(false, -2, b, s.seed);
+            Matrix logits = model.net().forward(ctx, rowsOf(a, features, identity, start, n));
+            ctx.scope("eval.argmax");
+            Matrix max = columns(a, logits, 0, 1);
+            for (int c = 1; c < classes; c++) {
+                max = a.max(max, columns(a, logits, c, 1));
+            }
+            int[] spread = new int[n * classes];
+            for (int i = 0; i < spread.length; i++) {
+                spread[i] = i / classes;
+            }
+            Matrix below = a.lessThanZero(a.sub(logits, a.gather(max, n, classes, spread)));
+            Matrix missed = a.mul(rowsOf(a, labels, identity, start, n), below);
+            Matrix sum = a.sumRows(a.transpose(a.sumRows(missed)));
+            wrong = wrong == null ? sum : a.add(wrong, sum);
+        }
+        if (wrong == null) {
+            return 0;
+        }
+        return rows - Math.round(a.reveal(wrong)[0]);
+    }
+
+    /** Columns from..from+n of m (a gather, local on shares). */
+    private static Matrix columns(Arithmetic a, Matrix m, int from, int n) {
+        int[] index = new int[m.rows() * n];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = i * m.cols() + from + j;
+            }
+        }
+        return a.gather(m, m.rows(), n, index);
     }
 
     /** The configured model with its seeded initial weights, on any backend. */
@@ -125,7 +249,7 @@ public final class EngineProgram implements SecureProgram {
     /** The training settings of the configuration (keys of conf/twintrain-defaults.properties). */
     record Settings(String model, double width, int depth, boolean batchNorm, Shape shape, int classes,
             int batchSize, int epochs, long maxSteps, String learningRate, double momentum, double weightDecay,
-            long seed, Map<String, String> approx) {
+            long seed, boolean reuseDataMask, Map<String, String> approx) {
 
         static Settings of(Map<String, String> conf, int features, int classes) {
             Map<String, String> approx = new LinkedHashMap<>();
@@ -140,7 +264,8 @@ public final class EngineProgram implements SecureProgram {
                     Integer.parseInt(conf.get("train.batchSize")), Integer.parseInt(conf.get("train.epochs")),
                     Long.parseLong(conf.get("train.maxSteps")), conf.get("train.learningRate"),
                     Double.parseDouble(conf.get("train.momentum")), Double.parseDouble(conf.get("train.weightDecay")),
-                    Long.parseLong(conf.get("train.seed")), approx);
+                    Long.parseLong(conf.get("train.seed")),
+                    Boolean.parseBoolean(conf.getOrDefault("train.reuseDataMask", "false")), approx);
         }
 
         Classifier build(Arithmetic a) {

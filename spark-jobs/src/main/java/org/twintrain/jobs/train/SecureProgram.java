@@ -14,4 +14,13 @@ import org.twintrain.sharing.ring.LongMatrix;
 public interface SecureProgram extends Serializable {
     Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings);
+
+    /**
+     * The count of test examples the trained model (this party's shares, as {@link #train} returned them)
+     * classifies correctly; the only value revealed. Programs without a secure evaluation refuse.
+     */
+    default long evaluate(TwoPartyArithmetic arithmetic, Map<String, LongMatrix> model, LongMatrix features,
+            LongMatrix labels, Map<String, String> settings) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no secure evaluation");
+    }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.channel.Channel;
@@ -51,29 +52,60 @@ public final class SecureTrainJob {
     private SecureTrainJob() {
     }
 
+    /** Server 1's training half and test half (null without a test set). */
+    private record Halves(DataShares.Half train, DataShares.Half test) {
+    }
+
     /** The outcome: both servers' counters and the model-share folders. */
     public record Result(ServerReport server0, ServerReport server1, Path model0, Path model1) {
     }
 
     public static Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
             String dataName, String runId, SecureProgram program, ChannelOpener channels) throws Exception {
+        return run(spark, conf, store0, store1, dataName, null, runId, program, channels);
+    }
+
+    /**
+     * The same, and when testName is not null, after training both tasks evaluate the model on that shared
+     * data set ({@link SecureProgram#evaluate}): only the count of correct predictions is revealed, to both.
+     */
+    public static Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
+            String dataName, String testName, String runId, SecureProgram program, ChannelOpener channels)
+            throws Exception {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         DataShareManifest m0 = Manifests.read(store0.data(dataName), DataShareManifest.class, hadoop);
         DataShareManifest m1 = Manifests.read(store1.data(dataName), DataShareManifest.class, hadoop);
         checkHalves(m0, m1, conf, dataName);
+        DataShareManifest t0 = null, t1 = null;
+        if (testName != null) {
+            t0 = Manifests.read(store0.data(testName), DataShareManifest.class, hadoop);
+            t1 = Manifests.read(store1.data(testName), DataShareManifest.class, hadoop);
+            checkHalves(t0, t1, conf, testName);
+            if (t0.features() != m0.features() || t0.classes() != m0.classes()) {
+                throw new IllegalArgumentException("test set " + testName + " has " + t0.features() + " features and "
+                        + t0.classes() + " classes, the training set " + dataName + " " + m0.features() + " and "
+                        + m0.classes());
+            }
+        }
 
         byte[] dealerSeed = new byte[32];
         new SecureRandom().nextBytes(dealerSeed);
         Map<String, String> settings = conf.asMap();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-        ServerWork work0 = new ServerWork(0, store0.root().toString(), dataName, runId, m0, settings, dealerSeed,
-                program, channels);
-        ServerWork work1 = new ServerWork(1, store1.root().toString(), dataName, runId, m1, settings, dealerSeed,
-                program, channels);
+        ServerWork work0 = new ServerWork(0, store0.root().toString(), dataName, testName, runId, m0, t0, settings,
+                dealerSeed, program, channels);
+        ServerWork work1 = new ServerWork(1, store1.root().toString(), dataName, testName, runId, m1, t1, settings,
+                dealerSeed, program, channels);
         JavaRDD<Row> seeds0 = jsc.parallelize(List.of(org.apache.spark.sql.RowFactory.create(0)), 1);
-        JavaRDD<Row> rows1 = spark.read().parquet(new Path(store1.data(dataName), "data").toString())
-                .orderBy("partition", "position").coalesce(1).javaRDD();
+        // Server 1's task receives its materialized rows: the training set (split 0), then the test set (split 1).
+        org.apache.spark.sql.Dataset<Row> rows = spark.read().parquet(new Path(store1.data(dataName), "data").toString())
+                .withColumn("split", functions.lit(0));
+        if (testName != null) {
+            rows = rows.unionByName(spark.read().parquet(new Path(store1.data(testName), "data").toString())
+                    .withColumn("split", functions.lit(1)));
+        }
+        JavaRDD<Row> rows1 = rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
 
         ExecutorService drivers = Executors.newFixedThreadPool(2);
         try {
@@ -90,7 +122,8 @@ public final class SecureTrainJob {
     private static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerWork work,
             String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
-        jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop");
+        jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
+                + ", one long-lived task talking to the other server over the peer channel)");
         List<ServerReport> reports = input.mapPartitions(work).collect();
         if (reports.size() != 1) {
             throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected 1");
@@ -115,8 +148,9 @@ public final class SecureTrainJob {
     }
 
     /** One server's task: everything it touches is its own store, its own triples and its channel end. */
-    private record ServerWork(int party, String storeRoot, String dataName, String runId, DataShareManifest manifest,
-            Map<String, String> settings, byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
+    private record ServerWork(int party, String storeRoot, String dataName, String testName, String runId,
+            DataShareManifest manifest, DataShareManifest testManifest, Map<String, String> settings,
+            byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
             implements FlatMapFunction<Iterator<Row>, ServerReport> {
 
         @Override
@@ -124,24 +158,39 @@ public final class SecureTrainJob {
             long start = System.nanoTime();
             Configuration hadoop = new Configuration();
             StoreLayout store = new StoreLayout(storeRoot);
-            DataShares.Half half = party == 0 ? expandSeeds(store, hadoop) : materialize(input);
+            DataShares.Half half;
+            DataShares.Half test = null;
+            if (party == 0) {
+                half = expandSeeds(store, hadoop, dataName, manifest);
+                test = testName == null ? null : expandSeeds(store, hadoop, testName, testManifest);
+            } else {
+                Halves h = materialize(input);
+                half = h.train();
+                test = h.test();
+            }
             FixedPoint codec = new FixedPoint(manifest.fractionalBits());
             TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
             try (Channel channel = channels.open(party, 0);
                     TripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
                 TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
                 Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
+                long correct = -1;
+                if (test != null) {
+                    correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
+                }
                 writeModel(store, hadoop, model, codec, triples.consumed().size());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
                         + SparkEnv.get().blockManager().blockManagerId().host();
                 return List.of(new ServerReport(party, 0, executor, half.features().rows(),
                         channel.stats().bytesSent(), channel.stats().bytesReceived(), channel.stats().rounds(),
-                        triples.consumed().size(), seconds)).iterator();
+                        triples.consumed().size(), seconds, test == null ? 0 : test.features().rows(), correct))
+                        .iterator();
             }
         }
 
-        private DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop) throws IOException {
+        private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
+                DataShareManifest manifest) throws IOException {
             byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
             if (seeds.length != manifest.partitions().size()) {
                 throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
@@ -162,15 +211,37 @@ public final class SecureTrainJob {
                     new LongMatrix(rows, manifest.classes(), y));
         }
 
-        private DataShares.Half materialize(Iterator<Row> rows) {
-            int n = (int) manifest.rows();
-            long[] x = new long[n * manifest.features()];
-            long[] y = new long[n * manifest.classes()];
-            int at = 0;
+        private Halves materialize(Iterator<Row> rows) {
+            Rows train = new Rows(dataName, manifest);
+            Rows test = testName == null ? null : new Rows(testName, testManifest);
             while (rows.hasNext()) {
                 Row r = rows.next();
+                int split = r.getInt(r.fieldIndex("split"));
+                (split == 0 ? train : test).add(r);
+            }
+            return new Halves(train.half(), test == null ? null : test.half());
+        }
+
+        /** Server 1's half of one data set, filled row by row in the stored order. */
+        private static final class Rows {
+            private final String name;
+            private final DataShareManifest manifest;
+            private final int n;
+            private final long[] x;
+            private final long[] y;
+            private int at;
+
+            Rows(String name, DataShareManifest manifest) {
+                this.name = name;
+                this.manifest = manifest;
+                this.n = (int) manifest.rows();
+                this.x = new long[n * manifest.features()];
+                this.y = new long[n * manifest.classes()];
+            }
+
+            void add(Row r) {
                 if (at == n) {
-                    throw new IllegalArgumentException("store 1 holds more rows of " + dataName + " than its manifest ("
+                    throw new IllegalArgumentException("store 1 holds more rows of " + name + " than its manifest ("
                             + n + ")");
                 }
                 List<Long> f = r.getList(3);
@@ -183,12 +254,15 @@ public final class SecureTrainJob {
                 }
                 at++;
             }
-            if (at != n) {
-                throw new IllegalArgumentException("store 1 holds " + at + " rows of " + dataName
-                        + " but its manifest says " + n);
+
+            DataShares.Half half() {
+                if (at != n) {
+                    throw new IllegalArgumentException("store 1 holds " + at + " rows of " + name
+                            + " but its manifest says " + n);
+                }
+                return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
+                        new LongMatrix(n, manifest.classes(), y));
             }
-            return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
-                    new LongMatrix(n, manifest.classes(), y));
         }
 
         private void writeModel(StoreLayout store, Configuration hadoop, Map<String, LongMatrix> model,

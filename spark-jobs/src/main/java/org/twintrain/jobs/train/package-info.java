@@ -1,6 +1,9 @@
 /**
  * The online phase as Spark jobs: each server's training loop runs in a long-lived task of its own pool,
  * reading only its own store and talking to the other server's task over the peer channel; the driver only
- * brokers the rendezvous and collects counters (bytes, rounds, time), never a share.
+ * brokers the rendezvous and collects counters (bytes, rounds, time, the revealed test count), never a share.
+ * Also the {@code train} command (mutual TLS with configured key files), secure evaluation on a shared test set
+ * ({@link org.twintrain.jobs.train.EngineProgram#correctCount}) and the {@code bench-secure} benchmark
+ * ({@link org.twintrain.jobs.train.SecureBenchmark}).
  */
 package org.twintrain.jobs.train;

@@ -151,6 +151,53 @@ class SecureTrainJobTest {
         assertTrue(f.getMessage().contains("fractional bits"), f.getMessage());
     }
 
+    @Test
+    void engineProgramTrainsThenEvaluatesOnTheSharedTestSplitRevealingTheCount(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        SplittableRandom rnd = new SplittableRandom(21);
+        int trainRows = 64, testRows = 40;
+        float[] testX = new float[testRows * FEATURES];
+        int[] testY = new int[testRows];
+        List<Row> train = new ArrayList<>(), test = new ArrayList<>();
+        for (int i = 0; i < trainRows + testRows; i++) {
+            List<Double> f = new ArrayList<>();
+            double s = 0;
+            for (int j = 0; j < FEATURES; j++) {
+                double v = rnd.nextDouble(-1, 1);
+                f.add(v);
+                s += j < 2 ? v : 0;
+                if (i >= trainRows) {
+                    testX[(i - trainRows) * FEATURES + j] = (float) v;
+                }
+            }
+            int label = s > 0 ? 1 : 0;
+            if (i >= trainRows) {
+                testY[i - trainRows] = label;
+            }
+            (i < trainRows ? train : test).add(RowFactory.create((long) i, f, label));
+        }
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType);
+        TwinTrainConf conf = TwinTrainConf.defaults().with("train.batchSize", "16").with("train.epochs", "3")
+                .with("train.progressEvery", "4");
+        FixedPoint codec = new FixedPoint(conf.getInt("ring.fractionalBits"));
+        StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());
+        StoreLayout s1 = new StoreLayout(dir.resolve("store1").toString());
+        ShareJob.share(spark, spark.createDataFrame(train, schema), "toy", "train", FEATURES, CLASSES, codec, 2, s0, s1, false);
+        ShareJob.share(spark, spark.createDataFrame(test, schema), "toy", "test", FEATURES, CLASSES, codec, 1, s0, s1, false);
+
+        SecureTrainJob.Result result = SecureTrainJob.run(spark, conf, s0, s1, "train", "test", "run-eval",
+                new EngineProgram(), InMemoryChannels.named("t-eval"));
+        assertEquals(testRows, result.server0().testRows());
+        assertEquals(result.server0().correct(), result.server1().correct(), "both learn the same count");
+
+        ModelReveal.RevealedParameters revealed = ModelReveal.reveal(s0, s1, "run-eval", new Configuration());
+        var model = EngineProgram.withParameters(conf.asMap(), FEATURES, CLASSES, revealed.parameters());
+        long clear = Math.round(EngineProgram.accuracy(model, conf.asMap(), testX, testY) * testRows);
+        assertEquals(clear, result.server0().correct());
+        assertTrue(clear > testRows / 2, "the model learned the rule: " + clear + " of " + testRows);
+    }
+
     static Map<String, LongMatrix> asLong(Map<String, Matrix> m) {
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, (LongMatrix) v));

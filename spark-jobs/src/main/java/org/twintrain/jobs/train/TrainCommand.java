@@ -1,0 +1,123 @@
+package org.twintrain.jobs.train;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.twintrain.jobs.Command;
+import org.twintrain.jobs.CommandLine;
+import org.twintrain.jobs.SparkSessions;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.store.StoreLayout;
+
+/**
+ * {@code submit/twintrain train}: {@link SecureTrainJob} on data already shared into two stores, the servers
+ * talking over mutual TLS with the key files of the configuration (channel.server0.* and channel.server1.*),
+ * optionally evaluating on a shared test set; prints both servers' reports.
+ */
+public final class TrainCommand implements Command {
+    private static final String[] KEY_FILES = {"key", "cert", "peerCert"};
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "secure training on two server stores over mutual TLS; prints each server's report";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: submit/twintrain train --store0 DIR --store1 DIR --data NAME --run RUN [--test NAME]
+                                              [--conf FILE] [--set key=value ...]
+
+                Trains model.name on the data set NAME shared into both stores (each server's task reads only
+                its own store, in its own FAIR pool), the two tasks talking over mutual TLS on channel.host /
+                channel.port with the key files of channel.server0.{key,cert,peerCert} and
+                channel.server1.{key,cert,peerCert} (make them with IdentityTool generate, see
+                conf/twintrain-defaults.properties). Each server writes its model share to STORE/models/RUN.
+                With --test, both servers then evaluate on that shared test set, revealing only the count of
+                correct predictions.
+
+                  --store0 DIR   server 0's store        --store1 DIR   server 1's store
+                  --data NAME    shared training set     --test NAME    shared test set (optional)
+                  --run RUN      run id (model folder name, checked in the channel hello)""";
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        CommandLine line = CommandLine.parse(name(), args, Set.of("store0", "store1", "data", "run", "test"), Set.of());
+        TwinTrainConf conf = line.conf();
+        String[][] keys = keyFiles(conf);
+        SparkSession spark = SparkSessions.start("twintrain-train", conf);
+        try {
+            SecureTrainJob.Result r = run(spark, conf, new StoreLayout(line.require("store0")),
+                    new StoreLayout(line.require("store1")), line.require("data"), line.get("test", null),
+                    line.require("run"), keys);
+            System.out.print(report(r, conf.get("model.name")));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static SecureTrainJob.Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
+            String data, String test, String runId, String[][] keys) throws Exception {
+        TlsChannelOpener channels = new TlsChannelOpener(conf.get("channel.host"), port(conf), runId, keys,
+                conf.getLong("channel.connectTimeoutMs"), conf.getLong("channel.readTimeoutMs"));
+        return SecureTrainJob.run(spark, conf, store0, store1, data, test, runId, new EngineProgram(), channels);
+    }
+
+    /** Per server {key, cert, peer cert}, from channel.serverN.*; each must name an existing file. */
+    static String[][] keyFiles(TwinTrainConf conf) {
+        String[][] files = new String[2][KEY_FILES.length];
+        for (int p = 0; p < 2; p++) {
+            for (int i = 0; i < KEY_FILES.length; i++) {
+                String key = "channel.server" + p + "." + KEY_FILES[i];
+                String path = conf.get(key).trim();
+                if (path.isEmpty()) {
+                    throw new IllegalArgumentException(key + " is not set; make key pairs with IdentityTool generate"
+                            + " (see conf/twintrain-defaults.properties)");
+                }
+                if (!Files.isReadable(Path.of(path))) {
+                    throw new IllegalArgumentException(key + " names " + path + ", which is not a readable file");
+                }
+                files[p][i] = path;
+            }
+        }
+        return files;
+    }
+
+    static String report(SecureTrainJob.Result r, String model) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "secure training of %s%n", model));
+        for (ServerReport s : new ServerReport[] {r.server0(), r.server1()}) {
+            sb.append(String.format(Locale.ROOT, "  server %d: %d rows, %.1f s, %,d bytes sent, %,d bytes received, %,d"
+                    + " rounds, %,d triples (executor %s)%n", s.party(), s.rows(), s.seconds(), s.bytesSent(),
+                    s.bytesReceived(), s.rounds(), s.triplesTaken(), s.executor()));
+        }
+        if (r.server0().testRows() > 0) {
+            sb.append(String.format(Locale.ROOT, "  test accuracy (computed on shares, only the count revealed): %d of %d"
+                    + " = %.2f %%%n", r.server0().correct(), r.server0().testRows(), 100 * r.server0().testAccuracy()));
+        }
+        sb.append(String.format(Locale.ROOT, "  model shares: %s and %s%n", r.model0(), r.model1()));
+        return sb.toString();
+    }
+
+    /** channel.port, or a free loopback port when it is 0. */
+    private static int port(TwinTrainConf conf) throws IOException {
+        int configured = conf.getInt("channel.port");
+        if (configured != 0) {
+            return configured;
+        }
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(conf.get("channel.host")))) {
+            return probe.getLocalPort();
+        }
+    }
+}
