@@ -42,7 +42,7 @@ public final class TrainCommand implements Command {
                 its own store, in its own FAIR pool), the two tasks talking over mutual TLS on channel.host /
                 channel.port with the key files of channel.server0.{key,cert,peerCert} and
                 channel.server1.{key,cert,peerCert} (make them with IdentityTool generate, see
-                conf/twintrain-defaults.properties). Each server writes its model share to STORE/models/RUN.
+                conf/twintrain-defaults.properties). Each server writes its model share to STORE/model/RUN.
                 With --test, both servers then evaluate on that shared test set, revealing only the count of
                 correct predictions.
 
@@ -56,16 +56,13 @@ public final class TrainCommand implements Command {
         CommandLine line = CommandLine.parse(name(), args, Set.of("store0", "store1", "data", "run", "test"), Set.of());
         TwinTrainConf conf = line.conf();
         String[][] keys = keyFiles(conf);
-        SparkSession spark = SparkSessions.start("twintrain-train", conf);
-        try {
+        return SparkSessions.run("twintrain-train", conf, spark -> {
             SecureTrainJob.Result r = run(spark, conf, new StoreLayout(line.require("store0")),
                     new StoreLayout(line.require("store1")), line.require("data"), line.get("test", null),
                     line.require("run"), keys);
             System.out.print(report(r, conf.get("model.name")));
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     static SecureTrainJob.Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
