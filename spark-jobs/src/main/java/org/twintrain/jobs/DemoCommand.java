@@ -23,6 +23,8 @@ import org.twintrain.engine.models.Classifier;
 import org.twintrain.jobs.reveal.ModelReveal;
 import org.twintrain.jobs.share.ShareJob;
 import org.twintrain.jobs.train.EngineProgram;
+import org.twintrain.jobs.triples.TripleJob;
+import org.twintrain.sharing.triples.TriplePlan;
 import org.twintrain.jobs.train.SecureTrainJob;
 import org.twintrain.jobs.train.ServerReport;
 import org.twintrain.jobs.train.TlsChannelOpener;
@@ -35,7 +37,7 @@ import org.twintrain.store.StoreLayout;
 
 /**
  * The whole pipeline on its embedded default: generates an MNIST-format data set, prepares it (data-prep
- * ETL), shares the training split into two server stores, trains the configured model on two parties (one
+ * ETL), shares the training split into two server stores, makes the run's triples (the offline phase), trains the configured model on two parties (one
  * long-lived task per server pool, mutual TLS on loopback, key pairs made for the run), reveals the model and
  * evaluates it on the held-out split, next to the same run in fixed-point emulation and in double precision.
  */
@@ -63,7 +65,8 @@ final class DemoCommand implements Command {
                 usage: submit/twintrain demo [--work DIR] [--conf FILE] [--set key=value ...]
 
                 Generates an MNIST-format data set (demo.trainRows / demo.testRows images), prepares it,
-                shares the training split into DIR/store0 and DIR/store1, trains model.name on two parties
+                shares the training split into DIR/store0 and DIR/store1, makes the run's triples (offline
+                phase) into the same stores, trains model.name on two parties
                 (server 0 and server 1 in their own FAIR pools, mutual TLS on loopback), reveals the model and
                 prints its held-out accuracy next to the fixed-point emulation and double precision.
                 DIR defaults to demo.workDir (target/demo) and is wiped first if an earlier demo made it.
@@ -116,7 +119,14 @@ final class DemoCommand implements Command {
         StoreLayout store1 = new StoreLayout(work.resolve("store1").toString());
         ShareJob.share(spark, train, data.dataset(), "train", features, classes, codec, 2, store0, store1, false);
 
-        step("4/6 train", conf.get("model.name") + " on two parties, " + conf.get("approx.exp") + " softmax, mutual TLS");
+        step("4/6 triples", "offline phase: the run's plan of triples, each server's half into its own store");
+        long trainCount = train.count();
+        TriplePlan plan = EngineProgram.plan(settings, (int) trainCount, features, classes);
+        TripleJob.Result triples = TripleJob.run(spark, plan, store0, store1, 2, false);
+        System.out.println("  " + triples.summary());
+        conf = conf.with("triples.plan", plan.id());
+
+        step("5/6 train", conf.get("model.name") + " on two parties, " + conf.get("approx.exp") + " softmax, mutual TLS");
         String runId = "demo-" + HexFormat.of().formatHex(randomBytes(6));
         TlsChannelOpener channels = new TlsChannelOpener(conf.get("channel.host"), port(conf), runId,
                 keyPairs(work), conf.getLong("channel.connectTimeoutMs"), conf.getLong("channel.readTimeoutMs"));
@@ -125,12 +135,11 @@ final class DemoCommand implements Command {
         report(result.server0());
         report(result.server1());
 
-        step("5/6 reveal", "the model owner sums the two model shares");
+        step("6/6 reveal", "the model owner sums the two model shares and evaluates");
         ModelReveal.RevealedParameters revealed = ModelReveal.reveal(store0, store1, runId,
                 spark.sparkContext().hadoopConfiguration());
         Classifier secure = EngineProgram.withParameters(settings, features, classes, revealed.parameters());
 
-        step("6/6 evaluate", "held-out accuracy, and the same run in fixed-point emulation and in double");
         Examples testSet = Examples.collect(test.orderBy("id"), features);
         double secureAccuracy = EngineProgram.accuracy(secure, settings, testSet.features, testSet.labels);
         // The emulations see the training rows in the order the servers hold them (public row ids).

@@ -101,6 +101,39 @@ public final class EngineProgram implements SecureProgram {
     }
 
     /**
+     * The plan of correlated randomness a secure run of this configuration on {@code rows} training rows will
+     * consume: one step of the program recorded on two in-process parties with zero data (the program's
+     * control flow does not depend on the data), repeated for every step of every epoch. The offline triple
+     * job makes exactly these keys; the training job refuses triples of any other plan.
+     */
+    public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings, int rows, int features,
+            int classes) {
+        Settings s = Settings.of(settings, features, classes);
+        if (s.reuseDataMask) {
+            throw new IllegalArgumentException("stored triples do not cover train.reuseDataMask yet: its one-time data"
+                    + " mask is not part of the per-step plan; run with train.reuseDataMask=false");
+        }
+        int stepsPerEpoch = rows / s.batchSize;
+        if (stepsPerEpoch == 0) {
+            throw new IllegalArgumentException("train.batchSize " + s.batchSize + " exceeds the " + rows + " training rows");
+        }
+        int steps = s.maxSteps > 0 ? (int) Math.min(s.maxSteps, (long) stepsPerEpoch * s.epochs) : stepsPerEpoch * s.epochs;
+        int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
+        org.twintrain.sharing.ring.FixedPoint codec = new org.twintrain.sharing.ring.FixedPoint(
+                Integer.parseInt(settings.get("ring.fractionalBits")));
+        org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
+                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
+        return org.twintrain.sharing.triples.TriplePlan.record(epochs, stepsPerEpoch, codec, truncation,
+                (a, epoch, step) -> {
+                    Classifier model = s.build(a);
+                    Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+                            new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
+                            new Trainer.Config(s.batchSize, s.seed, 0));
+                    trainer.trainStep(epoch, a.zeros(s.batchSize, features), a.zeros(s.batchSize, classes));
+                });
+    }
+
+    /**
      * Trains on any backend: features (rows x F) and one-hot labels (rows x classes) as that backend's
      * matrices (shares on two parties, encodings in the twin, doubles in double precision).
      */

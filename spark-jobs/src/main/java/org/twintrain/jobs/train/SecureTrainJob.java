@@ -44,7 +44,9 @@ import org.twintrain.store.TensorFile;
  * half as rows, each opens its end of the channel, runs the same {@link SecureProgram} on {@link
  * TwoPartyArithmetic}, and writes its model share to its own store. The driver sees manifests and counters.
  *
- * <p>Triples: this job uses the in-application dealer ({@link DealerTripleSource}): the driver draws a dealer
+ * <p>Triples: with {@code triples.plan} set, each task reads its own server's half of that plan from its own
+ * store (made beforehand by the offline triple job), and the driver first checks that the plan is exactly
+ * this run's. With it empty, the job uses the in-application dealer ({@link DealerTripleSource}): the driver draws a dealer
  * seed and both tasks derive their halves from it. That is only acceptable where one application stands for
  * both servers (the demo, tests); a real deployment uses the offline triple job's stored halves.
  */
@@ -88,8 +90,14 @@ public final class SecureTrainJob {
             }
         }
 
+        String planId = conf.get("triples.plan");
+        if (!planId.isEmpty()) {
+            checkStoredTriples(conf, store0, store1, planId, new DataShareManifest[] {m0, m1}, testName, hadoop);
+        }
         byte[] dealerSeed = new byte[32];
-        new SecureRandom().nextBytes(dealerSeed);
+        if (planId.isEmpty()) {
+            new SecureRandom().nextBytes(dealerSeed);
+        }
         Map<String, String> settings = conf.asMap();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
@@ -129,6 +137,29 @@ public final class SecureTrainJob {
             throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected 1");
         }
         return reports.get(0);
+    }
+
+    /**
+     * Before anything runs: the stored triples of planId must be exactly the plan this run will consume (same
+     * keys, fixed point and truncation), in both stores, each holding its own server's half.
+     */
+    static void checkStoredTriples(TwinTrainConf conf, StoreLayout store0, StoreLayout store1, String planId,
+            DataShareManifest[] halves, String testName, Configuration hadoop) throws IOException {
+        DataShareManifest data = halves[0];
+        if (testName != null) {
+            throw new IllegalArgumentException("secure evaluation draws triples outside the training plan: run it with "
+                    + "the in-application dealer (triples.plan empty) or without a test set");
+        }
+        String needed = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes()).id();
+        if (!needed.equals(planId)) {
+            throw new IllegalArgumentException("triples.plan " + planId + " is not the plan of this run (" + needed
+                    + "): the triples were made for another model, data size, batch size, epochs or encoding");
+        }
+        for (int party = 0; party < 2; party++) {
+            org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(party == 0 ? store0 : store1,
+                    party, planId, hadoop);
+            org.twintrain.store.TripleStore.checkMatchesData(m, halves[party]);
+        }
     }
 
     static void checkHalves(DataShareManifest m0, DataShareManifest m1, TwinTrainConf conf, String dataName) {
@@ -171,7 +202,7 @@ public final class SecureTrainJob {
             FixedPoint codec = new FixedPoint(manifest.fractionalBits());
             TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
             try (Channel channel = channels.open(party, 0);
-                    TripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
+                    TripleSource triples = triples(store, hadoop, codec, truncation)) {
                 TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
                 Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
                 long correct = -1;
@@ -187,6 +218,16 @@ public final class SecureTrainJob {
                         triples.consumed().size(), seconds, test == null ? 0 : test.features().rows(), correct))
                         .iterator();
             }
+        }
+
+        /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
+        private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation)
+                throws IOException {
+            String planId = settings.get("triples.plan");
+            if (planId.isEmpty()) {
+                return new DealerTripleSource(party, dealerSeed, codec);
+            }
+            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, null, false, hadoop);
         }
 
         private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,

@@ -1,0 +1,69 @@
+package org.twintrain.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.twintrain.jobs.LocalSpark;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.jobs.share.ShareJob;
+import org.twintrain.jobs.triples.TripleJob;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.store.StoreLayout;
+
+/** Training from the offline phase's stored triples: the run consumes exactly its plan, and no other plan. */
+class StoredTriplesTrainTest {
+    private static final int FEATURES = 6;
+    private static final int CLASSES = 3;
+    private static final int ROWS = 96;
+
+    @Test
+    void aRunConsumesExactlyItsPlanAndRefusesAnotherBeforeItStarts(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            List<Double> f = new ArrayList<>();
+            for (int j = 0; j < FEATURES; j++) {
+                f.add(rnd.nextDouble(-1, 1));
+            }
+            rows.add(RowFactory.create((long) i, f, rnd.nextInt(CLASSES)));
+        }
+        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
+        TwinTrainConf conf = TwinTrainConf.defaults().with("train.batchSize", "32").with("train.epochs", "2");
+        StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());
+        StoreLayout s1 = new StoreLayout(dir.resolve("store1").toString());
+        ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES,
+                new FixedPoint(conf.getInt("ring.fractionalBits")), 2, s0, s1, false);
+        TriplePlan plan = EngineProgram.plan(conf.asMap(), ROWS, FEATURES, CLASSES);
+        TripleJob.run(spark, plan, s0, s1, 2, false);
+
+        SecureTrainJob.Result r = SecureTrainJob.run(spark, conf.with("triples.plan", plan.id()), s0, s1, "toy", "run1",
+                new EngineProgram(), InMemoryChannels.named("stored-1"));
+        assertEquals(plan.size(), r.server0().triplesTaken(), "the run takes every key of its plan");
+        assertEquals(plan.size(), r.server1().triplesTaken());
+
+        // Three epochs need more triples than the stores hold: refused before any task starts.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
+                conf.with("train.epochs", "3").with("triples.plan", plan.id()), s0, s1, "toy", "run2",
+                new EngineProgram(), InMemoryChannels.named("stored-2")));
+        assertTrue(e.getMessage().contains("is not the plan of this run"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("store0/model/run2")), "nothing written for a refused run");
+    }
+}
