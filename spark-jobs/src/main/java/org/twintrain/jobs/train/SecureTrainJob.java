@@ -227,7 +227,22 @@ public final class SecureTrainJob {
             if (planId.isEmpty()) {
                 return new DealerTripleSource(party, dealerSeed, codec);
             }
-            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, null, false, hadoop);
+            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger(store, planId),
+                    false, hadoop);
+        }
+
+        /**
+         * The ledger of this party's consumed keys of the plan, beside its triples: a later run (or a resumed one)
+         * that would take a key again is refused. Kept for local stores; on a remote file system (hdfs://) the
+         * append-only ledger would need that file system's append, which is not wired yet (null: no ledger).
+         */
+        private org.twintrain.sharing.triples.TripleLedger ledger(StoreLayout store, String planId) throws IOException {
+            java.net.URI root = store.root().toUri();
+            if (root.getScheme() != null && !root.getScheme().equals("file")) {
+                return null;
+            }
+            java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
+            return org.twintrain.sharing.triples.TripleLedger.open(file, planId, party, runId);
         }
 
         private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,

@@ -58,6 +58,12 @@ class StoredTriplesTrainTest {
                 new EngineProgram(), InMemoryChannels.named("stored-1"));
         assertEquals(plan.size(), r.server0().triplesTaken(), "the run takes every key of its plan");
         assertEquals(plan.size(), r.server1().triplesTaken());
+        for (int party = 0; party < 2; party++) {
+            org.twintrain.sharing.triples.TripleLedger.Contents ledger = org.twintrain.sharing.triples.TripleLedger.read(
+                    dir.resolve("store" + party + "/triples/" + plan.id() + "/ledger-party" + party + ".txt"));
+            assertEquals(plan.size(), ledger.consumed().size(), "the ledger records every key the run took");
+            assertEquals(List.of("run1"), ledger.runs());
+        }
 
         // Three epochs need more triples than the stores hold: refused before any task starts.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
