@@ -25,6 +25,18 @@ class PrepShareCommandsTest {
         assertTrue(Files.exists(dir.resolve("s0/data/train/manifest.json")));
         assertTrue(Files.exists(dir.resolve("s1/data/train/manifest.json")));
         assertEquals(2, TwinTrain.run(share), "an existing data set is refused without --overwrite");
+
+        // The offline phase for the configured run on that data set: both stores get their half of the plan.
+        String[] triples = {"triples", "--data", "train", "--store0", dir.resolve("s0").toString(), "--store1",
+            dir.resolve("s1").toString(), "--set", "train.batchSize=32", "--set", "train.epochs=1"};
+        assertEquals(0, TwinTrain.run(triples));
+        try (java.util.stream.Stream<Path> plans = Files.list(dir.resolve("s1/triples"))) {
+            Path plan = plans.findFirst().orElseThrow();
+            assertTrue(Files.exists(plan.resolve("manifest.json")));
+            assertTrue(Files.exists(dir.resolve("s0/triples").resolve(plan.getFileName()).resolve("manifest.json")));
+        }
+        assertEquals(2, TwinTrain.run(new String[] {"triples", "--store0", "a", "--store1", "b"}),
+                "neither --data nor --plan");
     }
 
     @Test

@@ -4,16 +4,22 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.twintrain.jobs.Command;
 import org.twintrain.jobs.CommandLine;
 import org.twintrain.jobs.SparkSessions;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.jobs.train.EngineProgram;
+import org.twintrain.store.DataShareManifest;
+import org.twintrain.store.Manifests;
 import org.twintrain.store.StoreLayout;
 
-/** {@code submit/twintrain triples}: runs the {@link TripleJob} on a recorded plan file. */
+/**
+ * {@code submit/twintrain triples}: runs the {@link TripleJob} on a plan: either a recorded plan file, or the
+ * plan of the configured training run on a shared data set (derived from the same configuration the train
+ * command reads, and the data set's public manifest: row, feature and class counts).
+ */
 public final class TripleCommand implements Command {
     @Override
     public String name() {
@@ -22,15 +28,19 @@ public final class TripleCommand implements Command {
 
     @Override
     public String summary() {
-        return "offline phase: make both servers' triples of a recorded plan";
+        return "offline phase: make both servers' triples of a training run's plan";
     }
 
     @Override
     public String usage() {
         return String.join("\n",
-                "usage: submit/twintrain triples --plan FILE --store0 ROOT --store1 ROOT [--tasks N] [--overwrite]",
+                "usage: submit/twintrain triples (--data NAME | --plan FILE) --store0 ROOT --store1 ROOT [--tasks N]",
+                "                                [--overwrite] [--conf FILE] [--set key=value ...]",
                 "",
-                "  --plan FILE     a triple plan (plan.txt, canonical text of TriplePlan), local or hdfs://",
+                "  --data NAME     make the plan of the configured training run (model.*, train.*, approx.*, ring.*)",
+                "                  on the data set NAME shared into the stores; prints the plan id, which the run",
+                "                  then names in triples.plan",
+                "  --plan FILE     or a recorded triple plan (plan.txt, canonical text of TriplePlan), local or hdfs://",
                 "  --store0 ROOT   server 0's store root: receives triples/PLAN_ID/ with the plan and a 32-byte seed",
                 "  --store1 ROOT   server 1's store root: receives triples/PLAN_ID/ with its materialized halves",
                 "  --tasks N       writer tasks, one part file each (default: Spark's default parallelism)",
@@ -42,13 +52,25 @@ public final class TripleCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "store0", "store1", "tasks"), Set.of("overwrite"));
+        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "data", "store0", "store1", "tasks"),
+                Set.of("overwrite"));
         TwinTrainConf conf = cl.conf();
+        if (cl.has("plan") == cl.has("data")) {
+            throw new IllegalArgumentException("give exactly one of --data NAME (the configured run's plan) and --plan FILE");
+        }
         return SparkSessions.run("twintrain triples", conf, spark -> {
-            Path planFile = new Path(cl.require("plan"));
             TriplePlan plan;
-            try (InputStream in = planFile.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(planFile)) {
-                plan = TriplePlan.read(in, null);
+            if (cl.has("data")) {
+                DataShareManifest data = Manifests.read(new StoreLayout(cl.require("store1")).data(cl.require("data")),
+                        DataShareManifest.class, spark.sparkContext().hadoopConfiguration());
+                plan = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes());
+                System.out.println("plan " + plan.id() + " of " + conf.get("model.name") + " on " + data.rows()
+                        + " rows: set triples.plan=" + plan.id() + " for the training run");
+            } else {
+                Path planFile = new Path(cl.require("plan"));
+                try (InputStream in = planFile.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(planFile)) {
+                    plan = TriplePlan.read(in, null);
+                }
             }
             checkConf(plan, conf);
             int tasks = Integer.parseInt(cl.get("tasks", String.valueOf(spark.sparkContext().defaultParallelism())));
