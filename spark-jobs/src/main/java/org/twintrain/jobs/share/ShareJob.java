@@ -145,22 +145,16 @@ public final class ShareJob {
         if (v instanceof Vector vec) {
             return vec.toArray();
         }
-        if (v instanceof scala.collection.Seq<?> seq) {
-            double[] out = new double[seq.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = ((Number) seq.apply(i)).doubleValue();
-            }
-            return out;
+        if (!(v instanceof scala.collection.Seq<?>)) {
+            throw new IllegalArgumentException("row_id " + rowId + ": column features must be an array of numbers or an "
+                    + "ML vector, found " + (v == null ? "null" : v.getClass().getSimpleName()));
         }
-        if (v instanceof List<?> list) {
-            double[] out = new double[list.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = ((Number) list.get(i)).doubleValue();
-            }
-            return out;
+        List<Object> list = r.getList(index); // Spark's own view of an array column
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).doubleValue();
         }
-        throw new IllegalArgumentException("row_id " + rowId + ": column features must be an array of numbers or an "
-                + "ML vector, found " + (v == null ? "null" : v.getClass().getSimpleName()));
+        return out;
     }
 
     private static List<Integer> partitionCounts(SparkSession spark, String data, int partitions) {
