@@ -49,6 +49,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     private final LongMatrix[] integerBits = new LongMatrix[REMEMBERED_BITS];
     private int nextBit;
     private LeftOperandHook leftOperandHook;
+    private String keyNamespace = "";
 
     /**
      * Computes some products more cheaply than a fresh Beaver triple, e.g. {@link
@@ -98,7 +99,19 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     @Override
     public void beginScope(long epoch, long step, String layer) {
-        ctx.scope().begin(epoch, step, layer);
+        ctx.scope().begin(epoch, step, keyNamespace + layer);
+    }
+
+    /**
+     * Prefixes every scope's layer name from now on (empty: none). Data-parallel task pairs run the same program
+     * at the same steps; without their own namespace (say "t1.") two pairs would draw the same keys, and one
+     * triple used for two different openings reveals their difference.
+     */
+    public void setKeyNamespace(String namespace) {
+        if (namespace.indexOf('/') >= 0 || namespace.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a key namespace must not contain '/' or a newline");
+        }
+        this.keyNamespace = namespace;
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class Trainer {
     private final Classifier model;
     private final Sgd sgd;
     private final Config config;
+    private GradientReducer reducer = GradientReducer.NONE;
     private long step;
     private int[] order;
     private long orderEpoch = -1;
@@ -42,6 +43,14 @@ public final class Trainer {
 
     public long step() {
         return step;
+    }
+
+    /**
+     * Data-parallel training: each step's gradients are summed over the reducer's tasks before the update, which
+     * then divides by the whole batch (this task's rows times the number of tasks, all of equal size).
+     */
+    public void setGradientReducer(GradientReducer reducer) {
+        this.reducer = reducer;
     }
 
     public Classifier model() {
@@ -69,7 +78,8 @@ public final class Trainer {
         // parameter gradients: in fixed point, dividing first would leave per-example gradients of a few ulps,
         // whose truncation errors (floor truncation is biased) make the emulation drift away from double.
         model.net().backward(ctx, grad);
-        sgd.step(ctx, model.params(), 1.0 / x.rows());
+        reducer.sumGradients(a, model.params());
+        sgd.step(ctx, model.params(), 1.0 / ((double) x.rows() * reducer.tasks()));
         step++;
     }
 

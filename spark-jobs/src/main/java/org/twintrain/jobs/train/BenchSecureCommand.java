@@ -35,7 +35,7 @@ public final class BenchSecureCommand implements Command {
                   --double-steps N    double-precision steps timed (default 20)
                   --tls               mutual TLS on loopback between the parties (default: in-memory channel)
                   --mnist DIR         real rows from DIR/train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]
-                                      (default: generated rows)
+                                      (default: generated rows, 784 features or the size of model.inputShape)
                   --epoch-rows N      examples per epoch for the extrapolation (default 60000)""";
     }
 

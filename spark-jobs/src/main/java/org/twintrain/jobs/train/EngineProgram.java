@@ -34,7 +34,14 @@ public final class EngineProgram implements SecureProgram {
     @Override
     public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings) {
-        Classifier model = train(arithmetic, features, labels, settings, new Progress(arithmetic, settings, features.rows()));
+        return trainTask(arithmetic, features, labels, settings, DataParallel.single(features.rows()));
+    }
+
+    @Override
+    public Map<String, LongMatrix> trainTask(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
+            Map<String, String> settings, DataParallel parallel) {
+        Classifier model = train(arithmetic, features, labels, settings,
+                new Progress(arithmetic, settings, features.rows()), parallel);
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
@@ -108,15 +115,23 @@ public final class EngineProgram implements SecureProgram {
      */
     public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings, int rows, int features,
             int classes) {
+        return plan(settings, new int[] {rows}, features, classes);
+    }
+
+    /**
+     * The plan of a run by k data-parallel task pairs holding rowsPerTask[j] rows each: every step holds the keys
+     * of all k pairs, each pair's under its own namespace ("t" + j + "."; none when k = 1).
+     */
+    public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings, int[] rowsPerTask,
+            int features, int classes) {
         Settings s = Settings.of(settings, features, classes);
         if (s.reuseDataMask) {
             throw new IllegalArgumentException("stored triples do not cover train.reuseDataMask yet: its one-time data"
                     + " mask is not part of the per-step plan; run with train.reuseDataMask=false");
         }
-        int stepsPerEpoch = rows / s.batchSize;
-        if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException("train.batchSize " + s.batchSize + " exceeds the " + rows + " training rows");
-        }
+        int tasks = rowsPerTask.length;
+        int taskBatch = DataParallel.taskBatch(s.batchSize, tasks);
+        int stepsPerEpoch = DataParallel.stepsPerEpoch(rowsPerTask, taskBatch, s.batchSize);
         int steps = s.maxSteps > 0 ? (int) Math.min(s.maxSteps, (long) stepsPerEpoch * s.epochs) : stepsPerEpoch * s.epochs;
         int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
         org.twintrain.sharing.ring.FixedPoint codec = new org.twintrain.sharing.ring.FixedPoint(
@@ -125,11 +140,14 @@ public final class EngineProgram implements SecureProgram {
                 settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
         return org.twintrain.sharing.triples.TriplePlan.record(epochs, stepsPerEpoch, codec, truncation,
                 (a, epoch, step) -> {
-                    Classifier model = s.build(a);
-                    Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
-                            new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
-                            new Trainer.Config(s.batchSize, s.seed, 0));
-                    trainer.trainStep(epoch, a.zeros(s.batchSize, features), a.zeros(s.batchSize, classes));
+                    for (int task = 0; task < tasks; task++) {
+                        ((TwoPartyArithmetic) a).setKeyNamespace(DataParallel.namespace(task, tasks));
+                        Classifier model = s.build(a);
+                        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+                                new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
+                                new Trainer.Config(taskBatch, s.seed, 0));
+                        trainer.trainStep(epoch, a.zeros(taskBatch, features), a.zeros(taskBatch, classes));
+                    }
                 });
     }
 
@@ -139,16 +157,37 @@ public final class EngineProgram implements SecureProgram {
      */
     public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
             StepListener listener) {
+        return train(a, features, labels, settings, listener, DataParallel.single(features.rows()));
+    }
+
+    /**
+     * As above, as task j of k data-parallel tasks: this task's rows are its own part of the data, each step it
+     * trains on train.batchSize / k of them (its own seeded order, {@link DataParallel#orderSeed}) and the
+     * reducer sums the gradients over the k tasks before the update. With k = 1 this is the plain run.
+     */
+    public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
+            StepListener listener, DataParallel parallel) {
         Settings s = Settings.of(settings, features.cols(), labels.cols());
+        int rows = features.rows();
+        if (rows != parallel.rowsPerTask()[parallel.task()]) {
+            throw new IllegalArgumentException("task " + parallel.task() + " holds " + rows + " rows, but the"
+                    + " data-parallel layout gives it " + parallel.rowsPerTask()[parallel.task()]);
+        }
+        int taskBatch = DataParallel.taskBatch(s.batchSize, parallel.tasks());
+        int stepsPerEpoch = DataParallel.stepsPerEpoch(parallel.rowsPerTask(), taskBatch, s.batchSize);
+        if (s.reuseDataMask && parallel.tasks() > 1) {
+            throw new IllegalArgumentException("train.reuseDataMask works with one task per server: the data mask's"
+                    + " rows are numbered per task, so k tasks would reuse each other's masks; set train.tasks=1");
+        }
+        if (a instanceof TwoPartyArithmetic two) {
+            two.setKeyNamespace(DataParallel.namespace(parallel.task(), parallel.tasks()));
+        }
         Classifier model = s.build(a);
         Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
                 new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
-                new Trainer.Config(s.batchSize, s.seed, 0));
-        int rows = features.rows();
-        int stepsPerEpoch = rows / s.batchSize;
-        if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException("train.batchSize " + s.batchSize + " exceeds the " + rows + " training rows");
-        }
+                new Trainer.Config(taskBatch, s.seed, 0));
+        trainer.setGradientReducer(parallel.reducer());
+        long orderSeed = parallel.orderSeed(s.seed);
         long total = (long) stepsPerEpoch * s.epochs;
         if (s.maxSteps > 0) {
             total = Math.min(total, s.maxSteps);
@@ -166,11 +205,11 @@ public final class EngineProgram implements SecureProgram {
                 long epoch = step / stepsPerEpoch;
                 int pos = (int) (step % stepsPerEpoch);
                 if (pos == 0) {
-                    order = Trainer.epochOrder(rows, s.seed, epoch);
+                    order = Trainer.epochOrder(rows, orderSeed, epoch);
                 }
-                Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * s.batchSize,
-                        (pos + 1) * s.batchSize)) : rowsOf(a, features, order, pos * s.batchSize, s.batchSize);
-                Matrix y = rowsOf(a, labels, order, pos * s.batchSize, s.batchSize);
+                Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * taskBatch,
+                        (pos + 1) * taskBatch)) : rowsOf(a, features, order, pos * taskBatch, taskBatch);
+                Matrix y = rowsOf(a, labels, order, pos * taskBatch, taskBatch);
                 trainer.trainStep(epoch, x, y);
                 if (listener != null) {
                     listener.afterStep(step + 1, total);

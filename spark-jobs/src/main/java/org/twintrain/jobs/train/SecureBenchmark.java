@@ -124,8 +124,8 @@ public final class SecureBenchmark {
         int rows = batch * (o.warmup() + o.steps());
         settings.put("train.maxSteps", Integer.toString(o.warmup() + o.steps()));
         settings.put("train.epochs", "1");
-        Data data = o.mnist() == null ? generated(rows, 784, 10, Long.parseLong(settings.get("train.seed")))
-                : mnist(o.mnist(), rows);
+        Data data = o.mnist() == null ? generated(rows, generatedFeatures(settings), 10,
+                Long.parseLong(settings.get("train.seed"))) : mnist(o.mnist(), rows);
 
         FixedPoint codec = new FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
         TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase(Locale.ROOT));
@@ -348,6 +348,19 @@ public final class SecureBenchmark {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Generated rows are MNIST-sized unless model.inputShape names another shape (CxHxW, e.g. 3x32x32 for CIFAR). */
+    static int generatedFeatures(Map<String, String> settings) {
+        String shape = settings.getOrDefault("model.inputShape", "auto");
+        if (shape.equals("auto")) {
+            return 784;
+        }
+        int size = 1;
+        for (String d : shape.split("x")) {
+            size *= Integer.parseInt(d.trim());
+        }
+        return size;
     }
 
     private record Data(int features, int classes, double[] x, double[] y) {

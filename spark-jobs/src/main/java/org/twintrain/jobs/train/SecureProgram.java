@@ -16,6 +16,18 @@ public interface SecureProgram extends Serializable {
             Map<String, String> settings);
 
     /**
+     * As {@link #train}, as one of k data-parallel tasks of this server ({@link DataParallel}). Programs that
+     * cannot split a run over tasks accept only the single task.
+     */
+    default Map<String, LongMatrix> trainTask(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
+            Map<String, String> settings, DataParallel parallel) {
+        if (parallel.tasks() != 1) {
+            throw new UnsupportedOperationException(getClass().getName() + " trains with one task per server only");
+        }
+        return train(arithmetic, features, labels, settings);
+    }
+
+    /**
      * The count of test examples the trained model (this party's shares, as {@link #train} returned them)
      * classifies correctly; the only value revealed. Programs without a secure evaluation refuse.
      */
