@@ -56,7 +56,8 @@ import org.twintrain.store.TensorFile;
  * into a failed task's reason, its log and the event log) is searched by {@link LeakScanner} for both halves'
  * shares (8 bytes both orders, decimal and hex text, decoded fixed point; |v| >= 2^20), the data seeds, the
  * model shares and the cleartext features (fixed point, double bits, decimal text). Labels (0/1 here) have too
- * little entropy to search one by one; the share job's label check is tested with a distinctive bad label.
+ * little entropy to search one by one; the share job's label check is tested with a distinctive bad label, its
+ * fixed-point range check with a distinctive huge feature.
  */
 class SecretFreeErrorsTest {
     private static final int FEATURES = 6;
@@ -151,6 +152,12 @@ class SecretFreeErrorsTest {
                 "f", FEATURES, CLASSES, codec, 1, store("f0"), store("f1"), false));
         assertFalse(badLabel.contains("1234567"), "the bad label's value is the data owner's secret");
         failures.add(badLabel);
+        float[][] huge = Arrays.stream(x).map(float[]::clone).toArray(float[][]::new);
+        huge[3][2] = 1.2345678e30f;
+        String outOfRange = failure("row_id 3, feature 2: value outside the fixed-point range", () -> ShareJob.share(spark,
+                prepared(spark, huge, FEATURES, 0), "g", "g", FEATURES, CLASSES, codec, 1, store("g0"), store("g1"), false));
+        assertFalse(outOfRange.contains("1.2345678") || outOfRange.contains("1.234567"), "the feature's value is secret");
+        failures.add(outOfRange);
         // 6. A damaged model share, revealed; and a truncated one read directly.
         StoreLayout d1 = copy("a1", "d1");
         Path share = dir.resolve("d1/model/ok/share.bin");
