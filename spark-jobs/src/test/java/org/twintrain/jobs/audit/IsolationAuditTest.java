@@ -217,6 +217,9 @@ class IsolationAuditTest {
         // The data owner's input holds the cleartext: decoded, the scanner finds it.
         assertFalse(scanParquet(clear, work.resolve("owner/train")).isEmpty(), "the scan misses the cleartext input");
         assertPlantedFound(clear, ("x: " + train[3][5] + " ").getBytes(StandardCharsets.UTF_8), "decimal text");
+        assertPlantedFound(clear, ByteBuffer.allocate(8).putFloat(train[5][2]).putFloat(train[5][3]).array(), "bytes");
+        assertPlantedFound(clear, ByteBuffer.allocate(8).putLong(Long.reverseBytes(codec.encode(test[7][1]))).array(),
+                "8 bytes little-endian");
         assertPlantedFound(clear, Arrays.toString(Arrays.copyOf(trainLabels, LABEL_WINDOW))
                 .getBytes(StandardCharsets.UTF_8), "printed digit sequence");
     }
@@ -354,8 +357,9 @@ class IsolationAuditTest {
         byte[] scalar = key.getS().toByteArray();
         s.addSecretBytes(name + " (scalar)", scalar.length > 32 ? Arrays.copyOfRange(scalar, scalar.length - 32,
                 scalar.length) : scalar);
+        // The PEM body lines (the key is 65 bytes of PKCS#8: a 64-character line and a 28-character one).
         for (String line : Files.readAllLines(pem, StandardCharsets.US_ASCII)) {
-            if (line.length() == 64) {
+            if (!line.startsWith("-----") && line.length() >= 16) {
                 s.addText(name + " (PEM line)", line);
             }
         }
@@ -421,7 +425,9 @@ class IsolationAuditTest {
                 fixed.putLong((long) y << 16);
             }
             String o = order == java.nio.ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian";
-            s.addBytes(name + " (bytes)", bytes.array());
+            if (order == java.nio.ByteOrder.BIG_ENDIAN) {
+                s.addBytes(name + " (bytes)", bytes.array());
+            }
             s.addBytes(name + " (int32 " + o + ")", ints.array());
             s.addBytes(name + " (int64 " + o + ")", longs.array());
             s.addBytes(name + " (float32 " + o + ")", floats.array());
