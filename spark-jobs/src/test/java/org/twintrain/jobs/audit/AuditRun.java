@@ -62,15 +62,17 @@ public final class AuditRun {
     }
 
     /**
-     * The data owner's features: floats of magnitude 16..64 with random mantissas, so that every fixed-point
-     * encoding (f = 16) is at least 2^20 and every printed value has 7 or more significant digits.
+     * The data owner's features: floats of magnitude 256..1024 with random mantissas, so that every fixed-point
+     * encoding (f = 16) is at least 2^24 and every printed value has 7 or more significant digits. (Encodings just
+     * above 2^20 would be searchable too, but the event log holds a hundred or so metrics between 2^20 and 2^22,
+     * enough for a chance match in a few percent of runs.)
      */
     static float[][] features(int rows, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] x = new float[rows][FEATURES];
         for (float[] row : x) {
             for (int j = 0; j < FEATURES; j++) {
-                row[j] = (float) ((rnd.nextBoolean() ? 1 : -1) * rnd.nextDouble(16, 64));
+                row[j] = (float) ((rnd.nextBoolean() ? 1 : -1) * rnd.nextDouble(256, 1024));
             }
         }
         return x;
@@ -104,7 +106,7 @@ public final class AuditRun {
 
     static TwinTrainConf conf() {
         return TwinTrainConf.defaults().with("model.name", "logreg").with("train.batchSize", "32")
-                .with("train.epochs", "1").with("train.maxSteps", "4").with("train.learningRate", "0.001")
+                .with("train.epochs", "1").with("train.maxSteps", "4").with("train.learningRate", "0.0001")
                 .with("train.momentum", "0").with("train.progressEvery", "1");
     }
 
