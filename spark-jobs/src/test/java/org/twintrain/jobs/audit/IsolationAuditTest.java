@@ -109,10 +109,9 @@ class IsolationAuditTest {
                 .directory(work.toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the audited run did not finish in 180 s");
-        } finally {
-            p.destroyForcibly();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("the audited run did not finish in 180 s; its log is " + logFile);
         }
         runLog = Files.readString(logFile, StandardCharsets.ISO_8859_1);
         assertEquals(0, p.exitValue(), () -> "the audited run failed; log tail:\n"
@@ -148,11 +147,10 @@ class IsolationAuditTest {
 
     @Test
     void store1HoldsNothingOfServer0() throws IOException {
-        LeakScanner server0 = new LeakScanner();
-        addServer0(server0);
-        addDealer(server0);
+        LeakScanner server0 = server0Secrets();
+        long before = server0.scannedBytes();
         List<LeakScanner.Finding> found = scanStore(server0, work.resolve("store1"));
-        report("server 0's secrets in store 1", server0);
+        report("server 0's secrets in store 1", server0, server0.scannedBytes() - before);
         assertEquals(List.of(), found);
 
         long share = firstServer0Share();
@@ -162,11 +160,10 @@ class IsolationAuditTest {
 
     @Test
     void store0HoldsNothingOfServer1() throws IOException {
-        LeakScanner server1 = new LeakScanner();
-        addServer1(server1);
-        addDealer(server1);
+        LeakScanner server1 = server1Secrets();
+        long before = server1.scannedBytes();
         List<LeakScanner.Finding> found = scanStore(server1, work.resolve("store0"));
-        report("server 1's secrets in store 0", server1);
+        report("server 1's secrets in store 0", server1, server1.scannedBytes() - before);
         assertEquals(List.of(), found);
 
         long share = server1Shares("train")[0];
@@ -177,18 +174,19 @@ class IsolationAuditTest {
 
     @Test
     void logsAndEventLogHoldNoShareSeedOrKeyOfEitherServer() throws IOException {
-        LeakScanner both = new LeakScanner();
-        addServer0(both);
-        addServer1(both);
-        addDealer(both);
-        List<LeakScanner.Finding> found = both.scanTree(work.resolve("logs"), work.resolve("eventlog"));
-        report("both servers' secrets in the logs and the event log", both);
+        List<LeakScanner.Finding> found = new ArrayList<>();
+        for (int party = 0; party < 2; party++) {
+            LeakScanner server = party == 0 ? server0Secrets() : server1Secrets();
+            long before = server.scannedBytes();
+            found.addAll(server.scanTree(work.resolve("logs"), work.resolve("eventlog")));
+            report("server " + party + "'s secrets in the log and the event log", server, server.scannedBytes() - before);
+        }
         assertEquals(List.of(), found);
 
         byte[] seed = Files.readAllBytes(work.resolve("auditor/dealer-seed.bin"));
-        assertPlantedFound(both, ("seed " + Base64.getEncoder().encodeToString(seed)).getBytes(StandardCharsets.UTF_8),
-                "byte string");
-        assertPlantedFound(both, ("\"value\":\"" + (firstServer0Share() / (double) (1L << codec.fractionalBits())) + "\"")
+        assertPlantedFound(server1Secrets(), ("seed " + Base64.getEncoder().encodeToString(seed))
+                .getBytes(StandardCharsets.UTF_8), "byte string");
+        assertPlantedFound(server0Secrets(), ("\"value\":\"" + codec.decode(firstServer0Share()) + "\"")
                 .getBytes(StandardCharsets.UTF_8), "decimal text");
     }
 
@@ -211,7 +209,7 @@ class IsolationAuditTest {
         found.addAll(scanStore(clear, work.resolve("store1")));
         found.addAll(scanStore(clear, work.resolve("owner/model")));
         found.addAll(clear.scanTree(work.resolve("logs"), work.resolve("eventlog")));
-        report("cleartext data in the stores, logs, event log and revealed model", clear);
+        report("cleartext data in the stores, logs, event log and revealed model", clear, clear.scannedBytes());
         assertEquals(List.of(), found);
 
         // The data owner's input holds the cleartext: decoded, the scanner finds it.
@@ -273,6 +271,28 @@ class IsolationAuditTest {
     }
 
     // ---- the secrets -------------------------------------------------------------------------------------------
+
+    private static LeakScanner server0Secrets;
+    private static LeakScanner server1Secrets;
+
+    /** Server 0's secrets and the dealer's, built once for the tests that scan for them. */
+    private static synchronized LeakScanner server0Secrets() throws IOException {
+        if (server0Secrets == null) {
+            server0Secrets = new LeakScanner();
+            addServer0(server0Secrets);
+            addDealer(server0Secrets);
+        }
+        return server0Secrets;
+    }
+
+    private static synchronized LeakScanner server1Secrets() throws IOException {
+        if (server1Secrets == null) {
+            server1Secrets = new LeakScanner();
+            addServer1(server1Secrets);
+            addDealer(server1Secrets);
+        }
+        return server1Secrets;
+    }
 
     private static void addServer0(LeakScanner s) throws IOException {
         Configuration hadoop = new Configuration();
@@ -478,10 +498,10 @@ class IsolationAuditTest {
         }
     }
 
-    private static void report(String what, LeakScanner s) {
+    private static void report(String what, LeakScanner s, long bytes) {
         long total = s.counts().values().stream().mapToLong(Integer::longValue).sum();
         System.out.println("isolation audit: " + what + ": " + total + " values searched, " + s.skipped()
-                + " ring elements skipped (|v| < 2^20), " + s.scannedBytes() + " bytes scanned");
+                + " ring elements skipped (|v| < 2^20), " + bytes + " bytes scanned");
         s.counts().forEach((k, n) -> System.out.println("  " + n + "\t" + k));
     }
 
