@@ -57,16 +57,18 @@ import org.twintrain.store.TensorFile;
  * consecutive bytes, hex text, base64 and {@code Arrays.toString} text. Features: fixed-point encodings (8 bytes,
  * both orders, decimal and hex text), the double's 8 bytes, each pair of consecutive features of a row as two
  * floats (8 bytes, both orders: a single float's 4 bytes would match random bytes by chance), and decimal text
- * with 7 or more significant digits. Labels (0..9, too little entropy one by one): the label vector of the first
- * 64 rows, in the data owner's order and in the order the servers hold the rows, as consecutive bytes, ints,
- * longs, floats and fixed-point longs (both orders), as a run of printed one-digit numbers with any short
- * separators, and as one digit string.
+ * with 7 or more significant digits (the features have magnitude 256..1024, so every encoding is >= 2^24).
+ * Labels (0..9, too little entropy one by one): the label vector of the first 64 rows, in the data owner's order
+ * and in the order the servers hold the rows, as consecutive bytes, ints, longs, floats and fixed-point longs (both
+ * orders), as a run of printed one-digit numbers with any short separators, and as one digit string; a single
+ * label, or a short run of labels, cannot be recognized.
  *
- * <p>Scanned: every file of both stores as stored, and the decoded values of every Parquet folder in them (read
- * with Spark, so compression does not hide anything); the run's log file; the event log (written uncompressed);
- * the revealed model (metadata JSON and decoded data). Not scanned: Spark's temporary block-manager folders (shuffle
- * and spill files, deleted when the application stops), the JVM's memory, and what crosses the peer channel (masked
- * openings, encrypted by TLS).
+ * <p>Scanned: every file of both stores as stored, and the decoded values of every Parquet file in them (read with
+ * parquet-hadoop, so page compression does not hide anything); the run's log file (root logger at INFO, TwinTrain at
+ * DEBUG); the event log (written uncompressed); the revealed model (metadata JSON with the Params, and decoded data).
+ * Not scanned: Spark's temporary block-manager folders (shuffle and spill files, deleted when the application
+ * stops), the JVM's memory and task closures, log lines Spark writes only at DEBUG, and what crosses the peer
+ * channel (masked openings, encrypted by TLS).
  *
  * <p>Each area's test also plants a real secret in a temporary file and checks that the same scanner finds it, so
  * an empty result means the scan works, not that it looked at nothing.
