@@ -128,7 +128,14 @@ public final class ShareJob {
                 }
                 long[] xs = new long[features];
                 for (int i = 0; i < features; i++) {
-                    xs[i] = codec.encode(x[i]) - featureMask.nextLong();
+                    long encoded;
+                    try {
+                        encoded = codec.encode(x[i]);
+                    } catch (ArithmeticException e) {
+                        // Name the row and the column, never the value (the data owner's secret).
+                        throw new IllegalArgumentException("row_id " + rowId + ", feature " + i + ": " + e.getMessage(), e);
+                    }
+                    xs[i] = encoded - featureMask.nextLong();
                 }
                 long[] ys = new long[classes];
                 for (int c = 0; c < classes; c++) {
