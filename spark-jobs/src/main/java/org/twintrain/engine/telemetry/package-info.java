@@ -2,8 +2,9 @@
  * Overflow and truncation-failure telemetry of a training run (issue #9). Wrap-around is the most reported failure
  * of secure training: a value leaves the fixed-point range, or SecureML's local share truncation fails (its
  * probability grows with |x| / 2^(64-2f)), and the loss suddenly goes hugely negative. Every
- * {@code train.telemetry.every} training steps the layers' pre-activations (each dense and convolution output)
- * and the softmax input are checked with {@link org.twintrain.sharing.arith.Arithmetic#countAtLeast}: on two
+ * {@code train.telemetry.every} training steps the layers' pre-activations (each dense and convolution output),
+ * the softmax input and the loss gradient with respect to it (where a failure inside the softmax approximation
+ * lands first) are checked with {@link org.twintrain.sharing.arith.Arithmetic#countAtLeast}: on two
  * parties one {@link org.twintrain.sharing.protocol.RangeCheck} over all of them, which reveals only one count per
  * (layer, bound), never a value. Two bounds per layer: the configured overflow bound, and 2^(62-2f), the
  * magnitude that only a failed truncation or a wrap produces (a failure adds about 2^(64-2f)).

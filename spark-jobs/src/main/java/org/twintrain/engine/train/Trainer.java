@@ -66,6 +66,8 @@ public final class Trainer {
         ctx.scope("loss.fwd");
         Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
         Matrix grad = ctx.nonlinearities().softmax().gradient(a, logits, probs, oneHot);
+        // The softmax's output side: a truncation failure inside the approximation lands here first.
+        ctx.observe("softmax.grad", grad);
         // Before backward: a run stopped by its telemetry keeps the weights of the step before.
         ctx.checkTelemetry();
         // Backpropagate the gradient of the SUM over the batch and divide by the batch size only at the

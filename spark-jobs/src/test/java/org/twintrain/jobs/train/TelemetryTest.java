@@ -93,7 +93,7 @@ class TelemetryTest {
         return reports;
     }
 
-    /** The names of the model's dense layers, then softmax.in. */
+    /** The names of the model's dense layers, then softmax.in and softmax.grad. */
     private static List<String> denseLayersAndSoftmax(Map<String, String> settings) {
         List<String> names = new ArrayList<>();
         for (org.twintrain.engine.Layer l : EngineProgram.model(new FixedPointArithmetic(), settings, FEATURES, CLASSES)
@@ -104,6 +104,7 @@ class TelemetryTest {
         }
         assertEquals(3, names.size());
         names.add("softmax.in");
+        names.add("softmax.grad");
         return names;
     }
 
@@ -115,7 +116,7 @@ class TelemetryTest {
         assertEquals(steps, run.reports().size(), "one report per step with train.telemetry.every = 1");
         for (TelemetryReport r : run.reports()) {
             assertEquals(denseLayersAndSoftmax(settings), List.copyOf(r.overflow().keySet()),
-                    "the dense pre-activations and the softmax input are checked");
+                    "the dense pre-activations, the softmax input and the loss gradient are checked");
             assertEquals(0, r.totalOverflow(), "step " + r.step());
             assertEquals(0, r.totalFailures(), "step " + r.step());
             assertEquals(r.overflow().keySet(), r.failures().keySet());
