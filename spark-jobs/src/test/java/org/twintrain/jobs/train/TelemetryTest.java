@@ -143,6 +143,61 @@ class TelemetryTest {
     }
 
     @Test
+    void oneTruncationFailureInAWeightIsCaughtAtTheNextCheck() {
+        // What a failed local truncation leaves behind: a result off by 2^(64-f) ring units (2^32 in real terms at
+        // f = 16), here in one weight after step 2 of a normal run, as if its update's truncation had failed.
+        Map<String, String> settings = settings("secureml", "0.1", 16, "local");
+        FixedPoint codec = new FixedPoint(16);
+        Prg prg = new Prg(new byte[32], "test/data");
+        AdditiveSharing.MatrixShares xs = AdditiveSharing.split(new LongMatrix(ROWS, FEATURES, codec.encode(DATA.x())), prg);
+        AdditiveSharing.MatrixShares ys = AdditiveSharing.split(new LongMatrix(ROWS, CLASSES, codec.encode(DATA.y())), prg);
+        int[] order = new int[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            order[i] = i;
+        }
+        TwoPartyRunner.Result<List<TelemetryReport>> r = new TwoPartyRunner(codec, TruncationMode.LOCAL, new byte[32]).run(a -> {
+            List<TelemetryReport> reports = new ArrayList<>();
+            EngineProgram.Settings s = EngineProgram.Settings.of(settings, FEATURES, CLASSES);
+            org.twintrain.engine.models.Classifier model = EngineProgram.model(a, settings, FEATURES, CLASSES);
+            org.twintrain.engine.Context ctx = new org.twintrain.engine.Context(a, s.nonlinearities())
+                    .withTelemetry(new Telemetry(TelemetryConfig.parse(settings)).onReport(reports::add));
+            org.twintrain.engine.train.Trainer trainer = new org.twintrain.engine.train.Trainer(ctx, model,
+                    new org.twintrain.engine.optim.Sgd(0.9, 0, org.twintrain.engine.optim.StepSchedule.parse("0.1")),
+                    new org.twintrain.engine.train.Trainer.Config(BATCH, 1, 0));
+            LongMatrix x = a.party() == 0 ? xs.share0() : xs.share1(), y = a.party() == 0 ? ys.share0() : ys.share1();
+            for (int step = 0; step < 4; step++) {
+                if (step == 3 && a.party() == 0) {
+                    org.twintrain.engine.Param w = model.params().get(0);
+                    long[] share = ((LongMatrix) w.value()).data().clone();
+                    share[0] += 1L << (64 - 16);
+                    w.set(new LongMatrix(w.value().rows(), w.value().cols(), share));
+                }
+                int from = (step % (ROWS / BATCH)) * BATCH;
+                trainer.trainStep(0, EngineProgram.rowsOf(a, x, order, from, BATCH), EngineProgram.rowsOf(a, y, order, from, BATCH));
+            }
+            return reports;
+        });
+        List<TelemetryReport> reports = r.party0();
+        assertEquals(reports, r.party1());
+        assertEquals(4, reports.size());
+        for (int step = 0; step < 3; step++) {
+            assertEquals(0, reports.get(step).totalOverflow() + reports.get(step).totalFailures(), "step " + step);
+        }
+        TelemetryReport after = reports.get(3);
+        String first = after.overflow().keySet().iterator().next();
+        // Unit 0 of the first layer, for every row whose feature 0 is not tiny, is beyond the bound (its products
+        // with a weight of 2^32 wrap, so what the ring holds is large but not always beyond 2^(62-2f)), and values
+        // beyond 2^(62-2f) appear.
+        long rows = 0;
+        for (int i = 0; i < BATCH; i++) {
+            rows += DATA.x()[((3 % (ROWS / BATCH)) * BATCH + i) * FEATURES] >= 0.25 ? 1 : 0;
+        }
+        assertTrue(rows > 0);
+        assertTrue(after.overflow().get(first) >= rows, after.describe());
+        assertTrue(after.totalFailures() > 0, after.describe());
+    }
+
+    @Test
     void actionStopStopsTheRunNamingStepLayerAndCount() {
         Map<String, String> settings = settings("logreg", "10000", 13, "local", "train.telemetry.action", "stop",
                 "train.telemetry.threshold", "3");
