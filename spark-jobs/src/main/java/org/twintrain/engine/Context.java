@@ -1,11 +1,14 @@
 package org.twintrain.engine;
 
 import java.util.SplittableRandom;
+import org.twintrain.engine.telemetry.Telemetry;
 import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
 
 /**
  * What a layer needs besides its input: the backend, the non-linearities, whether this is a training pass,
- * and the (epoch, step) that names triple scopes and seeds dropout.
+ * and the (epoch, step) that names triple scopes and seeds dropout; and the run's overflow telemetry, to which
+ * layers report their pre-activations ({@link #observe}).
  */
 public final class Context {
     private final Arithmetic arith;
@@ -14,10 +17,31 @@ public final class Context {
     private long epoch;
     private long step;
     private long seed;
+    private Telemetry telemetry = Telemetry.off();
 
     public Context(Arithmetic arith, Nonlinearities nonlinearities) {
         this.arith = arith;
         this.nonlinearities = nonlinearities;
+    }
+
+    /** Installs the run's telemetry (default: off). */
+    public Context withTelemetry(Telemetry telemetry) {
+        this.telemetry = telemetry;
+        return this;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /** A layer's pre-activation (or the softmax input) for this step's telemetry check; free when not checked. */
+    public void observe(String layer, Matrix value) {
+        telemetry.observe(layer, value);
+    }
+
+    /** Runs this step's telemetry check, if it is due (see {@link Telemetry#finishStep}). */
+    public void checkTelemetry() {
+        telemetry.finishStep(arith, epoch, step);
     }
 
     public Arithmetic arith() {
@@ -46,6 +70,7 @@ public final class Context {
         this.epoch = epoch;
         this.step = step;
         this.seed = seed;
+        telemetry.beginStep(step, training);
         return this;
     }
 

@@ -166,6 +166,37 @@ public interface Arithmetic {
         return select(lessThanZero(sub(a, b)), b, a);
     }
 
+    // ---- telemetry -------------------------------------------------------------------------------------
+
+    /**
+     * For each i, how many entries of xs[i] have magnitude at least bounds[i] (a positive number in this
+     * backend's units), revealing only these counts (one per matrix), never a value. The overflow and
+     * truncation-failure telemetry of a training run. On fixed-point backends an entry is its signed 64-bit
+     * encoding, so a wrapped value counts by what the ring holds; a two-party backend runs {@link
+     * org.twintrain.sharing.protocol.RangeCheck} on its shares. This default counts the revealed values of a
+     * cleartext backend (NaN counts as out of range) and refuses any other.
+     */
+    default long[] countAtLeast(Matrix[] xs, double[] bounds) {
+        if (!isCleartext()) {
+            throw new UnsupportedOperationException("countAtLeast: the " + name() + " backend has no range check");
+        }
+        if (xs.length != bounds.length) {
+            throw new IllegalArgumentException("countAtLeast: " + xs.length + " matrices and " + bounds.length + " bounds");
+        }
+        long[] counts = new long[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            if (!(bounds[i] > 0)) {
+                throw new IllegalArgumentException("countAtLeast: bound " + i + " must be positive");
+            }
+            for (double v : reveal(xs[i])) {
+                if (!(Math.abs(v) < bounds[i])) {
+                    counts[i]++;
+                }
+            }
+        }
+        return counts;
+    }
+
     // ---- cleartext only --------------------------------------------------------------------------------
 
     /**

@@ -1,5 +1,6 @@
 package org.twintrain.sharing.arith;
 
+import org.twintrain.sharing.protocol.RangeCheck;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
 
@@ -293,6 +294,48 @@ public abstract class RingArithmetic implements Arithmetic {
             offset += c;
         }
         return new LongMatrix(rows, width, out);
+    }
+
+    // ---- telemetry -------------------------------------------------------------------------------------
+
+    /**
+     * Counts on the encodings: each bound becomes ceil(bound * 2^f) ring units (so |v| * 2^-f &gt;= bound exactly
+     * when |v| reaches it), then {@link #countAtLeastRing}.
+     */
+    @Override
+    public long[] countAtLeast(Matrix[] xs, double[] bounds) {
+        if (xs.length != bounds.length) {
+            throw new IllegalArgumentException("countAtLeast: " + xs.length + " matrices and " + bounds.length + " bounds");
+        }
+        LongMatrix[] rings = new LongMatrix[xs.length];
+        long[] ringBounds = new long[bounds.length];
+        for (int i = 0; i < xs.length; i++) {
+            rings[i] = ring(xs[i], "countAtLeast");
+            ringBounds[i] = ringBound(bounds[i], codec.fractionalBits());
+        }
+        return countAtLeastRing(rings, ringBounds);
+    }
+
+    /** A bound in real units as ring units: ceil(bound * 2^f), at least 1; refused beyond 2^62 ring units. */
+    public static long ringBound(double bound, int fractionalBits) {
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("range bound must be positive, got " + bound);
+        }
+        double scaled = Math.ceil(Math.scalb(bound, fractionalBits));
+        if (scaled > RangeCheck.MAX_BOUND) {
+            throw new IllegalArgumentException("range bound " + bound + " exceeds 2^62 ring units at f = "
+                    + fractionalBits);
+        }
+        return Math.max(1L, (long) scaled);
+    }
+
+    /** The counts of {@link #countAtLeast} on ring values; this cleartext version reads the encodings. */
+    protected long[] countAtLeastRing(LongMatrix[] xs, long[] ringBounds) {
+        long[] counts = new long[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            counts[i] = RangeCheck.countAtLeast(xs[i].data(), ringBounds[i]);
+        }
+        return counts;
     }
 
     // ---- helpers for subclasses ------------------------------------------------------------------------

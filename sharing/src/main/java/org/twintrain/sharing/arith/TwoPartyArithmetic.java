@@ -10,6 +10,7 @@ import org.twintrain.sharing.protocol.LessThanZero;
 import org.twintrain.sharing.protocol.Max;
 import org.twintrain.sharing.protocol.Open;
 import org.twintrain.sharing.protocol.ProtocolContext;
+import org.twintrain.sharing.protocol.RangeCheck;
 import org.twintrain.sharing.protocol.Relu;
 import org.twintrain.sharing.protocol.Select;
 import org.twintrain.sharing.protocol.Truncation;
@@ -213,6 +214,14 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     @Override
     public Matrix max(Matrix a, Matrix b) {
         return Max.max(ctx, ring(a, "max"), ring(b, "max"));
+    }
+
+    // ---- telemetry -------------------------------------------------------------------------------------
+
+    /** {@link RangeCheck} on the shares of all matrices at once: {@value RangeCheck#ROUNDS} rounds, only counts opened. */
+    @Override
+    protected long[] countAtLeastRing(LongMatrix[] xs, long[] ringBounds) {
+        return RangeCheck.countAtLeast(ctx, xs, ringBounds);
     }
 
     @Override

@@ -127,6 +127,7 @@ public final class Conv2d implements Layer {
         if (bias != null) {
             y = a.addRow(y, bias.value());
         }
+        ctx.observe(name, y);
         return a.gather(y, batch, out.size(), permutation(batch, true));
     }
 

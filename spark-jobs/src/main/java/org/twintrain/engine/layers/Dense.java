@@ -50,7 +50,9 @@ public final class Dense implements Layer {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".fwd");
         x = ctx.training() ? input : null;
-        return a.addRow(a.matmul(input, weight.value()), bias.value());
+        Matrix y = a.addRow(a.matmul(input, weight.value()), bias.value());
+        ctx.observe(name, y);
+        return y;
     }
 
     @Override

@@ -51,7 +51,13 @@ public final class Sgd {
             Matrix grad = gradScale == 1.0 ? p.grad() : a.scale(p.grad(), gradScale);
             Matrix g = weightDecay == 0 ? grad : a.add(grad, a.scale(p.value(), weightDecay));
             Matrix v = velocity.get(p.name());
-            v = v == null || momentum == 0 ? g : a.add(a.scale(v, momentum), g);
+            if (v == null && momentum != 0) {
+                // The first step starts from a zero velocity rather than skipping the product, so every step
+                // makes the same calls: a secure run's triple plan records one step and repeats it (with exact
+                // truncation the product draws keys). 0 * momentum + g is g exactly on every backend.
+                v = a.zeros(g.rows(), g.cols());
+            }
+            v = momentum == 0 ? g : a.add(a.scale(v, momentum), g);
             velocity.put(p.name(), v);
             p.set(a.sub(p.value(), a.scale(v, lr)));
             p.clearGrad();

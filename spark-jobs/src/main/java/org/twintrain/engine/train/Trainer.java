@@ -71,9 +71,14 @@ public final class Trainer {
         Arithmetic a = ctx.arith();
         ctx.at(true, epoch, step, config.seed());
         Matrix logits = model.net().forward(ctx, x);
+        ctx.observe("softmax.in", logits);
         ctx.scope("loss.fwd");
         Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
         Matrix grad = ctx.nonlinearities().softmax().gradient(a, logits, probs, oneHot);
+        // The softmax's output side: a truncation failure inside the approximation lands here first.
+        ctx.observe("softmax.grad", grad);
+        // Before backward: a run stopped by its telemetry keeps the weights of the step before.
+        ctx.checkTelemetry();
         // Backpropagate the gradient of the SUM over the batch and divide by the batch size only at the
         // parameter gradients: in fixed point, dividing first would leave per-example gradients of a few ulps,
         // whose truncation errors (floor truncation is biased) make the emulation drift away from double.

@@ -15,6 +15,10 @@ import org.twintrain.engine.models.Classifier;
 import org.twintrain.engine.models.Models;
 import org.twintrain.engine.optim.Sgd;
 import org.twintrain.engine.optim.StepSchedule;
+import org.twintrain.engine.telemetry.Telemetry;
+import org.twintrain.engine.telemetry.TelemetryConfig;
+import org.twintrain.engine.telemetry.TelemetryPlans;
+import org.twintrain.engine.telemetry.TelemetryReport;
 import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
@@ -51,7 +55,8 @@ public final class EngineProgram implements SecureProgram {
 
     /**
      * One INFO line per epoch and every train.progressEvery steps, in the server's task: step, elapsed time, ETA,
-     * and this party's bytes and rounds so far (counters only, never a value).
+     * and this party's bytes and rounds so far (counters only, never a value); with telemetry on, the overflow and
+     * truncation-failure counts of the steps checked since the previous line, summed per layer.
      */
     static final class Progress implements StepListener {
         private static final Logger LOG = LoggerFactory.getLogger(EngineProgram.class);
@@ -59,6 +64,10 @@ public final class EngineProgram implements SecureProgram {
         private final long every;
         private final long stepsPerEpoch;
         private final long start = System.nanoTime();
+        // telemetry counts summed since the last line, and the checks they come from
+        private final Map<String, Long> overflow = new LinkedHashMap<>();
+        private long failures = -1;
+        private int checks;
 
         Progress(TwoPartyArithmetic a, Map<String, String> settings, int rows) {
             this.a = a;
@@ -75,7 +84,29 @@ public final class EngineProgram implements SecureProgram {
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = elapsed / step * (totalSteps - step);
             LOG.info(line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
-                    a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
+                    a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds())
+                    + telemetryPart(checks, overflow, failures));
+            overflow.clear();
+            failures = -1;
+            checks = 0;
+        }
+
+        @Override
+        public void telemetry(TelemetryReport report) {
+            report.overflow().forEach((layer, n) -> overflow.merge(layer, n, Long::sum));
+            if (!report.failures().isEmpty()) {
+                failures = Math.max(failures, 0) + report.totalFailures();
+            }
+            checks++;
+        }
+
+        /** "; telemetry (3 checks): overflow: dense0 3, dense1 0; truncation failures 2", or "" without checks. */
+        static String telemetryPart(int checks, Map<String, Long> overflow, long failures) {
+            if (checks == 0) {
+                return "";
+            }
+            return "; telemetry (" + checks + (checks == 1 ? " check): " : " checks): ")
+                    + TelemetryReport.describe(overflow, failures);
         }
 
         static String line(int party, long step, long total, long stepsPerEpoch, double elapsed, double eta,
@@ -105,6 +136,10 @@ public final class EngineProgram implements SecureProgram {
     /** Progress of a run, called after every step with the step count so far. */
     public interface StepListener {
         void afterStep(long step, long totalSteps);
+
+        /** The counts of a step checked by the overflow telemetry (train.telemetry.*), before its afterStep. */
+        default void telemetry(TelemetryReport report) {
+        }
     }
 
     /**
@@ -138,17 +173,26 @@ public final class EngineProgram implements SecureProgram {
                 Integer.parseInt(settings.get("ring.fractionalBits")));
         org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
                 settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
-        return org.twintrain.sharing.triples.TriplePlan.record(epochs, stepsPerEpoch, codec, truncation,
-                (a, epoch, step) -> {
+        return TelemetryPlans.record(epochs, stepsPerEpoch, codec, truncation, TelemetryConfig.parse(settings),
+                telemetry -> (a, epoch, step) -> {
                     for (int task = 0; task < tasks; task++) {
                         ((TwoPartyArithmetic) a).setKeyNamespace(DataParallel.namespace(task, tasks));
                         Classifier model = s.build(a);
-                        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+                        Context ctx = new Context(a, s.nonlinearities()).withTelemetry(new Telemetry(telemetry));
+                        Trainer trainer = new Trainer(ctx, model,
                                 new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
                                 new Trainer.Config(taskBatch, s.seed, 0));
                         trainer.trainStep(epoch, a.zeros(taskBatch, features), a.zeros(taskBatch, classes));
                     }
                 });
+    }
+
+    /**
+     * The run's overflow telemetry from the train.telemetry.* settings, reporting to the listener. The place to
+     * install a {@link Telemetry#onThreshold} handler (rollback to the last checkpoint with a smaller learning rate).
+     */
+    static Telemetry telemetry(Map<String, String> settings, StepListener listener) {
+        return new Telemetry(TelemetryConfig.parse(settings)).onReport(listener == null ? null : listener::telemetry);
     }
 
     /**
@@ -183,7 +227,8 @@ public final class EngineProgram implements SecureProgram {
             two.setKeyNamespace(DataParallel.namespace(parallel.task(), parallel.tasks()));
         }
         Classifier model = s.build(a);
-        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
+        Context ctx = new Context(a, s.nonlinearities()).withTelemetry(telemetry(settings, listener));
+        Trainer trainer = new Trainer(ctx, model,
                 new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
                 new Trainer.Config(taskBatch, s.seed, 0));
         trainer.setGradientReducer(parallel.reducer());
