@@ -300,6 +300,9 @@ public final class TripleLedger implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!out.isOpen()) {
+            return;
+        }
         try {
             out.force(false);
             out.close();

@@ -34,7 +34,15 @@ public final class EngineProgram implements SecureProgram {
     @Override
     public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings) {
-        Classifier model = train(arithmetic, features, labels, settings, new Progress(arithmetic, settings, features.rows()));
+        return trainWithCheckpoints(arithmetic, features, labels, settings, null);
+    }
+
+    /** The same, resuming from and saving checkpoints through checkpoints (null: none). */
+    @Override
+    public Map<String, LongMatrix> trainWithCheckpoints(TwoPartyArithmetic arithmetic, LongMatrix features,
+            LongMatrix labels, Map<String, String> settings, Checkpointing checkpoints) {
+        Classifier model = train(arithmetic, features, labels, settings,
+                new Progress(arithmetic, settings, features.rows()), checkpoints);
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
@@ -139,10 +147,19 @@ public final class EngineProgram implements SecureProgram {
      */
     public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
             StepListener listener) {
+        return train(a, features, labels, settings, listener, null);
+    }
+
+    /**
+     * The same with checkpoints (null: none): training continues at the step {@link Checkpointing#resume}
+     * returns, and {@link Checkpointing#afterStep} follows every step.
+     */
+    public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
+            StepListener listener, Checkpointing checkpoints) {
         Settings s = Settings.of(settings, features.cols(), labels.cols());
         Classifier model = s.build(a);
-        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model,
-                new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
+        Sgd sgd = new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate));
+        Trainer trainer = new Trainer(new Context(a, s.nonlinearities()), model, sgd,
                 new Trainer.Config(s.batchSize, s.seed, 0));
         int rows = features.rows();
         int stepsPerEpoch = rows / s.batchSize;
@@ -160,12 +177,14 @@ public final class EngineProgram implements SecureProgram {
             masked = MaskedData.open(two.context(), (LongMatrix) features);
             two.setLeftOperandHook(masked);
         }
+        long first = checkpoints == null ? 0 : checkpoints.resume(model.params(), sgd.velocities());
+        trainer.resumeAt(first);
         int[] order = null;
         try {
-            for (long step = 0; step < total; step++) {
+            for (long step = first; step < total; step++) {
                 long epoch = step / stepsPerEpoch;
                 int pos = (int) (step % stepsPerEpoch);
-                if (pos == 0) {
+                if (pos == 0 || order == null) {
                     order = Trainer.epochOrder(rows, s.seed, epoch);
                 }
                 Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * s.batchSize,
@@ -174,6 +193,9 @@ public final class EngineProgram implements SecureProgram {
                 trainer.trainStep(epoch, x, y);
                 if (listener != null) {
                     listener.afterStep(step + 1, total);
+                }
+                if (checkpoints != null) {
+                    checkpoints.afterStep(step + 1, total, model.params(), sgd.velocities());
                 }
             }
         } finally {

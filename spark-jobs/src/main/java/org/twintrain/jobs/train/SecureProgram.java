@@ -16,6 +16,15 @@ public interface SecureProgram extends Serializable {
             Map<String, String> settings);
 
     /**
+     * The same, resuming from and saving checkpoints through checkpoints. A program without checkpoints ignores
+     * them and starts at step 0 on every attempt.
+     */
+    default Map<String, LongMatrix> trainWithCheckpoints(TwoPartyArithmetic arithmetic, LongMatrix features,
+            LongMatrix labels, Map<String, String> settings, Checkpointing checkpoints) {
+        return train(arithmetic, features, labels, settings);
+    }
+
+    /**
      * The count of test examples the trained model (this party's shares, as {@link #train} returned them)
      * classifies correctly; the only value revealed. Programs without a secure evaluation refuse.
      */
