@@ -154,7 +154,13 @@ public final class CheckpointStore {
 
     private Map<String, LongMatrix> readTensors(Path dir, String name, CheckpointManifest m) throws IOException {
         Path file = new Path(dir, name);
-        if (!Manifests.sha256(file, hadoop).equals(m.checksums().get(name))) {
+        String actual;
+        try {
+            actual = Manifests.sha256(file, hadoop);
+        } catch (org.apache.hadoop.fs.ChecksumException damaged) {
+            actual = "damaged"; // the file system's own checksum caught it first
+        }
+        if (!actual.equals(m.checksums().get(name))) {
             throw new IllegalArgumentException(file + " does not match the checksum in its manifest: the checkpoint"
                     + " was changed or damaged");
         }

@@ -194,15 +194,29 @@ public final class SecureTrainJob {
                     || t instanceof org.twintrain.sharing.triples.MissingTripleException) {
                 return false;
             }
+            for (Throwable other : t.getSuppressed()) {
+                if (!retryable(other)) {
+                    return false; // the other server's failure, e.g. a bad checkpoint behind a broken channel
+                }
+            }
         }
         return true;
     }
 
+    /** The innermost error of ours in the chain (e.g. the channel's, naming the peer), else the root cause. */
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        Throwable ours = null, t = e;
+        for (; t.getCause() != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("org.twintrain.")) {
+                ours = t;
+            }
         }
+        if (t.getClass().getName().startsWith("org.twintrain.")) {
+            ours = t;
+        }
+        Throwable shown = ours != null ? ours : t;
+        return shown.getClass().getSimpleName() + ": " + shown.getMessage();
+    }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
