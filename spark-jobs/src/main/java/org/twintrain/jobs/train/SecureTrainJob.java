@@ -217,8 +217,6 @@ public final class SecureTrainJob {
         Throwable shown = ours != null ? ours : t;
         return shown.getClass().getSimpleName() + ": " + shown.getMessage();
     }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
 
     private static ServerReport runInPool(JavaSparkContext jsc, String pool, String group, JavaRDD<Row> input,
             ServerWork work, String runId) {
