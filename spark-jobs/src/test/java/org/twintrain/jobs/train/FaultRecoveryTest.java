@@ -100,8 +100,8 @@ class FaultRecoveryTest {
         assertEquals(1, FaultChannels.faults("retry"));
         assertEquals(2, FaultChannels.opens("retry", 0), "one retry of server 0");
         assertEquals(2, FaultChannels.opens("retry", 1), "and of server 1");
-        assertTrue(r.server0().triplesTaken() < plan.size(), "the retry resumed from a checkpoint, not from step 0: "
-                + r.server0().triplesTaken() + " of " + plan.size() + " keys");
+        assertEquals(keysOfSteps(4, STEPS), r.server0().triplesTaken(), "the retry resumed at the checkpoint of step 4");
+        assertEquals(keysOfSteps(4, STEPS), r.server1().triplesTaken());
         assertShares(s, "after a retry");
         assertLedgersHoldEveryKeyOnce(s);
     }
@@ -139,7 +139,9 @@ class FaultRecoveryTest {
         assertEquals(0, FaultChannels.opens("other", 0), "refused before it opened a channel");
         assertFalse(SecureTrainJob.retryable(other), "and not retried");
 
-        SecureTrainJob.run(spark, conf, s[0], s[1], "toy", "run1", new EngineProgram(), FaultChannels.healthy("rerun"));
+        SecureTrainJob.Result r = SecureTrainJob.run(spark, conf, s[0], s[1], "toy", "run1", new EngineProgram(),
+                FaultChannels.healthy("rerun"));
+        assertEquals(keysOfSteps(8, STEPS), r.server0().triplesTaken(), "the rerun resumed at step 8");
         assertShares(s, "after a rerun");
         assertLedgersHoldEveryKeyOnce(s);
     }
@@ -165,14 +167,20 @@ class FaultRecoveryTest {
         ChannelOpener tls = new TlsChannelOpener("127.0.0.1", port, "run1", files, 20_000, readTimeoutMs);
         long start = System.nanoTime();
         // Server 1 goes silent in step 6 without closing anything: server 0 must time out, not hang.
-        SecureTrainJob.run(LocalSpark.get(), conf, s[0], s[1], "toy", "run1", new EngineProgram(),
-                FaultChannels.stalling("tls", tls, 1, referenceRounds * 6 / STEPS));
+        SecureTrainJob.Result r = SecureTrainJob.run(LocalSpark.get(), conf, s[0], s[1], "toy", "run1",
+                new EngineProgram(), FaultChannels.stalling("tls", tls, 1, referenceRounds * 6 / STEPS));
+        assertEquals(keysOfSteps(4, STEPS), r.server1().triplesTaken(), "resumed at step 4");
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(1, FaultChannels.faults("tls"));
         assertEquals(2, FaultChannels.opens("tls", 0), "server 0 retried over a new TLS connection");
         assertTrue(seconds < 60, "the silent peer was detected by the read timeout, not waited for: " + seconds + " s");
         assertShares(s, "after a TLS peer timed out");
         assertLedgersHoldEveryKeyOnce(s);
+    }
+
+    /** Triple keys of steps [from, to): every step of the plan draws the same number. */
+    private static long keysOfSteps(long from, long to) {
+        return plan.size() / STEPS * (to - from);
     }
 
     private static String rootMessages(Throwable e) {
