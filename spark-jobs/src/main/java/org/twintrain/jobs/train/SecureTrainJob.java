@@ -154,21 +154,23 @@ public final class SecureTrainJob {
         ExecutorService drivers = Executors.newFixedThreadPool(2);
         try {
             ExecutorCompletionService<ServerReport> done = new ExecutorCompletionService<>(drivers);
-            Map<Future<ServerReport>, Integer> party = new java.util.HashMap<>();
-            party.put(done.submit(() -> runInPool(jsc, "server0", groups[0], seeds0, work0, runId)), 0);
-            party.put(done.submit(() -> runInPool(jsc, "server1", groups[1], rows1, work1, runId)), 1);
+            List<Future<ServerReport>> futures = List.of(
+                    done.submit(() -> runInPool(jsc, "server0", groups[0], seeds0, work0, runId)),
+                    done.submit(() -> runInPool(jsc, "server1", groups[1], rows1, work1, runId)));
             ServerReport[] reports = new ServerReport[2];
             Exception failure = null;
             for (int i = 0; i < 2; i++) {
                 Future<ServerReport> f = done.take();
-                int p = party.get(f);
+                int p = futures.indexOf(f);
                 try {
                     reports[p] = f.get();
                 } catch (ExecutionException e) {
                     Exception cause = e.getCause() instanceof Exception c ? c : e;
                     if (failure == null) {
                         failure = cause;
-                        jsc.cancelJobGroup(groups[1 - p]);
+                        if (!futures.get(1 - p).isDone()) {
+                            jsc.cancelJobGroup(groups[1 - p]);
+                        }
                     } else {
                         failure.addSuppressed(cause);
                     }
