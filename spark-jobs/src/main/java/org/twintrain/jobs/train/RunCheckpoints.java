@@ -2,21 +2,26 @@ package org.twintrain.jobs.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.twintrain.engine.Param;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.triples.StoredTripleSource;
 import org.twintrain.sharing.triples.TripleKey;
 import org.twintrain.sharing.triples.TripleLedger;
 import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.sharing.triples.TripleSource;
 import org.twintrain.store.CheckpointManifest;
 import org.twintrain.store.CheckpointStore;
+import org.twintrain.store.DataShareManifest;
+import org.twintrain.store.RunIdentity;
+import org.twintrain.store.StoreLayout;
 
 /**
  * One server's checkpoints of a secure training run, and its triple ledger's commits.
@@ -66,6 +71,58 @@ final class RunCheckpoints implements Checkpointing {
         this.identity = identity;
         this.ledger = ledger;
         this.plan = plan;
+    }
+
+    /**
+     * Before the channel opens: records this run's {@link RunIdentity} in the server's store on its first
+     * attempt and refuses a later attempt that would compute something else (with checkpoints or stored triples;
+     * a run with neither never replays a step).
+     */
+    static void claimRun(int party, String runId, StoreLayout store, DataShareManifest data,
+            Map<String, String> settings, Configuration hadoop) throws IOException {
+        if (every(settings) > 0 || !settings.get("triples.plan").isEmpty()) {
+            new CheckpointStore(store, runId, hadoop).claim(new RunIdentity(RunIdentity.FORMAT_VERSION, party, runId,
+                    data.datasetId(), data.sessionId(), settingsDigest(settings)));
+        }
+    }
+
+    /** The checkpoints of one server's task, in its own store, with its ledger (null: in-application dealer). */
+    static RunCheckpoints forServer(int party, String runId, StoreLayout store, DataShareManifest data,
+            Map<String, String> settings, Configuration hadoop, Channel channel, TripleLedger ledger,
+            TripleSource triples) {
+        CheckpointManifest identity = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, party, runId, 0,
+                data.datasetId(), data.sessionId(), data.fractionalBits(), settings.get("model.name"), List.of(),
+                List.of(), Map.of());
+        return new RunCheckpoints(channel, every(settings), new CheckpointStore(store, runId, hadoop), identity, ledger,
+                triples instanceof StoredTripleSource s ? s.plan() : null);
+    }
+
+    private static long every(Map<String, String> settings) {
+        return Long.parseLong(settings.get("train.checkpointEvery"));
+    }
+
+    /**
+     * SHA-256 over the settings that decide what a run computes (ring, approximations, model, training, triple
+     * plan), in key order; operational ones (progress, checkpoint interval, attempts, channel, Spark) may change
+     * between attempts of a run.
+     */
+    static String settingsDigest(Map<String, String> settings) {
+        java.util.Set<String> operational = java.util.Set.of("train.progressEvery", "train.checkpointEvery",
+                "train.maxAttempts");
+        StringBuilder text = new StringBuilder();
+        new java.util.TreeMap<>(settings).forEach((k, v) -> {
+            boolean computes = k.startsWith("ring.") || k.startsWith("approx.") || k.startsWith("model.")
+                    || k.startsWith("train.") || k.equals("triples.plan");
+            if (computes && !operational.contains(k)) {
+                text.append(k).append('=').append(v).append('\n');
+            }
+        });
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -166,10 +223,5 @@ final class RunCheckpoints implements Checkpointing {
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         velocities.forEach((k, v) -> out.put(k, (LongMatrix) v));
         return out;
-    }
-
-    /** Steps of this server's complete checkpoints (for reports and tests). */
-    List<Long> steps() throws IOException {
-        return new ArrayList<>(store.steps());
     }
 }

@@ -29,17 +29,13 @@ import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.sharing.triples.DealerTripleSource;
-import org.twintrain.sharing.triples.StoredTripleSource;
 import org.twintrain.sharing.triples.TripleLedger;
 import org.twintrain.sharing.triples.TripleSource;
 import org.twintrain.store.AtomicFolder;
-import org.twintrain.store.CheckpointManifest;
-import org.twintrain.store.CheckpointStore;
 import org.twintrain.store.DataShareManifest;
 import org.twintrain.store.DataShares;
 import org.twintrain.store.Manifests;
 import org.twintrain.store.ModelShareManifest;
-import org.twintrain.store.RunIdentity;
 import org.twintrain.store.SeedFile;
 import org.twintrain.store.StoreLayout;
 import org.twintrain.store.TensorFile;
@@ -256,30 +252,6 @@ public final class SecureTrainJob {
         }
     }
 
-    /**
-     * SHA-256 over the settings that decide what a run computes (ring, approximations, model, training, triple
-     * plan), in key order; operational ones (progress, checkpoint interval, attempts, channel, Spark) may change
-     * between attempts of a run.
-     */
-    static String settingsDigest(Map<String, String> settings) {
-        java.util.Set<String> operational = java.util.Set.of("train.progressEvery", "train.checkpointEvery",
-                "train.maxAttempts");
-        StringBuilder text = new StringBuilder();
-        new java.util.TreeMap<>(settings).forEach((k, v) -> {
-            boolean computes = k.startsWith("ring.") || k.startsWith("approx.") || k.startsWith("model.")
-                    || k.startsWith("train.") || k.equals("triples.plan");
-            if (computes && !operational.contains(k)) {
-                text.append(k).append('=').append(v).append('\n');
-            }
-        });
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static void checkHalves(DataShareManifest m0, DataShareManifest m1, TwinTrainConf conf, String dataName) {
         if (m0.party() != 0 || m1.party() != 1) {
             throw new IllegalArgumentException("data set " + dataName + ": store 0 holds party " + m0.party()
@@ -319,23 +291,14 @@ public final class SecureTrainJob {
             }
             FixedPoint codec = new FixedPoint(manifest.fractionalBits());
             TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
-            long every = Long.parseLong(settings.get("train.checkpointEvery"));
-            CheckpointStore checkpointStore = new CheckpointStore(store, runId, hadoop);
-            boolean stored = !settings.get("triples.plan").isEmpty();
-            if (every > 0 || stored) {
-                checkpointStore.claim(new RunIdentity(RunIdentity.FORMAT_VERSION, party, runId, manifest.datasetId(),
-                        manifest.sessionId(), settingsDigest(settings)));
-            }
-            TripleLedger ledger = stored ? ledger(store, settings.get("triples.plan")) : null;
+            RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
+            TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null : ledger(store, settings.get("triples.plan"));
             try (TripleLedger closesLedger = ledger;
                     Channel channel = channels.open(party, 0);
                     TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
                 TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
-                RunCheckpoints checkpoints = new RunCheckpoints(channel, every, checkpointStore,
-                        new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, party, runId, 0, manifest.datasetId(),
-                                manifest.sessionId(), codec.fractionalBits(), settings.get("model.name"), List.of(),
-                                List.of(), Map.of()),
-                        ledger, triples instanceof StoredTripleSource s ? s.plan() : null);
+                RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
+                        channel, ledger, triples);
                 Map<String, LongMatrix> model = program.trainWithCheckpoints(arithmetic, half.features(), half.labels(),
                         settings, checkpoints);
                 long correct = -1;
