@@ -139,6 +139,12 @@ class FaultRecoveryTest {
         assertEquals(0, FaultChannels.opens("other", 0), "refused before it opened a channel");
         assertFalse(SecureTrainJob.retryable(other), "and not retried");
 
+        // What a kill while writing the next checkpoint would leave: a temporary folder, a folder without manifest.
+        Path checkpoints0 = Path.of(s[0].checkpoints("run1").toString());
+        Files.write(Files.createDirectories(checkpoints0.resolve(".step-12.tmp-killed")).resolve("params.bin"),
+                new byte[] {1, 2, 3});
+        Files.write(Files.createDirectories(checkpoints0.resolve("step-12")).resolve("params.bin"), new byte[] {4});
+
         SecureTrainJob.Result r = SecureTrainJob.run(spark, conf, s[0], s[1], "toy", "run1", new EngineProgram(),
                 FaultChannels.healthy("rerun"));
         assertEquals(keysOfSteps(8, STEPS), r.server0().triplesTaken(), "the rerun resumed at step 8");
@@ -176,6 +182,23 @@ class FaultRecoveryTest {
         assertTrue(seconds < 60, "the silent peer was detected by the read timeout, not waited for: " + seconds + " s");
         assertShares(s, "after a TLS peer timed out");
         assertLedgersHoldEveryKeyOnce(s);
+    }
+
+    @Test
+    void aServerThatLostItsNewestConfirmedCheckpointCannotReplayCommittedTriples() throws Exception {
+        StoreLayout[] s = copy("lost");
+        SparkSession spark = LocalSpark.get();
+        assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf.with("train.maxAttempts", "1"), s[0], s[1],
+                "toy", "run1", new EngineProgram(), FaultChannels.breaking("lost-kill", 0, 1, referenceRounds * 9 / STEPS)));
+        // Server 1 loses the checkpoint of step 8 that both servers had confirmed (and whose keys both committed).
+        org.apache.hadoop.fs.FileUtil.fullyDelete(new java.io.File(s[1].checkpoints("run1") + "/step-8"));
+        Exception e = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf, s[0], s[1], "toy", "run1",
+                new EngineProgram(), FaultChannels.healthy("lost")));
+        assertTrue(rootMessages(e).contains("ledger"), "the ledger refuses to hand out committed keys again: "
+                + rootMessages(e));
+        assertFalse(SecureTrainJob.retryable(e), "and that is not retried");
+        assertEquals(1, FaultChannels.opens("lost", 0));
+        assertFalse(Files.exists(Path.of(s[0].model("run1").toString())));
     }
 
     /** Triple keys of steps [from, to): every step of the plan draws the same number. */
