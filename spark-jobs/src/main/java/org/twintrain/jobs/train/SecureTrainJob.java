@@ -129,8 +129,14 @@ public final class SecureTrainJob {
                 ServerReport[] r = attempt(jsc, seeds0, work0, rows1, work1, runId, attempt);
                 return new Result(r[0], r[1], store0.model(runId), store1.model(runId));
             } catch (Exception e) {
-                if (attempt >= maxAttempts || !retryable(e)) {
+                if (!retryable(e)) {
                     throw e;
+                }
+                if (attempt >= maxAttempts) {
+                    throw new IllegalStateException("secure train " + runId + ": attempt " + attempt + " of " + maxAttempts
+                            + " failed (" + rootMessage(e) + "); rerun with the same run id to resume"
+                            + (conf.getLong("train.checkpointEvery") > 0 ? " from the last checkpoint both servers hold"
+                                    : " (train.checkpointEvery is 0: from step 0)"), e);
                 }
                 LOG.warn("secure train {}: attempt {} of {} failed ({}); submitting both servers' tasks again{}", runId,
                         attempt, maxAttempts, rootMessage(e), conf.getLong("train.checkpointEvery") > 0
