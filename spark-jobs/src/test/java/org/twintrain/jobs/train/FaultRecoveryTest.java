@@ -205,9 +205,10 @@ class FaultRecoveryTest {
     void aRunOnTheInApplicationDealerIsRetriedAndTrainsTheSameModel() throws Exception {
         StoreLayout[] s = copy("dealer");
         TwinTrainConf dealer = conf.with("triples.plan", "");
-        SecureTrainJob.run(LocalSpark.get(), dealer, s[0], s[1], "toy", "run1", new EngineProgram(),
-                FaultChannels.breaking("dealer", 0, 1, referenceRounds * 6 / STEPS));
+        SecureTrainJob.Result r = SecureTrainJob.run(LocalSpark.get(), dealer, s[0], s[1], "toy", "run1",
+                new EngineProgram(), FaultChannels.breaking("dealer", 0, 1, referenceRounds * 6 / STEPS));
         assertEquals(1, FaultChannels.faults("dealer"));
+        assertEquals(keysOfSteps(4, STEPS), r.server1().triplesTaken(), "resumed at step 4");
         // The dealer's triples differ from the stored ones, and so do the local-truncation errors: the revealed
         // model equals the uninterrupted stored-triples run's up to a few ulps. (The dealer seed is drawn once
         // per SecureTrainJob.run, so the retry derives the first attempt's triples; this test cannot tell.)
