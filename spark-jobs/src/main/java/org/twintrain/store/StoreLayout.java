@@ -24,6 +24,11 @@ public final class StoreLayout {
         return new Path(new Path(root, "model"), run);
     }
 
+    /** One server's checkpoints of a training run ({@link CheckpointStore}). */
+    public Path checkpoints(String run) {
+        return new Path(new Path(root, "checkpoints"), run);
+    }
+
     /** One server's half of the triples of a plan. */
     public Path triples(String plan) {
         return new Path(new Path(root, "triples"), plan);

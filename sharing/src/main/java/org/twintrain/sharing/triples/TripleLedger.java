@@ -26,7 +26,17 @@ import java.util.Set;
  * party P
  * run RUN_ID          (each run that opens the ledger appends one)
  * take KEY_ID         (one per key taken, in order, written and flushed before the half is handed out)
+ * attempt RUN_ID      (a resumable run: each attempt of it that opens the ledger appends one)
+ * done RUN_ID         (a resumable run finished and committed all its keys)
  * </pre>
+ *
+ * <p>Resumable runs ({@link #openResumable}, used by training with checkpoints) do not write a key when it is
+ * taken: {@link #record} keeps it pending and {@link #commit} appends the pending keys when a checkpoint that
+ * both servers hold is committed. A failed attempt's keys after that checkpoint are never written, and the
+ * next attempt of the same run, resuming from the checkpoint, takes them again: a deterministic replay from
+ * the same shares and the same triples opens exactly the values the failed attempt opened, so nothing new is
+ * revealed, and the ledger still lists every key once. Because the pending keys of a stopped attempt are
+ * unknown, another run may not open the ledger until the stopped run has finished ({@code done}).
  * A crash can leave a last line without its newline: that take never returned its half, so it is ignored; the
  * next run closes it with a newline and marks it with an empty line (which no complete write makes). Opening a ledger that names a key twice fails: it is the proof of reuse.
  * Not thread-safe on its own; {@link StoredTripleSource} serializes its calls.
@@ -41,9 +51,12 @@ public final class TripleLedger implements AutoCloseable {
     private final FileChannel out;
     private final Set<TripleKey> consumed;
     private final List<String> runs;
+    // Resumable runs only: keys taken since the last commit, written by commit().
+    private final boolean deferred;
+    private final Set<TripleKey> pending = new LinkedHashSet<>();
 
     private TripleLedger(Path file, String planId, int party, String runId, FileChannel out, Set<TripleKey> consumed,
-            List<String> runs) {
+            List<String> runs, boolean deferred) {
         this.file = file;
         this.planId = planId;
         this.party = party;
@@ -51,6 +64,7 @@ public final class TripleLedger implements AutoCloseable {
         this.out = out;
         this.consumed = consumed;
         this.runs = runs;
+        this.deferred = deferred;
     }
 
     /** What a ledger file says. */
@@ -62,6 +76,19 @@ public final class TripleLedger implements AutoCloseable {
      * that an existing file belongs to the same plan and party and names no key twice.
      */
     public static TripleLedger open(Path file, String planId, int party, String runId) throws IOException {
+        return open(file, planId, party, runId, false);
+    }
+
+    /**
+     * Opens the ledger for an attempt of a resumable run: the run id may already be there (an earlier attempt
+     * of the same run), takes stay pending until {@link #commit}, and {@link #finish} marks the run done.
+     */
+    public static TripleLedger openResumable(Path file, String planId, int party, String runId) throws IOException {
+        return open(file, planId, party, runId, true);
+    }
+
+    private static TripleLedger open(Path file, String planId, int party, String runId, boolean resumable)
+            throws IOException {
         if (runId == null || runId.isEmpty() || !runId.matches("\\S+")) {
             throw new IllegalArgumentException("a ledger run id must be non-empty and without whitespace");
         }
@@ -70,14 +97,22 @@ public final class TripleLedger implements AutoCloseable {
         boolean exists = Files.exists(file);
         boolean endsWithNewline = true;
         if (exists) {
-            Contents c = read(file);
+            Parsed p = parse(file);
+            Contents c = p.contents();
             if (!c.planId().equals(planId) || c.party() != party) {
                 throw new IllegalArgumentException("ledger " + file + " belongs to plan " + c.planId() + ", party "
                         + c.party() + ", not to plan " + planId + ", party " + party);
             }
-            if (c.runs().contains(runId)) {
+            if (c.runs().contains(runId) && !(resumable && p.resumable().contains(runId))) {
                 throw new IllegalArgumentException("ledger " + file + " already has a run " + runId
-                        + "; a resumed run needs a new run id");
+                        + (resumable ? " that was not resumable" : "") + "; a new run needs a new run id");
+            }
+            for (String r : p.resumable()) {
+                if (!r.equals(runId) && !p.done().contains(r)) {
+                    throw new IllegalArgumentException("ledger " + file + ": run " + r + " stopped before it finished"
+                            + " and committed its triples only up to its last checkpoint; resume run " + r
+                            + " (same run id) before starting run " + runId);
+                }
             }
             consumed.addAll(c.consumed());
             runs.addAll(c.runs());
@@ -86,7 +121,7 @@ public final class TripleLedger implements AutoCloseable {
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        TripleLedger ledger = new TripleLedger(file, planId, party, runId, ch, consumed, runs);
+        TripleLedger ledger = new TripleLedger(file, planId, party, runId, ch, consumed, runs, resumable);
         StringBuilder start = new StringBuilder();
         if (!endsWithNewline) {
             start.append("\n\n"); // closes a torn line of a crashed run and marks it with an empty line
@@ -95,15 +130,25 @@ public final class TripleLedger implements AutoCloseable {
             start.append(HEADER).append('\n').append("plan ").append(planId).append('\n').append("party ")
                     .append(party).append('\n');
         }
-        start.append("run ").append(runId).append('\n');
+        start.append(resumable ? "attempt " : "run ").append(runId).append('\n');
         ledger.append(start.toString());
         ch.force(false);
-        runs.add(runId);
+        if (!runs.contains(runId)) {
+            runs.add(runId);
+        }
         return ledger;
     }
 
     /** Reads and checks a ledger file: same header, and no key taken twice across all its runs. */
     public static Contents read(Path file) throws IOException {
+        return parse(file).contents();
+    }
+
+    /** A ledger's contents and, of its resumable runs, which ones finished. */
+    private record Parsed(Contents contents, Set<String> resumable, Set<String> done) {
+    }
+
+    private static Parsed parse(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String[] lines = text.split("\n", -1);
         // The element after the last '\n' is "" for a complete file, or a torn line to ignore.
@@ -117,6 +162,8 @@ public final class TripleLedger implements AutoCloseable {
         List<String> runs = new ArrayList<>();
         Set<TripleKey> consumed = new LinkedHashSet<>();
         Map<TripleKey, String> takenBy = new HashMap<>();
+        Set<String> resumable = new LinkedHashSet<>();
+        Set<String> done = new LinkedHashSet<>();
         String run = null;
         for (int i = 3; i < complete; i++) {
             String line = lines[i];
@@ -126,6 +173,13 @@ public final class TripleLedger implements AutoCloseable {
             if (line.startsWith("run ")) {
                 run = line.substring(4);
                 runs.add(run);
+            } else if (line.startsWith("attempt ")) {
+                run = line.substring(8);
+                if (resumable.add(run)) {
+                    runs.add(run);
+                }
+            } else if (line.startsWith("done ")) {
+                done.add(line.substring(5));
             } else if (line.startsWith("take ")) {
                 if (run == null) {
                     throw new IllegalArgumentException(file + " line " + (i + 1) + ": a take before any run line");
@@ -138,10 +192,11 @@ public final class TripleLedger implements AutoCloseable {
                 }
                 consumed.add(key);
             } else {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + " is neither 'run ID' nor 'take KEY'");
+                throw new IllegalArgumentException(file + " line " + (i + 1) + " is none of 'run ID', 'attempt ID',"
+                        + " 'done ID', 'take KEY'");
             }
         }
-        return new Contents(planId, party, List.copyOf(runs), consumed);
+        return new Parsed(new Contents(planId, party, List.copyOf(runs), consumed), resumable, done);
     }
 
     // A line a crash cut short: the next run closed it and added an empty line, which no complete write makes.
@@ -176,10 +231,19 @@ public final class TripleLedger implements AutoCloseable {
         return runId;
     }
 
-    /** Appends key; refuses a key any run consumed before. */
+    /**
+     * Appends key (a resumable run: keeps it pending until {@link #commit}); refuses a key any run consumed
+     * before.
+     */
     public void record(TripleKey key) {
         if (consumed.contains(key)) {
             throw new TripleReuseException(key, "ledger " + file + " shows it consumed before");
+        }
+        if (deferred) {
+            if (!pending.add(key)) {
+                throw new TripleReuseException(key, "taken twice by this attempt of run " + runId);
+            }
+            return;
         }
         try {
             append("take " + key.id() + "\n");
@@ -187,6 +251,44 @@ public final class TripleLedger implements AutoCloseable {
             throw new UncheckedIOException("could not append to the triple ledger " + file, e);
         }
         consumed.add(key);
+    }
+
+    /**
+     * Resumable runs: appends the pending keys and forces them to disk. Call it only when both servers hold a
+     * checkpoint after every pending key's step, so no resumed attempt takes them again.
+     */
+    public void commit() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (TripleKey k : pending) {
+            text.append("take ").append(k.id()).append('\n');
+        }
+        try {
+            append(text.toString());
+            out.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not append to the triple ledger " + file, e);
+        }
+        consumed.addAll(pending);
+        pending.clear();
+    }
+
+    /** Resumable runs: commits the pending keys and marks the run done, so that other runs may follow. */
+    public void finish() {
+        commit();
+        try {
+            append("done " + runId + "\n");
+            out.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not append to the triple ledger " + file, e);
+        }
+    }
+
+    /** Keys taken by this attempt and not committed yet (resumable runs; always empty otherwise). */
+    public Set<TripleKey> pending() {
+        return java.util.Collections.unmodifiableSet(pending);
     }
 
     private void append(String text) throws IOException {
@@ -198,6 +300,9 @@ public final class TripleLedger implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!out.isOpen()) {
+            return;
+        }
         try {
             out.force(false);
             out.close();

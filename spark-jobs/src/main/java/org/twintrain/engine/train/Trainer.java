@@ -188,6 +188,18 @@ public final class Trainer {
         Checkpoint.write(path, ctx.arith(), config.seed(), step, model.params(), sgd.velocities());
     }
 
+    /**
+     * Continues at a global step whose weights and velocities the caller restored itself (the secure job's
+     * checkpoints live in each server's store, see org.twintrain.jobs.train.RunCheckpoints).
+     */
+    public void resumeAt(long globalStep) {
+        if (globalStep < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + globalStep);
+        }
+        step = globalStep;
+        orderEpoch = -1;
+    }
+
     /** Restores a checkpoint written by {@link #save} for the same model, backend and seed. */
     public void restore(Path path) throws IOException {
         step = Checkpoint.read(path, ctx.arith(), config.seed(), model.params(), sgd.velocities());

@@ -38,14 +38,14 @@ public final class EngineProgram implements SecureProgram {
     @Override
     public Map<String, LongMatrix> train(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings) {
-        return trainTask(arithmetic, features, labels, settings, DataParallel.single(features.rows()));
+        return trainTask(arithmetic, features, labels, settings, DataParallel.single(features.rows()), null);
     }
 
     @Override
     public Map<String, LongMatrix> trainTask(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
-            Map<String, String> settings, DataParallel parallel) {
+            Map<String, String> settings, DataParallel parallel, Checkpointing checkpoints) {
         Classifier model = train(arithmetic, features, labels, settings,
-                new Progress(arithmetic, settings, features.rows()), parallel);
+                new Progress(arithmetic, settings, features.rows()), parallel, checkpoints);
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
@@ -201,16 +201,18 @@ public final class EngineProgram implements SecureProgram {
      */
     public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
             StepListener listener) {
-        return train(a, features, labels, settings, listener, DataParallel.single(features.rows()));
+        return train(a, features, labels, settings, listener, DataParallel.single(features.rows()), null);
     }
 
     /**
-     * As above, as task j of k data-parallel tasks: this task's rows are its own part of the data, each step it
-     * trains on train.batchSize / k of them (its own seeded order, {@link DataParallel#orderSeed}) and the
-     * reducer sums the gradients over the k tasks before the update. With k = 1 this is the plain run.
+     * As above, as task j of k data-parallel tasks, with checkpoints (null: none). This task's rows are its own
+     * part of the data; each step it trains on train.batchSize / k of them (its own seeded order, {@link
+     * DataParallel#orderSeed}) and the reducer sums the gradients over the k tasks before the update; with k = 1
+     * this is the plain run. Training continues at the step {@link Checkpointing#resume} returns, and {@link
+     * Checkpointing#afterStep} follows every step.
      */
     public static Classifier train(Arithmetic a, Matrix features, Matrix labels, Map<String, String> settings,
-            StepListener listener, DataParallel parallel) {
+            StepListener listener, DataParallel parallel, Checkpointing checkpoints) {
         Settings s = Settings.of(settings, features.cols(), labels.cols());
         int rows = features.rows();
         if (rows != parallel.rowsPerTask()[parallel.task()]) {
@@ -228,9 +230,8 @@ public final class EngineProgram implements SecureProgram {
         }
         Classifier model = s.build(a);
         Context ctx = new Context(a, s.nonlinearities()).withTelemetry(telemetry(settings, listener));
-        Trainer trainer = new Trainer(ctx, model,
-                new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate)),
-                new Trainer.Config(taskBatch, s.seed, 0));
+        Sgd sgd = new Sgd(s.momentum, s.weightDecay, StepSchedule.parse(s.learningRate));
+        Trainer trainer = new Trainer(ctx, model, sgd, new Trainer.Config(taskBatch, s.seed, 0));
         trainer.setGradientReducer(parallel.reducer());
         long orderSeed = parallel.orderSeed(s.seed);
         long total = (long) stepsPerEpoch * s.epochs;
@@ -244,12 +245,14 @@ public final class EngineProgram implements SecureProgram {
             masked = MaskedData.open(two.context(), (LongMatrix) features);
             two.setLeftOperandHook(masked);
         }
+        long first = checkpoints == null ? 0 : checkpoints.resume(model.params(), sgd.velocities());
+        trainer.resumeAt(first);
         int[] order = null;
         try {
-            for (long step = 0; step < total; step++) {
+            for (long step = first; step < total; step++) {
                 long epoch = step / stepsPerEpoch;
                 int pos = (int) (step % stepsPerEpoch);
-                if (pos == 0) {
+                if (pos == 0 || order == null) {
                     order = Trainer.epochOrder(rows, orderSeed, epoch);
                 }
                 Matrix x = masked != null ? masked.batch(Arrays.copyOfRange(order, pos * taskBatch,
@@ -258,6 +261,9 @@ public final class EngineProgram implements SecureProgram {
                 trainer.trainStep(epoch, x, y);
                 if (listener != null) {
                     listener.afterStep(step + 1, total);
+                }
+                if (checkpoints != null) {
+                    checkpoints.afterStep(step + 1, total, model.params(), sgd.velocities());
                 }
             }
         } finally {

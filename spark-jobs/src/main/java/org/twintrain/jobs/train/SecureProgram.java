@@ -16,11 +16,12 @@ public interface SecureProgram extends Serializable {
             Map<String, String> settings);
 
     /**
-     * As {@link #train}, as one of k data-parallel tasks of this server ({@link DataParallel}). Programs that
-     * cannot split a run over tasks accept only the single task.
+     * As {@link #train}, as one of k data-parallel tasks of this server ({@link DataParallel}), resuming from and
+     * saving checkpoints through checkpoints (null: none). A program that cannot split a run over tasks accepts
+     * only the single task; a program without checkpoints ignores them and starts at step 0 on every attempt.
      */
     default Map<String, LongMatrix> trainTask(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
-            Map<String, String> settings, DataParallel parallel) {
+            Map<String, String> settings, DataParallel parallel, Checkpointing checkpoints) {
         if (parallel.tasks() != 1) {
             throw new UnsupportedOperationException(getClass().getName() + " trains with one task per server only");
         }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,6 +29,7 @@ import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.sharing.triples.DealerTripleSource;
+import org.twintrain.sharing.triples.TripleLedger;
 import org.twintrain.sharing.triples.TripleSource;
 import org.twintrain.store.AtomicFolder;
 import org.twintrain.store.DataShareManifest;
@@ -51,6 +54,8 @@ import org.twintrain.store.TensorFile;
  * both servers (the demo, tests); a real deployment uses the offline triple job's stored halves.
  */
 public final class SecureTrainJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecureTrainJob.class);
+
     private SecureTrainJob() {
     }
 
@@ -115,21 +120,112 @@ public final class SecureTrainJob {
         }
         JavaRDD<Row> rows1 = rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
 
+        int maxAttempts = conf.getInt("train.maxAttempts");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("train.maxAttempts must be at least 1, got " + maxAttempts);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ServerReport[] r = attempt(jsc, seeds0, work0, rows1, work1, runId, attempt);
+                return new Result(r[0], r[1], store0.model(runId), store1.model(runId));
+            } catch (Exception e) {
+                if (!retryable(e)) {
+                    throw e;
+                }
+                if (attempt >= maxAttempts) {
+                    throw new IllegalStateException("secure train " + runId + ": attempt " + attempt + " of " + maxAttempts
+                            + " failed (" + rootMessage(e) + "); rerun with the same run id to resume"
+                            + (conf.getLong("train.checkpointEvery") > 0 ? " from the last checkpoint both servers hold"
+                                    : " (train.checkpointEvery is 0: from step 0)"), e);
+                }
+                LOG.warn("secure train {}: attempt {} of {} failed ({}); submitting both servers' tasks again{}", runId,
+                        attempt, maxAttempts, rootMessage(e), conf.getLong("train.checkpointEvery") > 0
+                                ? ", they resume from the last checkpoint both hold" : ", from step 0 (no checkpoints)");
+            }
+        }
+    }
+
+    /**
+     * One attempt: both servers' tasks, each in its pool from its own driver thread. When one fails, the other's
+     * job is cancelled (its peer is gone); both must have ended before a next attempt starts.
+     */
+    private static ServerReport[] attempt(JavaSparkContext jsc, JavaRDD<Row> seeds0, ServerWork work0, JavaRDD<Row> rows1,
+            ServerWork work1, String runId, int attempt) throws Exception {
+        String[] groups = {"twintrain-" + runId + "-attempt" + attempt + "-server0",
+            "twintrain-" + runId + "-attempt" + attempt + "-server1"};
         ExecutorService drivers = Executors.newFixedThreadPool(2);
         try {
-            Future<ServerReport> f0 = drivers.submit(() -> runInPool(jsc, "server0", seeds0, work0, runId));
-            Future<ServerReport> f1 = drivers.submit(() -> runInPool(jsc, "server1", rows1, work1, runId));
-            ServerReport r0 = f0.get();
-            ServerReport r1 = f1.get();
-            return new Result(r0, r1, store0.model(runId), store1.model(runId));
+            ExecutorCompletionService<ServerReport> done = new ExecutorCompletionService<>(drivers);
+            List<Future<ServerReport>> futures = List.of(
+                    done.submit(() -> runInPool(jsc, "server0", groups[0], seeds0, work0, runId)),
+                    done.submit(() -> runInPool(jsc, "server1", groups[1], rows1, work1, runId)));
+            ServerReport[] reports = new ServerReport[2];
+            Exception failure = null;
+            for (int i = 0; i < 2; i++) {
+                Future<ServerReport> f = done.take();
+                int p = futures.indexOf(f);
+                try {
+                    reports[p] = f.get();
+                } catch (ExecutionException e) {
+                    Exception cause = e.getCause() instanceof Exception c ? c : e;
+                    if (failure == null) {
+                        failure = cause;
+                        if (!futures.get(1 - p).isDone()) {
+                            jsc.cancelJobGroup(groups[1 - p]);
+                        }
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return reports;
         } finally {
             drivers.shutdownNow();
         }
     }
 
-    private static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerWork work,
-            String runId) {
+    /**
+     * Whether another attempt may succeed: not for bad input or a refused triple (the same attempt would fail
+     * the same way), yes for anything else (a broken channel, a lost task, a failed write).
+     */
+    static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException || t instanceof UnsupportedOperationException
+                    || t instanceof LinkageError || t instanceof org.twintrain.sharing.triples.TripleReuseException
+                    || t instanceof org.twintrain.sharing.triples.MissingTripleException) {
+                return false;
+            }
+            for (Throwable other : t.getSuppressed()) {
+                if (!retryable(other)) {
+                    return false; // the other server's failure, e.g. a bad checkpoint behind a broken channel
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The innermost error of ours in the chain (e.g. the channel's, naming the peer), else the root cause. */
+    private static String rootMessage(Throwable e) {
+        Throwable ours = null, t = e;
+        for (; t.getCause() != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("org.twintrain.")) {
+                ours = t;
+            }
+        }
+        if (t.getClass().getName().startsWith("org.twintrain.")) {
+            ours = t;
+        }
+        Throwable shown = ours != null ? ours : t;
+        return shown.getClass().getSimpleName() + ": " + shown.getMessage();
+    }
+
+    private static ServerReport runInPool(JavaSparkContext jsc, String pool, String group, JavaRDD<Row> input,
+            ServerWork work, String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
+        jsc.setJobGroup(group, "secure train " + runId + ": " + pool, true);
         jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
                 + ", one long-lived task talking to the other server over the peer channel)");
         List<ServerReport> reports = input.mapPartitions(work).collect();
@@ -201,15 +297,22 @@ public final class SecureTrainJob {
             }
             FixedPoint codec = new FixedPoint(manifest.fractionalBits());
             TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
-            try (Channel channel = channels.open(party, 0);
-                    TripleSource triples = triples(store, hadoop, codec, truncation)) {
+            RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
+            TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null : ledger(store, settings.get("triples.plan"));
+            try (TripleLedger closesLedger = ledger;
+                    Channel channel = channels.open(party, 0);
+                    TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
                 TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
-                Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
+                RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
+                        channel, ledger, triples);
+                Map<String, LongMatrix> model = program.trainTask(arithmetic, half.features(), half.labels(),
+                        settings, DataParallel.single(half.features().rows()), checkpoints);
                 long correct = -1;
                 if (test != null) {
                     correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
                 }
                 writeModel(store, hadoop, model, codec, triples.consumed().size());
+                checkpoints.finish();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
                         + SparkEnv.get().blockManager().blockManagerId().host();
@@ -221,28 +324,29 @@ public final class SecureTrainJob {
         }
 
         /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
-        private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation)
-                throws IOException {
+        private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
+                TripleLedger ledger) throws IOException {
             String planId = settings.get("triples.plan");
             if (planId.isEmpty()) {
                 return new DealerTripleSource(party, dealerSeed, codec);
             }
-            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger(store, planId),
-                    false, hadoop);
+            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
         }
 
         /**
-         * The ledger of this party's consumed keys of the plan, beside its triples: a later run (or a resumed one)
-         * that would take a key again is refused. Kept for local stores; on a remote file system (hdfs://) the
-         * append-only ledger would need that file system's append, which is not wired yet (null: no ledger).
+         * The ledger of this party's consumed keys of the plan, beside its triples: a later run that would take a
+         * key again is refused. Resumable: keys are written when a checkpoint both servers hold commits (see
+         * {@link RunCheckpoints}), so a retried attempt may replay the steps after it. Kept for local stores; on
+         * a remote file system (hdfs://) the append-only ledger would need that file system's append, which is
+         * not wired yet (null: no ledger).
          */
-        private org.twintrain.sharing.triples.TripleLedger ledger(StoreLayout store, String planId) throws IOException {
+        private TripleLedger ledger(StoreLayout store, String planId) throws IOException {
             java.net.URI root = store.root().toUri();
             if (root.getScheme() != null && !root.getScheme().equals("file")) {
                 return null;
             }
             java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
-            return org.twintrain.sharing.triples.TripleLedger.open(file, planId, party, runId);
+            return TripleLedger.openResumable(file, planId, party, runId);
         }
 
         private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,

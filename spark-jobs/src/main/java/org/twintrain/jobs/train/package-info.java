@@ -4,6 +4,8 @@
  * brokers the rendezvous and collects counters (bytes, rounds, time, the revealed test count), never a share.
  * Also the {@code train} command (mutual TLS with configured key files), secure evaluation on a shared test set
  * ({@link org.twintrain.jobs.train.EngineProgram#correctCount}) and the {@code bench-secure} benchmark
- * ({@link org.twintrain.jobs.train.SecureBenchmark}).
+ * ({@link org.twintrain.jobs.train.SecureBenchmark}). Fault recovery: per-server checkpoints in each store
+ * ({@link org.twintrain.jobs.train.RunCheckpoints}), agreement on the last common step ({@link
+ * org.twintrain.jobs.train.ResumeAgreement}) and the driver's retries of both tasks (docs/faults.md).
  */
 package org.twintrain.jobs.train;

@@ -82,7 +82,7 @@ class DataParallelTest {
                             new ChannelGradientSum(t, TASKS, reducerChannels(t, intra[p])));
                     LongMatrix x = rows(p == 0 ? xs.share0() : xs.share1(), split[t], rowsPerTask[t]);
                     LongMatrix y = rows(p == 0 ? ys.share0() : ys.share1(), split[t], rowsPerTask[t]);
-                    models.add(pool.submit(() -> EngineProgram.train(a, x, y, settings, null, dp)));
+                    models.add(pool.submit(() -> EngineProgram.train(a, x, y, settings, null, dp, null)));
                 }
             }
             List<Classifier> trained = new ArrayList<>();
@@ -132,7 +132,7 @@ class DataParallelTest {
                     DataParallel dp = new DataParallel(t, rowsPerTask,
                             new ChannelGradientSum(t, TASKS, reducerChannels(t, intra)));
                     Classifier m = EngineProgram.train(a, a.fromPublic(rowsPerTask[t], d.features(), x),
-                            a.fromPublic(rowsPerTask[t], d.classes(), y), settings, null, dp);
+                            a.fromPublic(rowsPerTask[t], d.classes(), y), settings, null, dp, null);
                     return reveal(a, m);
                 }));
             }
@@ -189,7 +189,7 @@ class DataParallelTest {
         Matrix y = a.fromPublic(d.rows(), d.classes(), d.y());
         Map<String, double[]> plain = reveal(a, EngineProgram.train(a, x, y, settings, null));
         Map<String, double[]> single = reveal(a, EngineProgram.train(a, x, y, settings, null,
-                DataParallel.single(d.rows())));
+                DataParallel.single(d.rows()), null));
         assertEquals(0.0, SecureEngineTest.maxDifference(plain, single));
         assertEquals(EngineProgram.plan(settings, d.rows(), d.features(), d.classes()).id(),
                 EngineProgram.plan(settings, new int[] {d.rows()}, d.features(), d.classes()).id());

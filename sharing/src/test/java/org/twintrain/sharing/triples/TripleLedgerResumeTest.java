@@ -1,0 +1,68 @@
+package org.twintrain.sharing.triples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Resumable runs: keys are written when a checkpoint commits, a resumed attempt replays the rest. */
+class TripleLedgerResumeTest {
+    private static TripleKey key(long step, int op) {
+        return new TripleKey(0, step, "dense", op, TripleKey.Kind.MATMUL, new int[] {2, 3, 4});
+    }
+
+    @Test
+    void pendingKeysOfAFailedAttemptAreNotWrittenAndTheResumedAttemptTakesThemOnce(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("ledger.txt");
+        try (TripleLedger first = TripleLedger.openResumable(file, "plan-a", 1, "run-1")) {
+            first.record(key(0, 0));
+            first.record(key(1, 0));
+            first.commit(); // a checkpoint after step 2, held by both servers
+            first.record(key(2, 0)); // taken by the attempt that then failed
+            assertEquals(Set.of(key(2, 0)), first.pending());
+            assertThrows(TripleReuseException.class, () -> first.record(key(2, 0)));
+        }
+        assertEquals(Set.of(key(0, 0), key(1, 0)), TripleLedger.read(file).consumed());
+
+        // Another run may not start while run-1 has uncommitted keys nobody knows.
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> TripleLedger.openResumable(file, "plan-a", 1, "run-2"));
+        assertTrue(other.getMessage().contains("resume run run-1"), other.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TripleLedger.open(file, "plan-a", 1, "run-3"));
+
+        try (TripleLedger resumed = TripleLedger.openResumable(file, "plan-a", 1, "run-1")) {
+            assertThrows(TripleReuseException.class, () -> resumed.record(key(1, 0)), "committed keys stay taken");
+            resumed.record(key(2, 0));
+            resumed.record(key(3, 0));
+            resumed.finish();
+        }
+        TripleLedger.Contents c = TripleLedger.read(file);
+        assertEquals(List.of(key(0, 0), key(1, 0), key(2, 0), key(3, 0)), List.copyOf(c.consumed()));
+        assertEquals(List.of("run-1"), c.runs());
+        String text = Files.readString(file);
+        assertEquals(2, text.split("attempt run-1\n", -1).length - 1, text);
+        assertTrue(text.endsWith("done run-1\n"), text);
+
+        // Once run-1 is done, a new run may use the ledger (and is refused the keys run-1 took).
+        try (TripleLedger next = TripleLedger.openResumable(file, "plan-a", 1, "run-2")) {
+            assertThrows(TripleReuseException.class, () -> next.record(key(2, 0)));
+        }
+    }
+
+    @Test
+    void aRunOpenedWithoutCheckpointsCannotBeResumed(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ledger.txt");
+        TripleLedger.open(file, "plan-a", 0, "run-1").close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TripleLedger.openResumable(file, "plan-a", 0, "run-1"));
+        assertTrue(e.getMessage().contains("not resumable"), e.getMessage());
+    }
+}
