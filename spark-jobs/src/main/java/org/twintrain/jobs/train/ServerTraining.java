@@ -1,0 +1,197 @@
+package org.twintrain.jobs.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.channel.Channel;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.triples.DealerTripleSource;
+import org.twintrain.sharing.triples.TripleSource;
+import org.twintrain.store.AtomicFolder;
+import org.twintrain.store.DataShareManifest;
+import org.twintrain.store.DataShares;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.ModelShareManifest;
+import org.twintrain.store.SeedFile;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TensorFile;
+
+/** One server's task: everything it touches is its own store, its own triples and its channel end. */
+record ServerTraining(int party, String storeRoot, String dataName, String testName, String runId,
+        DataShareManifest manifest, DataShareManifest testManifest, Map<String, String> settings,
+        byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
+        implements FlatMapFunction<Iterator<Row>, ServerReport> {
+
+    /** Server 1's training half and test half (null without a test set). */
+    private record Halves(DataShares.Half train, DataShares.Half test) {
+    }
+
+    @Override
+    public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
+        long start = System.nanoTime();
+        Configuration hadoop = new Configuration();
+        StoreLayout store = new StoreLayout(storeRoot);
+        DataShares.Half half;
+        DataShares.Half test = null;
+        if (party == 0) {
+            half = expandSeeds(store, hadoop, dataName, manifest);
+            test = testName == null ? null : expandSeeds(store, hadoop, testName, testManifest);
+        } else {
+            Halves h = materialize(input);
+            half = h.train();
+            test = h.test();
+        }
+        FixedPoint codec = new FixedPoint(manifest.fractionalBits());
+        TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
+        try (Channel channel = channels.open(party, 0);
+                TripleSource triples = triples(store, hadoop, codec, truncation)) {
+            TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
+            Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
+            long correct = -1;
+            if (test != null) {
+                correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
+            }
+            writeModel(store, hadoop, model, codec, triples.consumed().size());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
+                    + SparkEnv.get().blockManager().blockManagerId().host();
+            return List.of(new ServerReport(party, 0, executor, half.features().rows(),
+                    channel.stats().bytesSent(), channel.stats().bytesReceived(), channel.stats().rounds(),
+                    triples.consumed().size(), seconds, test == null ? 0 : test.features().rows(), correct))
+                    .iterator();
+        }
+    }
+
+    /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
+    private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation)
+            throws IOException {
+        String planId = settings.get("triples.plan");
+        if (planId.isEmpty()) {
+            return new DealerTripleSource(party, dealerSeed, codec);
+        }
+        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger(store, planId),
+                false, hadoop);
+    }
+
+    /**
+     * The ledger of this party's consumed keys of the plan, beside its triples: a later run (or a resumed one)
+     * that would take a key again is refused. Kept for local stores; on a remote file system (hdfs://) the
+     * append-only ledger would need that file system's append, which is not wired yet (null: no ledger).
+     */
+    private org.twintrain.sharing.triples.TripleLedger ledger(StoreLayout store, String planId) throws IOException {
+        java.net.URI root = store.root().toUri();
+        if (root.getScheme() != null && !root.getScheme().equals("file")) {
+            return null;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
+        return org.twintrain.sharing.triples.TripleLedger.open(file, planId, party, runId);
+    }
+
+    private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
+            DataShareManifest manifest) throws IOException {
+        byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
+        if (seeds.length != manifest.partitions().size()) {
+            throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
+                    + manifest.partitions().size() + " partitions");
+        }
+        int rows = (int) manifest.rows();
+        long[] x = new long[rows * manifest.features()];
+        long[] y = new long[rows * manifest.classes()];
+        int at = 0;
+        for (int p = 0; p < seeds.length; p++) {
+            int n = manifest.partitions().get(p);
+            DataShares.Half part = DataShares.expand(seeds[p], n, manifest.features(), manifest.classes());
+            System.arraycopy(part.features().data(), 0, x, at * manifest.features(), n * manifest.features());
+            System.arraycopy(part.labels().data(), 0, y, at * manifest.classes(), n * manifest.classes());
+            at += n;
+        }
+        return new DataShares.Half(new LongMatrix(rows, manifest.features(), x),
+                new LongMatrix(rows, manifest.classes(), y));
+    }
+
+    private Halves materialize(Iterator<Row> rows) {
+        Rows train = new Rows(dataName, manifest);
+        Rows test = testName == null ? null : new Rows(testName, testManifest);
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            int split = r.getInt(r.fieldIndex("split"));
+            (split == 0 ? train : test).add(r);
+        }
+        return new Halves(train.half(), test == null ? null : test.half());
+    }
+
+    /** Server 1's half of one data set, filled row by row in the stored order. */
+    private static final class Rows {
+        private final String name;
+        private final DataShareManifest manifest;
+        private final int n;
+        private final long[] x;
+        private final long[] y;
+        private int at;
+
+        Rows(String name, DataShareManifest manifest) {
+            this.name = name;
+            this.manifest = manifest;
+            this.n = (int) manifest.rows();
+            this.x = new long[n * manifest.features()];
+            this.y = new long[n * manifest.classes()];
+        }
+
+        void add(Row r) {
+            if (at == n) {
+                throw new IllegalArgumentException("store 1 holds more rows of " + name + " than its manifest ("
+                        + n + ")");
+            }
+            List<Long> f = r.getList(3);
+            List<Long> l = r.getList(4);
+            for (int j = 0; j < manifest.features(); j++) {
+                x[at * manifest.features() + j] = f.get(j);
+            }
+            for (int c = 0; c < manifest.classes(); c++) {
+                y[at * manifest.classes() + c] = l.get(c);
+            }
+            at++;
+        }
+
+        DataShares.Half half() {
+            if (at != n) {
+                throw new IllegalArgumentException("store 1 holds " + at + " rows of " + name
+                        + " but its manifest says " + n);
+            }
+            return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
+                    new LongMatrix(n, manifest.classes(), y));
+        }
+    }
+
+    private void writeModel(StoreLayout store, Configuration hadoop, Map<String, LongMatrix> model,
+            FixedPoint codec, int triplesTaken) throws IOException {
+        AtomicFolder out = AtomicFolder.begin(store.model(runId), true, hadoop);
+        try {
+            Path file = new Path(out.path(), "share.bin");
+            FileSystem fs = file.getFileSystem(hadoop);
+            try (OutputStream o = fs.create(file, false)) {
+                TensorFile.write(o, model);
+            }
+            List<String> names = new ArrayList<>(model.keySet());
+            Manifests.write(out.path(), new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, party, runId,
+                    manifest.datasetId(), manifest.sessionId(), codec.fractionalBits(), settings.get("model.name"),
+                    names, Map.of("share.bin", Manifests.sha256(file, hadoop))), hadoop);
+            out.commit();
+        } catch (IOException | RuntimeException e) {
+            out.abort();
+            throw e;
+        }
+    }
+}
