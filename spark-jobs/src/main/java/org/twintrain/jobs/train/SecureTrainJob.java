@@ -85,15 +85,8 @@ public final class SecureTrainJob {
                 dealerSeed, program, channels);
         ServerTraining work1 = new ServerTraining(1, store1.root().toString(), dataName, testName, runId, m1, t1, settings,
                 dealerSeed, program, channels);
-        JavaRDD<Row> seeds0 = jsc.parallelize(List.of(org.apache.spark.sql.RowFactory.create(0)), 1);
-        // Server 1's task receives its materialized rows: the training set (split 0), then the test set (split 1).
-        org.apache.spark.sql.Dataset<Row> rows = spark.read().parquet(new Path(store1.data(dataName), "data").toString())
-                .withColumn("split", functions.lit(0));
-        if (testName != null) {
-            rows = rows.unionByName(spark.read().parquet(new Path(store1.data(testName), "data").toString())
-                    .withColumn("split", functions.lit(1)));
-        }
-        JavaRDD<Row> rows1 = rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+        JavaRDD<Row> seeds0 = ServerTraining.input(spark, 0, store0, dataName, testName);
+        JavaRDD<Row> rows1 = ServerTraining.input(spark, 1, store1, dataName, testName);
 
         ExecutorService drivers = Executors.newFixedThreadPool(2);
         try {
@@ -107,7 +100,7 @@ public final class SecureTrainJob {
         }
     }
 
-    private static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerTraining work,
+    static ServerReport runInPool(JavaSparkContext jsc, String pool, JavaRDD<Row> input, ServerTraining work,
             String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
         jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
@@ -130,16 +123,26 @@ public final class SecureTrainJob {
             throw new IllegalArgumentException("secure evaluation draws triples outside the training plan: run it with "
                     + "the in-application dealer (triples.plan empty) or without a test set");
         }
+        checkPlanId(conf, planId, data);
+        for (int party = 0; party < 2; party++) {
+            checkStoredHalf(party == 0 ? store0 : store1, party, planId, halves[party], hadoop);
+        }
+    }
+
+    /** planId must be the plan of this configuration on this data set (same keys, fixed point, truncation). */
+    static void checkPlanId(TwinTrainConf conf, String planId, DataShareManifest data) {
         String needed = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes()).id();
         if (!needed.equals(planId)) {
             throw new IllegalArgumentException("triples.plan " + planId + " is not the plan of this run (" + needed
                     + "): the triples were made for another model, data size, batch size, epochs or encoding");
         }
-        for (int party = 0; party < 2; party++) {
-            org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(party == 0 ? store0 : store1,
-                    party, planId, hadoop);
-            org.twintrain.store.TripleStore.checkMatchesData(m, halves[party]);
-        }
+    }
+
+    /** One store holds its own server's half of planId, made for this data set's encoding. */
+    static void checkStoredHalf(StoreLayout store, int party, String planId, DataShareManifest data,
+            Configuration hadoop) throws IOException {
+        org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop);
+        org.twintrain.store.TripleStore.checkMatchesData(m, data);
     }
 
     static void checkHalves(DataShareManifest m0, DataShareManifest m1, TwinTrainConf conf, String dataName) {

@@ -11,7 +11,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -38,6 +44,24 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     private record Halves(DataShares.Half train, DataShares.Half test) {
     }
 
+    /**
+     * The input of server party's task: for server 0 one placeholder row (its task expands its half from the seeds
+     * in its store), for server 1 its materialized rows, the training set (split 0) then the test set (split 1), in
+     * the stored order, in one partition.
+     */
+    static JavaRDD<Row> input(SparkSession spark, int party, StoreLayout store, String dataName, String testName) {
+        if (party == 0) {
+            return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(RowFactory.create(0)), 1);
+        }
+        Dataset<Row> rows = spark.read().parquet(new Path(store.data(dataName), "data").toString())
+                .withColumn("split", functions.lit(0));
+        if (testName != null) {
+            rows = rows.unionByName(spark.read().parquet(new Path(store.data(testName), "data").toString())
+                    .withColumn("split", functions.lit(1)));
+        }
+        return rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+    }
+
     @Override
     public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
         long start = System.nanoTime();
@@ -55,7 +79,9 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         }
         FixedPoint codec = new FixedPoint(manifest.fractionalBits());
         TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
-        try (Channel channel = channels.open(party, 0);
+        // Both servers agree on the plan before any share is opened or any triple (and its ledger) is touched.
+        try (Channel channel = PlanAgreement.agreed(channels.open(party, 0), party,
+                PlanAgreement.statement(settings, runId, manifest, testManifest));
                 TripleSource triples = triples(store, hadoop, codec, truncation)) {
             TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
             Map<String, LongMatrix> model = program.train(arithmetic, half.features(), half.labels(), settings);
