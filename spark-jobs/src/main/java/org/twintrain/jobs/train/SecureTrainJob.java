@@ -13,7 +13,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.triples.DealerTripleSource;

@@ -34,7 +34,11 @@ import org.twintrain.store.SeedFile;
 import org.twintrain.store.StoreLayout;
 import org.twintrain.store.TensorFile;
 
-/** One server's task: everything it touches is its own store, its own triples and its channel end. */
+/**
+ * One server's task: everything it touches is its own store, its own triples and its channel end. The one training
+ * path of both deployments: {@link SecureTrainJob} runs server 0's and server 1's in two pools of one application,
+ * {@link PerServerTrainJob} one server's in that server's own application.
+ */
 record ServerTraining(int party, String storeRoot, String dataName, String testName, String runId,
         DataShareManifest manifest, DataShareManifest testManifest, Map<String, String> settings,
         byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
