@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.channel.ChannelException;
 import org.twintrain.store.DataShareManifest;
@@ -38,6 +40,7 @@ final class PlanAgreement {
     static final Set<String> LOCAL_KEYS = Set.of("train.progressEvery");
     private static final List<String> SECTIONS = List.of("ring.", "approx.", "model.", "train.", "triples.");
     private static final int MAX_BYTES = 1 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(PlanAgreement.class);
 
     private PlanAgreement() {
     }
@@ -109,6 +112,8 @@ final class PlanAgreement {
                     + " ours " + digest(statement) + ", the peer's " + digest(peerStatement)
                     + "; nothing was opened or written");
         }
+        LOG.info("server {} and {} run the same plan (run {}, statement digest {})", party, peer,
+                statement.get("run.id"), digest(statement));
     }
 
     /** SHA-256 of the statement's text, hex: what an operator compares out of band. */
