@@ -43,9 +43,9 @@ public final class RevealCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: submit/twintrain reveal (--store0 DIR --store1 DIR | --share0 DIR --share1 DIR) --run RUN
-                                               --out PATH [--overwrite] [--input CxHxW] [--classes N] [--depth N]
-                                               [--conf FILE] [--set k=v]
+                usage: submit/twintrain reveal --store0 DIR --store1 DIR --run RUN --out PATH [--overwrite]
+                                               [--input CxHxW] [--classes N] [--depth N] [--conf FILE] [--set k=v]
+                       submit/twintrain reveal --share0 DIR --share1 DIR --run RUN --out PATH [same options]
 
                 Reads server 0's and server 1's model shares of RUN (checksums, run and session checked), adds
                 them, and saves the cleartext model at PATH (metadata/ + data/, loadable with TwinTrainModel.load
