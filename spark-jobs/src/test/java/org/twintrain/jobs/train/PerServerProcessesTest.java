@@ -2,6 +2,7 @@ package org.twintrain.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.jobs.reveal.ModelReveal;
 import org.twintrain.jobs.share.ShareJob;
 import org.twintrain.jobs.triples.TripleJob;
+import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.DoubleMatrix;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.TriplePlan;
@@ -41,17 +43,24 @@ import org.twintrain.store.StoreLayout;
  * --server 1}, each a local-mode Spark application with its own store folder, its own configuration file and its
  * own key pair (made with IdentityTool), meeting only through mutual TLS on a loopback port. The model they train
  * must be, bit for bit, the model of the one-application run of the same configuration on the same data shares and
- * stored triples (copies of the same stores: a stored plan's keys can be taken only once).
+ * stored triples (copies of the same stores: a stored plan's keys can be taken only once). Two such applications
+ * with another learning rate refuse each other, each with one line and exit code 1.
  */
 class PerServerProcessesTest {
     private static final int ROWS = 64, FEATURES = 4, CLASSES = 2;
     private static final long CHILD_TIMEOUT_S = 100;
 
-    @Test
-    void twoServerApplicationsInTwoJvmsTrainTheSameModelAsOneApplication(@TempDir Path dir) throws Exception {
-        long t0 = System.nanoTime();
+    /** What the data owner, the dealer and the two operators prepared: stores, plan, each server's files. */
+    private record Setup(TwinTrainConf conf, TriplePlan plan, StoreLayout s0, StoreLayout s1) {
+    }
+
+    /**
+     * The data owners' and the dealer's part, done here: share toy data, make the run's triples; then each operator
+     * makes its key pair (IdentityTool, in its own JVM), pins the other's certificate and writes its own
+     * configuration file DIR/serverN/run.properties.
+     */
+    private static Setup setup(Path dir) throws Exception {
         SparkSession spark = LocalSpark.get();
-        // The data owners' and the dealer's part, done here: share toy data, make the run's triples.
         SplittableRandom rnd = new SplittableRandom(17);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
@@ -69,17 +78,16 @@ class PerServerProcessesTest {
                 new FixedPoint(conf.getInt("ring.fractionalBits")), 2, s0, s1, false);
         TriplePlan plan = EngineProgram.plan(conf.asMap(), ROWS, FEATURES, CLASSES);
         TripleJob.run(spark, plan, s0, s1, 2, false);
-        conf = conf.with("triples.plan", plan.id());
-        // The one-application run trains on copies of the same stores.
-        copy(dir.resolve("server0/store"), dir.resolve("oneapp/store0"));
-        copy(dir.resolve("server1/store"), dir.resolve("oneapp/store1"));
 
-        // Each operator makes its key pair and hands the certificate to the other.
         for (int p = 0; p < 2; p++) {
             Path keys = Files.createDirectories(dir.resolve("server" + p + "/keys"));
             Process id = start(dir, "identity" + p, List.of("org.twintrain.sharing.channel.IdentityTool", "generate",
                     "server" + p, keys.resolve("key.pem").toString(), keys.resolve("cert.pem").toString()));
-            assertEquals(0, await(id, dir, "identity" + p), "IdentityTool for server " + p);
+            try {
+                assertEquals(0, await(id, dir, "identity" + p), "IdentityTool for server " + p);
+            } finally {
+                id.destroyForcibly();
+            }
         }
         int port = freePort();
         for (int p = 0; p < 2; p++) {
@@ -93,35 +101,55 @@ class PerServerProcessesTest {
                     "channel.server" + p + ".cert = " + keys.resolve("cert.pem"),
                     "channel.server" + p + ".peerCert = " + peerCert, ""), StandardCharsets.UTF_8);
         }
+        return new Setup(conf.with("triples.plan", plan.id()), plan, s0, s1);
+    }
 
-        long t1 = System.nanoTime();
+    /** Runs {@code TwinTrain train --server 0} and {@code --server 1} in two JVMs to their end; their exit codes. */
+    private static int[] runServers(Path dir, String run, List<String> server1Extra) throws Exception {
         List<Process> servers = new ArrayList<>();
         try {
             for (int p = 0; p < 2; p++) {
-                servers.add(start(dir, "server" + p, List.of("org.twintrain.jobs.TwinTrain", "train",
+                List<String> cmd = new ArrayList<>(List.of("org.twintrain.jobs.TwinTrain", "train",
                         "--server", String.valueOf(p), "--store", dir.resolve("server" + p + "/store").toString(),
-                        "--data", "train", "--run", "run1", "--conf", dir.resolve("server" + p + "/run.properties")
-                                .toString())));
+                        "--data", "train", "--run", run, "--conf", dir.resolve("server" + p + "/run.properties")
+                                .toString()));
+                if (p == 1) {
+                    cmd.addAll(server1Extra);
+                }
+                servers.add(start(dir, "server" + p, cmd));
             }
-            for (int p = 0; p < 2; p++) {
-                assertEquals(0, await(servers.get(p), dir, "server" + p), "server " + p + "'s application");
-                String out = Files.readString(dir.resolve("server" + p + ".log"));
-                assertTrue(out.contains("server " + p + ": " + ROWS + " rows") && out.contains(plan.size() + " triples"),
-                        out);
-            }
+            return new int[] {await(servers.get(0), dir, "server0"), await(servers.get(1), dir, "server1")};
         } finally {
             servers.forEach(Process::destroyForcibly);
         }
+    }
+
+    @Test
+    void twoServerApplicationsInTwoJvmsTrainTheSameModelAsOneApplication(@TempDir Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        Setup s = setup(dir);
+        // The one-application run trains on copies of the same stores.
+        copy(dir.resolve("server0/store"), dir.resolve("oneapp/store0"));
+        copy(dir.resolve("server1/store"), dir.resolve("oneapp/store1"));
+
+        long t1 = System.nanoTime();
+        int[] exit = runServers(dir, "run1", List.of());
+        for (int p = 0; p < 2; p++) {
+            assertEquals(0, exit[p], "server " + p + "'s application");
+            String out = Files.readString(dir.resolve("server" + p + ".log"));
+            assertTrue(out.contains("server " + p + ": " + ROWS + " rows") && out.contains(s.plan().size() + " triples"),
+                    out);
+        }
 
         long t2 = System.nanoTime();
-        SecureTrainJob.run(spark, conf, new StoreLayout(dir.resolve("oneapp/store0").toString()),
+        SecureTrainJob.run(LocalSpark.get(), s.conf(), new StoreLayout(dir.resolve("oneapp/store0").toString()),
                 new StoreLayout(dir.resolve("oneapp/store1").toString()), "train", "run1", new EngineProgram(),
                 InMemoryChannels.named("per-server-reference"));
-
         System.out.printf("PerServerProcessesTest: setup and key pairs %.1f s, two server JVMs %.1f s, one-application"
                 + " run %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+
         Configuration hadoop = new Configuration();
-        Map<String, DoubleMatrix> apart = ModelReveal.reveal(s0, s1, "run1", hadoop).parameters();
+        Map<String, DoubleMatrix> apart = ModelReveal.reveal(s.s0(), s.s1(), "run1", hadoop).parameters();
         Map<String, DoubleMatrix> together = ModelReveal.reveal(new StoreLayout(dir.resolve("oneapp/store0").toString()),
                 new StoreLayout(dir.resolve("oneapp/store1").toString()), "run1", hadoop).parameters();
         assertEquals(together.keySet(), apart.keySet());
@@ -132,11 +160,28 @@ class PerServerProcessesTest {
             assertArrayEquals(wantBits, gotBits, name + ": the two applications trained another model");
         }
         // Not a vacuous equality: the weights moved away from their initial values by training.
-        var initial = EngineProgram.model(new org.twintrain.sharing.arith.DoubleArithmetic(), conf.asMap(), FEATURES,
-                CLASSES).params();
-        boolean moved = initial.stream().anyMatch(p -> !Arrays.equals(
-                new org.twintrain.sharing.arith.DoubleArithmetic().reveal(p.value()), apart.get(p.name()).data()));
+        DoubleArithmetic d = new DoubleArithmetic();
+        boolean moved = EngineProgram.model(d, s.conf().asMap(), FEATURES, CLASSES).params().stream()
+                .anyMatch(p -> !Arrays.equals(d.reveal(p.value()), apart.get(p.name()).data()));
         assertTrue(moved, "training changed the weights");
+    }
+
+    @Test
+    void twoServerApplicationsWithAnotherLearningRateRefuseEachOtherWithOneLine(@TempDir Path dir) throws Exception {
+        Setup s = setup(dir);
+        int[] exit = runServers(dir, "run1", List.of("--set", "train.learningRate=0.25"));
+        String out0 = Files.readString(dir.resolve("server0.log")), out1 = Files.readString(dir.resolve("server1.log"));
+        assertEquals(1, exit[0], out0);
+        assertEquals(1, exit[1], out1);
+        assertTrue(out0.contains("twintrain train: server 0 refuses to train with server 1")
+                && out0.contains("train.learningRate: ours '0.5', server 1's '0.25'"), out0);
+        assertTrue(out1.contains("twintrain train: server 1 refuses to train with server 0")
+                && out1.contains("train.learningRate: ours '0.25', server 0's '0.5'"), out1);
+        for (int p = 0; p < 2; p++) {
+            assertFalse(Files.exists(dir.resolve("server" + p + "/store/model/run1")), "server " + p + " wrote a model");
+            assertFalse(Files.exists(dir.resolve("server" + p + "/store/triples/" + s.plan().id() + "/ledger-party" + p
+                    + ".txt")), "server " + p + " touched its triples");
+        }
     }
 
     /** A child JVM with the test classpath and the build's JVM flags, output to NAME.log in dir. */
