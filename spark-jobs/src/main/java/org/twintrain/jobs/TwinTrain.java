@@ -8,7 +8,8 @@ import org.twintrain.jobs.reveal.RevealCommand;
 
 /**
  * The single entry point of {@code submit/twintrain COMMAND [options]}: dispatches to a {@link Command}.
- * Errors in the user's input end with a one-line message and exit code 2, not a stack trace.
+ * Errors in the user's input end with a one-line message and exit code 2, not a stack trace; a failed or refused
+ * channel to the other server ends with a one-line message and exit code 1.
  */
 public final class TwinTrain {
     private TwinTrain() {
@@ -50,6 +51,10 @@ public final class TwinTrain {
         } catch (IllegalArgumentException e) {
             System.err.println("twintrain " + c.name() + ": " + e.getMessage());
             return 2;
+        } catch (org.twintrain.sharing.channel.ChannelException e) {
+            // A refused or failed pairing with the other server: its message says who and why.
+            System.err.println("twintrain " + c.name() + ": " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("twintrain " + c.name() + " failed: " + e);
             e.printStackTrace();

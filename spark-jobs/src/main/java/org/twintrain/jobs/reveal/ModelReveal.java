@@ -28,10 +28,20 @@ public final class ModelReveal {
 
     public static RevealedParameters reveal(StoreLayout store0, StoreLayout store1, String runId, Configuration hadoop)
             throws IOException {
-        Path folder0 = store0.model(runId);
-        Path folder1 = store1.model(runId);
+        return reveal(store0.model(runId), store1.model(runId), runId, hadoop);
+    }
+
+    /**
+     * The same from the two model-share folders themselves ({@code STORE/model/RUN} as each server hands it to the
+     * model owner when each server runs its own application); both manifests must name runId.
+     */
+    public static RevealedParameters reveal(Path folder0, Path folder1, String runId, Configuration hadoop)
+            throws IOException {
         ModelShareManifest m0 = Manifests.read(folder0, ModelShareManifest.class, hadoop);
         ModelShareManifest m1 = Manifests.read(folder1, ModelShareManifest.class, hadoop);
+        if (!m0.runId().equals(runId)) {
+            throw new IllegalArgumentException("model share in " + folder0 + " is of run " + m0.runId() + ", not " + runId);
+        }
         if (m0.party() != 0 || m1.party() != 1) {
             throw new IllegalArgumentException("model " + runId + ": expected party 0's share in " + folder0
                     + " and party 1's in " + folder1 + ", found parties " + m0.party() + " and " + m1.party());

@@ -45,11 +45,14 @@ public final class RevealCommand implements Command {
         return """
                 usage: submit/twintrain reveal --store0 DIR --store1 DIR --run RUN --out PATH [--overwrite]
                                                [--input CxHxW] [--classes N] [--depth N] [--conf FILE] [--set k=v]
+                       submit/twintrain reveal --share0 DIR --share1 DIR --run RUN --out PATH [same options]
 
                 Reads server 0's and server 1's model shares of RUN (checksums, run and session checked), adds
                 them, and saves the cleartext model at PATH (metadata/ + data/, loadable with TwinTrainModel.load
                 or inside a PipelineModel). An existing PATH is refused unless --overwrite.
                   --store0, --store1  the two servers' store roots (local folders or hdfs://)
+                  --share0, --share1  or the two model-share folders (STORE/model/RUN) as each server handed them
+                                      over, when each server runs its own application
                   --run               the training run id
                   --out               where to save the model
                   --input             input shape of one example; inferred (flat) for logistic and secureml
@@ -61,17 +64,22 @@ public final class RevealCommand implements Command {
     @Override
     public int run(String[] args) throws Exception {
         CommandLine line = CommandLine.parse(name(), args,
-                Set.of("store0", "store1", "run", "out", "input", "classes", "depth"), Set.of("overwrite"));
-        String store0 = line.require("store0");
-        String store1 = line.require("store1");
+                Set.of("store0", "store1", "share0", "share1", "run", "out", "input", "classes", "depth"),
+                Set.of("overwrite"));
+        boolean shares = line.has("share0") || line.has("share1");
+        if (shares == (line.has("store0") || line.has("store1"))) {
+            throw new IllegalArgumentException("give either --store0 and --store1 (the two stores) or --share0 and"
+                    + " --share1 (the two model-share folders)");
+        }
         String run = line.require("run");
+        Path folder0 = shares ? new Path(line.require("share0")) : new StoreLayout(line.require("store0")).model(run);
+        Path folder1 = shares ? new Path(line.require("share1")) : new StoreLayout(line.require("store1")).model(run);
         String out = line.require("out");
         RevealedModels.Overrides given = new RevealedModels.Overrides(
                 line.has("input") ? parseShape(line.get("input", "")) : null,
                 positive(line.get("classes", "0"), "classes"), positive(line.get("depth", "0"), "depth"));
         return SparkSessions.run("twintrain reveal " + run, line.conf(), spark -> {
-            Summary s = reveal(spark, line.conf(), new StoreLayout(store0), new StoreLayout(store1), run, out,
-                    line.has("overwrite"), given);
+            Summary s = reveal(spark, line.conf(), folder0, folder1, run, out, line.has("overwrite"), given);
             System.out.println(s.describe());
             return 0;
         });
@@ -80,12 +88,18 @@ public final class RevealCommand implements Command {
     /** Reveals, builds and saves; refuses an existing output before reading any share. */
     public static Summary reveal(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
             String run, String out, boolean overwrite, RevealedModels.Overrides given) throws IOException {
+        return reveal(spark, conf, store0.model(run), store1.model(run), run, out, overwrite, given);
+    }
+
+    /** The same from the two model-share folders. */
+    public static Summary reveal(SparkSession spark, TwinTrainConf conf, Path share0, Path share1, String run,
+            String out, boolean overwrite, RevealedModels.Overrides given) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Path target = new Path(out);
         if (!overwrite && target.getFileSystem(hadoop).exists(target)) {
             throw new IllegalArgumentException(out + " already exists; refusing to overwrite it (use --overwrite)");
         }
-        ModelReveal.RevealedParameters revealed = ModelReveal.reveal(store0, store1, run, hadoop);
+        ModelReveal.RevealedParameters revealed = ModelReveal.reveal(share0, share1, run, hadoop);
         TwinTrainModel model = RevealedModels.build(revealed, conf, given);
         MLWriter writer = model.write().session(spark);
         if (overwrite) {

@@ -1,10 +1,7 @@
 package org.twintrain.jobs.train;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,32 +10,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
-import org.twintrain.sharing.channel.Channel;
-import org.twintrain.sharing.protocol.TruncationMode;
-import org.twintrain.sharing.ring.FixedPoint;
-import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.sharing.triples.DealerTripleSource;
-import org.twintrain.sharing.triples.TripleLedger;
-import org.twintrain.sharing.triples.TripleSource;
-import org.twintrain.store.AtomicFolder;
 import org.twintrain.store.DataShareManifest;
-import org.twintrain.store.DataShares;
 import org.twintrain.store.Manifests;
-import org.twintrain.store.ModelShareManifest;
-import org.twintrain.store.SeedFile;
 import org.twintrain.store.StoreLayout;
-import org.twintrain.store.TensorFile;
 
 /**
  * Secure training in one Spark application whose two FAIR pools stand for the two servers. Each server's
@@ -57,10 +39,6 @@ public final class SecureTrainJob {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecureTrainJob.class);
 
     private SecureTrainJob() {
-    }
-
-    /** Server 1's training half and test half (null without a test set). */
-    private record Halves(DataShares.Half train, DataShares.Half test) {
     }
 
     /** The outcome: both servers' counters and the model-share folders. */
@@ -106,19 +84,12 @@ public final class SecureTrainJob {
         Map<String, String> settings = conf.asMap();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-        ServerWork work0 = new ServerWork(0, store0.root().toString(), dataName, testName, runId, m0, t0, settings,
+        ServerTraining work0 = new ServerTraining(0, store0.root().toString(), dataName, testName, runId, m0, t0, settings,
                 dealerSeed, program, channels);
-        ServerWork work1 = new ServerWork(1, store1.root().toString(), dataName, testName, runId, m1, t1, settings,
+        ServerTraining work1 = new ServerTraining(1, store1.root().toString(), dataName, testName, runId, m1, t1, settings,
                 dealerSeed, program, channels);
-        JavaRDD<Row> seeds0 = jsc.parallelize(List.of(org.apache.spark.sql.RowFactory.create(0)), 1);
-        // Server 1's task receives its materialized rows: the training set (split 0), then the test set (split 1).
-        org.apache.spark.sql.Dataset<Row> rows = spark.read().parquet(new Path(store1.data(dataName), "data").toString())
-                .withColumn("split", functions.lit(0));
-        if (testName != null) {
-            rows = rows.unionByName(spark.read().parquet(new Path(store1.data(testName), "data").toString())
-                    .withColumn("split", functions.lit(1)));
-        }
-        JavaRDD<Row> rows1 = rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+        JavaRDD<Row> seeds0 = ServerTraining.input(spark, 0, store0, dataName, testName);
+        JavaRDD<Row> rows1 = ServerTraining.input(spark, 1, store1, dataName, testName);
 
         int maxAttempts = conf.getInt("train.maxAttempts");
         if (maxAttempts < 1) {
@@ -149,8 +120,8 @@ public final class SecureTrainJob {
      * One attempt: both servers' tasks, each in its pool from its own driver thread. When one fails, the other's
      * job is cancelled (its peer is gone); both must have ended before a next attempt starts.
      */
-    private static ServerReport[] attempt(JavaSparkContext jsc, JavaRDD<Row> seeds0, ServerWork work0, JavaRDD<Row> rows1,
-            ServerWork work1, String runId, int attempt) throws Exception {
+    private static ServerReport[] attempt(JavaSparkContext jsc, JavaRDD<Row> seeds0, ServerTraining work0, JavaRDD<Row> rows1,
+            ServerTraining work1, String runId, int attempt) throws Exception {
         String[] groups = {"twintrain-" + runId + "-attempt" + attempt + "-server0",
             "twintrain-" + runId + "-attempt" + attempt + "-server1"};
         ExecutorService drivers = Executors.newFixedThreadPool(2);
@@ -222,8 +193,8 @@ public final class SecureTrainJob {
         return shown.getClass().getSimpleName() + ": " + shown.getMessage();
     }
 
-    private static ServerReport runInPool(JavaSparkContext jsc, String pool, String group, JavaRDD<Row> input,
-            ServerWork work, String runId) {
+    static ServerReport runInPool(JavaSparkContext jsc, String pool, String group, JavaRDD<Row> input,
+            ServerTraining work, String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
         jsc.setJobGroup(group, "secure train " + runId + ": " + pool, true);
         jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
@@ -246,16 +217,26 @@ public final class SecureTrainJob {
             throw new IllegalArgumentException("secure evaluation draws triples outside the training plan: run it with "
                     + "the in-application dealer (triples.plan empty) or without a test set");
         }
+        checkPlanId(conf, planId, data);
+        for (int party = 0; party < 2; party++) {
+            checkStoredHalf(party == 0 ? store0 : store1, party, planId, halves[party], hadoop);
+        }
+    }
+
+    /** planId must be the plan of this configuration on this data set (same keys, fixed point, truncation). */
+    static void checkPlanId(TwinTrainConf conf, String planId, DataShareManifest data) {
         String needed = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes()).id();
         if (!needed.equals(planId)) {
             throw new IllegalArgumentException("triples.plan " + planId + " is not the plan of this run (" + needed
                     + "): the triples were made for another model, data size, batch size, epochs or encoding");
         }
-        for (int party = 0; party < 2; party++) {
-            org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(party == 0 ? store0 : store1,
-                    party, planId, hadoop);
-            org.twintrain.store.TripleStore.checkMatchesData(m, halves[party]);
-        }
+    }
+
+    /** One store holds its own server's half of planId, made for this data set's encoding. */
+    static void checkStoredHalf(StoreLayout store, int party, String planId, DataShareManifest data,
+            Configuration hadoop) throws IOException {
+        org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop);
+        org.twintrain.store.TripleStore.checkMatchesData(m, data);
     }
 
     static void checkHalves(DataShareManifest m0, DataShareManifest m1, TwinTrainConf conf, String dataName) {
@@ -271,178 +252,6 @@ public final class SecureTrainJob {
         if (m0.fractionalBits() != f) {
             throw new IllegalArgumentException("data set " + dataName + " is encoded with " + m0.fractionalBits()
                     + " fractional bits but ring.fractionalBits is " + f);
-        }
-    }
-
-    /** One server's task: everything it touches is its own store, its own triples and its channel end. */
-    private record ServerWork(int party, String storeRoot, String dataName, String testName, String runId,
-            DataShareManifest manifest, DataShareManifest testManifest, Map<String, String> settings,
-            byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
-            implements FlatMapFunction<Iterator<Row>, ServerReport> {
-
-        @Override
-        public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
-            long start = System.nanoTime();
-            Configuration hadoop = new Configuration();
-            StoreLayout store = new StoreLayout(storeRoot);
-            DataShares.Half half;
-            DataShares.Half test = null;
-            if (party == 0) {
-                half = expandSeeds(store, hadoop, dataName, manifest);
-                test = testName == null ? null : expandSeeds(store, hadoop, testName, testManifest);
-            } else {
-                Halves h = materialize(input);
-                half = h.train();
-                test = h.test();
-            }
-            FixedPoint codec = new FixedPoint(manifest.fractionalBits());
-            TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
-            RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
-            TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null : ledger(store, settings.get("triples.plan"));
-            try (TripleLedger closesLedger = ledger;
-                    Channel channel = channels.open(party, 0);
-                    TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
-                TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
-                RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
-                        channel, ledger, triples);
-                Map<String, LongMatrix> model = program.trainTask(arithmetic, half.features(), half.labels(),
-                        settings, DataParallel.single(half.features().rows()), checkpoints);
-                long correct = -1;
-                if (test != null) {
-                    correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
-                }
-                writeModel(store, hadoop, model, codec, triples.consumed().size());
-                checkpoints.finish();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
-                        + SparkEnv.get().blockManager().blockManagerId().host();
-                return List.of(new ServerReport(party, 0, executor, half.features().rows(),
-                        channel.stats().bytesSent(), channel.stats().bytesReceived(), channel.stats().rounds(),
-                        triples.consumed().size(), seconds, test == null ? 0 : test.features().rows(), correct))
-                        .iterator();
-            }
-        }
-
-        /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
-        private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
-                TripleLedger ledger) throws IOException {
-            String planId = settings.get("triples.plan");
-            if (planId.isEmpty()) {
-                return new DealerTripleSource(party, dealerSeed, codec);
-            }
-            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
-        }
-
-        /**
-         * The ledger of this party's consumed keys of the plan, beside its triples: a later run that would take a
-         * key again is refused. Resumable: keys are written when a checkpoint both servers hold commits (see
-         * {@link RunCheckpoints}), so a retried attempt may replay the steps after it. Kept for local stores; on
-         * a remote file system (hdfs://) the append-only ledger would need that file system's append, which is
-         * not wired yet (null: no ledger).
-         */
-        private TripleLedger ledger(StoreLayout store, String planId) throws IOException {
-            java.net.URI root = store.root().toUri();
-            if (root.getScheme() != null && !root.getScheme().equals("file")) {
-                return null;
-            }
-            java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
-            return TripleLedger.openResumable(file, planId, party, runId);
-        }
-
-        private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
-                DataShareManifest manifest) throws IOException {
-            byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
-            if (seeds.length != manifest.partitions().size()) {
-                throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
-                        + manifest.partitions().size() + " partitions");
-            }
-            int rows = (int) manifest.rows();
-            long[] x = new long[rows * manifest.features()];
-            long[] y = new long[rows * manifest.classes()];
-            int at = 0;
-            for (int p = 0; p < seeds.length; p++) {
-                int n = manifest.partitions().get(p);
-                DataShares.Half part = DataShares.expand(seeds[p], n, manifest.features(), manifest.classes());
-                System.arraycopy(part.features().data(), 0, x, at * manifest.features(), n * manifest.features());
-                System.arraycopy(part.labels().data(), 0, y, at * manifest.classes(), n * manifest.classes());
-                at += n;
-            }
-            return new DataShares.Half(new LongMatrix(rows, manifest.features(), x),
-                    new LongMatrix(rows, manifest.classes(), y));
-        }
-
-        private Halves materialize(Iterator<Row> rows) {
-            Rows train = new Rows(dataName, manifest);
-            Rows test = testName == null ? null : new Rows(testName, testManifest);
-            while (rows.hasNext()) {
-                Row r = rows.next();
-                int split = r.getInt(r.fieldIndex("split"));
-                (split == 0 ? train : test).add(r);
-            }
-            return new Halves(train.half(), test == null ? null : test.half());
-        }
-
-        /** Server 1's half of one data set, filled row by row in the stored order. */
-        private static final class Rows {
-            private final String name;
-            private final DataShareManifest manifest;
-            private final int n;
-            private final long[] x;
-            private final long[] y;
-            private int at;
-
-            Rows(String name, DataShareManifest manifest) {
-                this.name = name;
-                this.manifest = manifest;
-                this.n = (int) manifest.rows();
-                this.x = new long[n * manifest.features()];
-                this.y = new long[n * manifest.classes()];
-            }
-
-            void add(Row r) {
-                if (at == n) {
-                    throw new IllegalArgumentException("store 1 holds more rows of " + name + " than its manifest ("
-                            + n + ")");
-                }
-                List<Long> f = r.getList(3);
-                List<Long> l = r.getList(4);
-                for (int j = 0; j < manifest.features(); j++) {
-                    x[at * manifest.features() + j] = f.get(j);
-                }
-                for (int c = 0; c < manifest.classes(); c++) {
-                    y[at * manifest.classes() + c] = l.get(c);
-                }
-                at++;
-            }
-
-            DataShares.Half half() {
-                if (at != n) {
-                    throw new IllegalArgumentException("store 1 holds " + at + " rows of " + name
-                            + " but its manifest says " + n);
-                }
-                return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
-                        new LongMatrix(n, manifest.classes(), y));
-            }
-        }
-
-        private void writeModel(StoreLayout store, Configuration hadoop, Map<String, LongMatrix> model,
-                FixedPoint codec, int triplesTaken) throws IOException {
-            AtomicFolder out = AtomicFolder.begin(store.model(runId), true, hadoop);
-            try {
-                Path file = new Path(out.path(), "share.bin");
-                FileSystem fs = file.getFileSystem(hadoop);
-                try (OutputStream o = fs.create(file, false)) {
-                    TensorFile.write(o, model);
-                }
-                List<String> names = new ArrayList<>(model.keySet());
-                Manifests.write(out.path(), new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, party, runId,
-                        manifest.datasetId(), manifest.sessionId(), codec.fractionalBits(), settings.get("model.name"),
-                        names, Map.of("share.bin", Manifests.sha256(file, hadoop))), hadoop);
-                out.commit();
-            } catch (IOException | RuntimeException e) {
-                out.abort();
-                throw e;
-            }
         }
     }
 }

@@ -136,6 +136,36 @@ class RevealCommandTest {
     }
 
     @Test
+    void theModelOwnerRevealsFromTheTwoShareFoldersTheServersHandedOver(@TempDir Path dir) throws Exception {
+        Classifier net = network(3);
+        StoreLayout s0 = new StoreLayout(dir.resolve("server0").toString());
+        StoreLayout s1 = new StoreLayout(dir.resolve("server1").toString());
+        writeShares(net, s0, s1, "run1", "secureml");
+        // Each server hands over its folder STORE/model/RUN; the owner keeps them wherever it likes.
+        Path got0 = java.nio.file.Files.createDirectories(dir.resolve("owner/from-server0"));
+        Path got1 = java.nio.file.Files.createDirectories(dir.resolve("owner/from-server1"));
+        for (String f : new String[] {"share.bin", "manifest.json"}) {
+            java.nio.file.Files.copy(dir.resolve("server0/model/run1/" + f), got0.resolve(f));
+            java.nio.file.Files.copy(dir.resolve("server1/model/run1/" + f), got1.resolve(f));
+        }
+        String out = dir.resolve("model").toString();
+        captureOut(() -> assertEquals(0, new RevealCommand().run(new String[] {"--share0", got0.toString(),
+            "--share1", got1.toString(), "--run", "run1", "--out", out, "--set", "model.width=0.125"})));
+        Map<String, DoubleMatrix> expected = new LinkedHashMap<>();
+        net.params().forEach(p -> expected.put(p.name(), (DoubleMatrix) p.value()));
+        assertEquals(expected, TwinTrainModel.load(out).parameters());
+
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> new RevealCommand().run(
+                new String[] {"--share0", got0.toString(), "--share1", got1.toString(), "--run", "run2", "--out",
+                    dir.resolve("m2").toString()}));
+        assertTrue(other.getMessage().contains("is of run run1, not run2"), other.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> new RevealCommand().run(
+                new String[] {"--share0", got0.toString(), "--store1", s1.root().toString(), "--run", "run1",
+                    "--out", dir.resolve("m3").toString()}));
+        assertTrue(both.getMessage().contains("give either --store0 and --store1"), both.getMessage());
+    }
+
+    @Test
     void revealSavesTheSummedModelAndEvaluatePrintsItsAccuracy(@TempDir Path dir) throws Exception {
         Classifier net = network(3);
         StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());

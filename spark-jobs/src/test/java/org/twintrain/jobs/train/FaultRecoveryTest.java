@@ -136,7 +136,9 @@ class FaultRecoveryTest {
                 conf.with("train.learningRate", "0.05"), s[0], s[1], "toy", "run1", new EngineProgram(),
                 FaultChannels.healthy("other")));
         assertTrue(rootMessages(other).contains("use a new run id"), rootMessages(other));
-        assertEquals(0, FaultChannels.opens("other", 0), "refused before it opened a channel");
+        // Refused right after the two servers agreed on the plan (a refused pairing writes nothing, so the run's
+        // identity in the store is claimed only then), before any triple or share.
+        assertEquals(1, FaultChannels.opens("other", 0), "refused after the plan agreement, at its only channel");
         assertFalse(SecureTrainJob.retryable(other), "and not retried");
 
         // What a kill while writing the next checkpoint would leave: a temporary folder, a folder without manifest.

@@ -61,6 +61,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void serverModeRefusesOptionsOfTheOtherShapeBeforeStartingSpark() {
+        TrainCommand train = new TrainCommand();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
+            "--server", "2", "--store", "s", "--data", "d", "--run", "r"}));
+        assertTrue(e.getMessage().contains("--server takes 0 or 1, got '2'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
+            "--server", "1", "--store", "s", "--store0", "s0", "--data", "d", "--run", "r"}));
+        assertTrue(e.getMessage().contains("--store0 does not go with --server"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
+            "--server", "0", "--store", "s", "--test", "t", "--data", "d", "--run", "r"}));
+        assertTrue(e.getMessage().contains("secure evaluation draws triples outside the stored plan"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
+            "--store", "s", "--data", "d", "--run", "r"}));
+        assertTrue(e.getMessage().contains("--store goes with --server N"), e.getMessage());
+        // Without its own key files set, a server's application does not start.
+        e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
+            "--server", "1", "--store", "s", "--data", "d", "--run", "r", "--set", "channel.port=4000"}));
+        assertTrue(e.getMessage().contains("channel.server1.key is not set"), e.getMessage());
+    }
+
+    @Test
     void refusesWithoutKeyFiles() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainCommand.keyFiles(TwinTrainConf.defaults()));

@@ -1,0 +1,245 @@
+package org.twintrain.jobs.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.channel.Channel;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.triples.DealerTripleSource;
+import org.twintrain.sharing.triples.TripleLedger;
+import org.twintrain.sharing.triples.TripleSource;
+import org.twintrain.store.AtomicFolder;
+import org.twintrain.store.DataShareManifest;
+import org.twintrain.store.DataShares;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.ModelShareManifest;
+import org.twintrain.store.SeedFile;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TensorFile;
+
+/**
+ * One server's task: everything it touches is its own store, its own triples and its channel end. The one training
+ * path of both deployments: {@link SecureTrainJob} runs server 0's and server 1's in two pools of one application,
+ * {@link PerServerTrainJob} one server's in that server's own application.
+ */
+record ServerTraining(int party, String storeRoot, String dataName, String testName, String runId,
+        DataShareManifest manifest, DataShareManifest testManifest, Map<String, String> settings,
+        byte[] dealerSeed, SecureProgram program, ChannelOpener channels)
+        implements FlatMapFunction<Iterator<Row>, ServerReport> {
+
+    /** Server 1's training half and test half (null without a test set). */
+    private record Halves(DataShares.Half train, DataShares.Half test) {
+    }
+
+    /**
+     * The input of server party's task: for server 0 one placeholder row (its task expands its half from the seeds
+     * in its store), for server 1 its materialized rows, the training set (split 0) then the test set (split 1), in
+     * the stored order, in one partition.
+     */
+    static JavaRDD<Row> input(SparkSession spark, int party, StoreLayout store, String dataName, String testName) {
+        if (party == 0) {
+            return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(RowFactory.create(0)), 1);
+        }
+        Dataset<Row> rows = spark.read().parquet(new Path(store.data(dataName), "data").toString())
+                .withColumn("split", functions.lit(0));
+        if (testName != null) {
+            rows = rows.unionByName(spark.read().parquet(new Path(store.data(testName), "data").toString())
+                    .withColumn("split", functions.lit(1)));
+        }
+        return rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+    }
+
+    @Override
+    public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
+        long start = System.nanoTime();
+        Configuration hadoop = new Configuration();
+        StoreLayout store = new StoreLayout(storeRoot);
+        DataShares.Half half;
+        DataShares.Half test = null;
+        if (party == 0) {
+            half = expandSeeds(store, hadoop, dataName, manifest);
+            test = testName == null ? null : expandSeeds(store, hadoop, testName, testManifest);
+        } else {
+            Halves h = materialize(input);
+            half = h.train();
+            test = h.test();
+        }
+        FixedPoint codec = new FixedPoint(manifest.fractionalBits());
+        TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
+        // Both servers agree on the plan before any share is opened or anything of the run is written: the run's
+        // identity in the store, the triples and their ledger.
+        try (Channel channel = PlanAgreement.agreed(channels.open(party, 0), party,
+                PlanAgreement.statement(settings, runId, manifest, testManifest))) {
+            RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
+            try (TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null
+                        : ledger(store, settings.get("triples.plan"));
+                    TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
+                return List.of(train(channel, ledger, triples, store, hadoop, codec, truncation, half, test, start))
+                        .iterator();
+            }
+        }
+    }
+
+    /** Training (and evaluation) on the agreed channel, then this server's model share written to its store. */
+    private ServerReport train(Channel channel, TripleLedger ledger, TripleSource triples, StoreLayout store,
+            Configuration hadoop, FixedPoint codec, TruncationMode truncation, DataShares.Half half,
+            DataShares.Half test, long start) throws IOException {
+        TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
+        RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
+                channel, ledger, triples);
+        Map<String, LongMatrix> model = program.trainTask(arithmetic, half.features(), half.labels(), settings,
+                DataParallel.single(half.features().rows()), checkpoints);
+        long correct = -1;
+        if (test != null) {
+            correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
+        }
+        writeModel(store, hadoop, model, codec, triples.consumed().size());
+        checkpoints.finish();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
+                + SparkEnv.get().blockManager().blockManagerId().host();
+        return new ServerReport(party, 0, executor, half.features().rows(), channel.stats().bytesSent(),
+                channel.stats().bytesReceived(), channel.stats().rounds(), triples.consumed().size(), seconds,
+                test == null ? 0 : test.features().rows(), correct);
+    }
+
+    /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
+    private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
+            TripleLedger ledger) throws IOException {
+        String planId = settings.get("triples.plan");
+        if (planId.isEmpty()) {
+            return new DealerTripleSource(party, dealerSeed, codec);
+        }
+        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
+    }
+
+    /**
+     * The ledger of this party's consumed keys of the plan, beside its triples: a later run that would take a
+     * key again is refused. Resumable: keys are written when a checkpoint both servers hold commits (see
+     * {@link RunCheckpoints}), so a retried attempt may replay the steps after it. Kept for local stores; on
+     * a remote file system (hdfs://) the append-only ledger would need that file system's append, which is
+     * not wired yet (null: no ledger).
+     */
+    private TripleLedger ledger(StoreLayout store, String planId) throws IOException {
+        java.net.URI root = store.root().toUri();
+        if (root.getScheme() != null && !root.getScheme().equals("file")) {
+            return null;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
+        return TripleLedger.openResumable(file, planId, party, runId);
+    }
+
+    private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
+            DataShareManifest manifest) throws IOException {
+        byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
+        if (seeds.length != manifest.partitions().size()) {
+            throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
+                    + manifest.partitions().size() + " partitions");
+        }
+        int rows = (int) manifest.rows();
+        long[] x = new long[rows * manifest.features()];
+        long[] y = new long[rows * manifest.classes()];
+        int at = 0;
+        for (int p = 0; p < seeds.length; p++) {
+            int n = manifest.partitions().get(p);
+            DataShares.Half part = DataShares.expand(seeds[p], n, manifest.features(), manifest.classes());
+            System.arraycopy(part.features().data(), 0, x, at * manifest.features(), n * manifest.features());
+            System.arraycopy(part.labels().data(), 0, y, at * manifest.classes(), n * manifest.classes());
+            at += n;
+        }
+        return new DataShares.Half(new LongMatrix(rows, manifest.features(), x),
+                new LongMatrix(rows, manifest.classes(), y));
+    }
+
+    private Halves materialize(Iterator<Row> rows) {
+        Rows train = new Rows(dataName, manifest);
+        Rows test = testName == null ? null : new Rows(testName, testManifest);
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            int split = r.getInt(r.fieldIndex("split"));
+            (split == 0 ? train : test).add(r);
+        }
+        return new Halves(train.half(), test == null ? null : test.half());
+    }
+
+    /** Server 1's half of one data set, filled row by row in the stored order. */
+    private static final class Rows {
+        private final String name;
+        private final DataShareManifest manifest;
+        private final int n;
+        private final long[] x;
+        private final long[] y;
+        private int at;
+
+        Rows(String name, DataShareManifest manifest) {
+            this.name = name;
+            this.manifest = manifest;
+            this.n = (int) manifest.rows();
+            this.x = new long[n * manifest.features()];
+            this.y = new long[n * manifest.classes()];
+        }
+
+        void add(Row r) {
+            if (at == n) {
+                throw new IllegalArgumentException("store 1 holds more rows of " + name + " than its manifest ("
+                        + n + ")");
+            }
+            List<Long> f = r.getList(3);
+            List<Long> l = r.getList(4);
+            for (int j = 0; j < manifest.features(); j++) {
+                x[at * manifest.features() + j] = f.get(j);
+            }
+            for (int c = 0; c < manifest.classes(); c++) {
+                y[at * manifest.classes() + c] = l.get(c);
+            }
+            at++;
+        }
+
+        DataShares.Half half() {
+            if (at != n) {
+                throw new IllegalArgumentException("store 1 holds " + at + " rows of " + name
+                        + " but its manifest says " + n);
+            }
+            return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
+                    new LongMatrix(n, manifest.classes(), y));
+        }
+    }
+
+    private void writeModel(StoreLayout store, Configuration hadoop, Map<String, LongMatrix> model,
+            FixedPoint codec, int triplesTaken) throws IOException {
+        AtomicFolder out = AtomicFolder.begin(store.model(runId), true, hadoop);
+        try {
+            Path file = new Path(out.path(), "share.bin");
+            FileSystem fs = file.getFileSystem(hadoop);
+            try (OutputStream o = fs.create(file, false)) {
+                TensorFile.write(o, model);
+            }
+            List<String> names = new ArrayList<>(model.keySet());
+            Manifests.write(out.path(), new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, party, runId,
+                    manifest.datasetId(), manifest.sessionId(), codec.fractionalBits(), settings.get("model.name"),
+                    names, Map.of("share.bin", Manifests.sha256(file, hadoop))), hadoop);
+            out.commit();
+        } catch (IOException | RuntimeException e) {
+            out.abort();
+            throw e;
+        }
+    }
+}
