@@ -32,7 +32,8 @@ public final class DoubleArithmetic implements Arithmetic {
     });
 
     private final BLAS blas = BLAS.getInstance();
-    private final int threads;
+    private final Parallel parallel;
+    private final DoubleConv conv;
 
     /** Two threads per product (the machines this runs on have two cores per task). */
     public DoubleArithmetic() {
@@ -43,7 +44,8 @@ public final class DoubleArithmetic implements Arithmetic {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        this.threads = threads;
+        this.parallel = new Parallel(threads);
+        this.conv = new DoubleConv(blas, parallel);
     }
 
     @Override
@@ -371,28 +373,8 @@ public final class DoubleArithmetic implements Arithmetic {
         if (m == 0 || n == 0 || k == 0) {
             return new DoubleMatrix(m, n, c);
         }
-        long work = (long) m * k * n;
-        int parts = (int) Math.min(threads, Math.min(m, work / PARALLEL_THRESHOLD + 1));
-        if (parts <= 1) {
-            gemmRows(kind, a.data(), b.data(), c, 0, m, m, k, n);
-            return new DoubleMatrix(m, n, c);
-        }
-        Future<?>[] others = new Future<?>[parts - 1];
-        for (int t = 0; t < parts - 1; t++) {
-            int r0 = (int) ((long) m * t / parts), r1 = (int) ((long) m * (t + 1) / parts);
-            others[t] = POOL.submit(() -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
-        }
-        gemmRows(kind, a.data(), b.data(), c, (int) ((long) m * (parts - 1) / parts), m, m, k, n);
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("matrix product interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed on a worker thread", e.getCause());
-            }
-        }
+        parallel.forRanges(m, (long) m * k * n,
+                (part, r0, r1) -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
         return new DoubleMatrix(m, n, c);
     }
 
@@ -413,6 +395,101 @@ public final class DoubleArithmetic implements Arithmetic {
         }
     }
 
+    // ---- convolution and per-channel operations: direct loops --------------------------------------------
+
+    @Override
+    public Matrix conv2d(Matrix x, Matrix w, ConvGeometry g) {
+        DoubleMatrix in = batchOf(x, g.inSize(), "conv2d input"), kernel = kernelOf(w, g, "conv2d");
+        return new DoubleMatrix(in.rows(), g.outSize(), conv.forward(in.data(), in.rows(), kernel.data(), g));
+    }
+
+    @Override
+    public Matrix conv2dKernelGrad(Matrix x, Matrix dy, ConvGeometry g) {
+        DoubleMatrix in = batchOf(x, g.inSize(), "conv2dKernelGrad input");
+        DoubleMatrix grad = batchOf(dy, g.outSize(), "conv2dKernelGrad output gradient");
+        if (grad.rows() != in.rows()) {
+            throw new IllegalArgumentException("conv2dKernelGrad: input batch " + in.rows() + " but output gradient "
+                    + "batch " + grad.rows());
+        }
+        return new DoubleMatrix(g.patchSize(), g.outChannels(), conv.kernelGrad(in.data(), grad.data(), in.rows(), g));
+    }
+
+    @Override
+    public Matrix conv2dInputGrad(Matrix dy, Matrix w, ConvGeometry g) {
+        DoubleMatrix grad = batchOf(dy, g.outSize(), "conv2dInputGrad output gradient");
+        DoubleMatrix kernel = kernelOf(w, g, "conv2dInputGrad");
+        return new DoubleMatrix(grad.rows(), g.inSize(), conv.inputGrad(grad.data(), grad.rows(), kernel.data(), g));
+    }
+
+    @Override
+    public Matrix channelSums(Matrix a, int channels) {
+        DoubleMatrix x = dm(a, "channelSums");
+        int pixels = pixelsPerChannel(x, channels, "channelSums");
+        double[] p = x.data(), out = new double[channels];
+        for (int i = 0, r = 0; r < x.rows(); r++) {
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                for (int end = i + pixels; i < end; i++) {
+                    s += p[i];
+                }
+                out[c] += s;
+            }
+        }
+        return new DoubleMatrix(1, channels, out);
+    }
+
+    @Override
+    public Matrix channelDotSums(Matrix a, Matrix b, int channels) {
+        DoubleMatrix x = dm(a, "channelDotSums"), y = sameShape(x, dm(b, "channelDotSums"), "channelDotSums");
+        int pixels = pixelsPerChannel(x, channels, "channelDotSums");
+        double[] p = x.data(), q = y.data(), out = new double[channels];
+        for (int i = 0, r = 0; r < x.rows(); r++) {
+            for (int c = 0; c < channels; c++) {
+                double s = 0;
+                for (int end = i + pixels; i < end; i++) {
+                    s += p[i] * q[i];
+                }
+                out[c] += s;
+            }
+        }
+        return new DoubleMatrix(1, channels, out);
+    }
+
+    @Override
+    public Matrix channelAffine(Matrix u, Matrix p, Matrix r, int channels) {
+        DoubleMatrix x = dm(u, "channelAffine");
+        int pixels = pixelsPerChannel(x, channels, "channelAffine");
+        double[] xv = x.data(), pv = rowOf(p, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
+        double[] out = new double[xv.length];
+        for (int i = 0, row = 0; row < x.rows(); row++) {
+            for (int c = 0; c < channels; c++) {
+                double pc = pv[c], rc = rv[c];
+                for (int end = i + pixels; i < end; i++) {
+                    out[i] = xv[i] * pc + rc;
+                }
+            }
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix channelAffine(Matrix u, Matrix p, Matrix v, Matrix q, Matrix r, int channels) {
+        DoubleMatrix x = dm(u, "channelAffine"), y = sameShape(x, dm(v, "channelAffine"), "channelAffine");
+        int pixels = pixelsPerChannel(x, channels, "channelAffine");
+        double[] xv = x.data(), yv = y.data(), pv = rowOf(p, channels, "channelAffine");
+        double[] qv = rowOf(q, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
+        double[] out = new double[xv.length];
+        for (int i = 0, row = 0; row < x.rows(); row++) {
+            for (int c = 0; c < channels; c++) {
+                double pc = pv[c], qc = qv[c], rc = rv[c];
+                for (int end = i + pixels; i < end; i++) {
+                    out[i] = xv[i] * pc + yv[i] * qc + rc;
+                }
+            }
+        }
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
     // ---- comparisons -----------------------------------------------------------------------------------
 
     @Override
@@ -423,6 +500,19 @@ public final class DoubleArithmetic implements Arithmetic {
             out[i] = p[i] < 0 ? 1.0 : 0.0;
         }
         return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    /** One pass for both results; the same values as the default (positive * a, positive = [a >= 0]). */
+    @Override
+    public Matrix[] reluWithDerivative(Matrix a) {
+        DoubleMatrix x = dm(a, "reluWithDerivative");
+        double[] p = x.data(), out = new double[p.length], positive = new double[p.length];
+        for (int i = 0; i < out.length; i++) {
+            double bit = p[i] < 0 ? 0.0 : 1.0;
+            positive[i] = bit;
+            out[i] = bit * p[i];
+        }
+        return new Matrix[] {new DoubleMatrix(x.rows(), x.cols(), out), new DoubleMatrix(x.rows(), x.cols(), positive)};
     }
 
     // ---- cleartext only --------------------------------------------------------------------------------
@@ -437,6 +527,54 @@ public final class DoubleArithmetic implements Arithmetic {
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
+    // ---- threads ---------------------------------------------------------------------------------------
+
+    /** Body of a split loop: indices [from, to) as part number part. */
+    interface RangeTask {
+        void run(int part, int from, int to);
+    }
+
+    /**
+     * Splits a loop over [0, n) into at most {@code threads} contiguous ranges when its work (multiply-adds or
+     * element operations) passes {@link #PARALLEL_THRESHOLD}; the calling thread runs the last range. The
+     * split depends only on n, work and threads, so results are reproducible bit for bit.
+     */
+    static final class Parallel {
+        private final int threads;
+
+        Parallel(int threads) {
+            this.threads = threads;
+        }
+
+        int parts(int n, long work) {
+            return (int) Math.max(1, Math.min(threads, Math.min(n, work / PARALLEL_THRESHOLD + 1)));
+        }
+
+        void forRanges(int n, long work, RangeTask task) {
+            int parts = parts(n, work);
+            if (parts <= 1) {
+                task.run(0, 0, n);
+                return;
+            }
+            Future<?>[] others = new Future<?>[parts - 1];
+            for (int t = 0; t < parts - 1; t++) {
+                int part = t, from = (int) ((long) n * t / parts), to = (int) ((long) n * (t + 1) / parts);
+                others[t] = POOL.submit(() -> task.run(part, from, to));
+            }
+            task.run(parts - 1, (int) ((long) n * (parts - 1) / parts), n);
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("parallel loop interrupted", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("parallel loop failed on a worker thread", e.getCause());
+                }
+            }
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     private static DoubleMatrix dm(Matrix a, String op) {
@@ -445,6 +583,38 @@ public final class DoubleArithmetic implements Arithmetic {
         }
         throw new IllegalArgumentException(op + ": backend double expects a DoubleMatrix, got "
                 + (a == null ? "null" : a.getClass().getSimpleName() + " " + a.shape()));
+    }
+
+    private static DoubleMatrix batchOf(Matrix a, int cols, String what) {
+        DoubleMatrix x = dm(a, what);
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException(what + ": expected " + cols + " columns, got " + x.shape());
+        }
+        return x;
+    }
+
+    private static DoubleMatrix kernelOf(Matrix w, ConvGeometry g, String op) {
+        DoubleMatrix k = dm(w, op + " kernel");
+        if (k.rows() != g.patchSize() || k.cols() != g.outChannels()) {
+            throw new IllegalArgumentException(op + ": kernel " + k.shape() + " does not fit " + g);
+        }
+        return k;
+    }
+
+    private static int pixelsPerChannel(DoubleMatrix x, int channels, String op) {
+        if (channels <= 0 || x.cols() % channels != 0) {
+            throw new IllegalArgumentException(op + ": " + channels + " channels do not divide the " + x.cols()
+                    + " columns of " + x.shape());
+        }
+        return x.cols() / channels;
+    }
+
+    private static double[] rowOf(Matrix row, int channels, String op) {
+        DoubleMatrix r = dm(row, op);
+        if (r.rows() != 1 || r.cols() != channels) {
+            throw new IllegalArgumentException(op + ": per-channel row " + r.shape() + " for " + channels + " channels");
+        }
+        return r.data();
     }
 
     private static DoubleMatrix sameShape(DoubleMatrix a, DoubleMatrix b, String op) {
