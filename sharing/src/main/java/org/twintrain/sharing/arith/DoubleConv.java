@@ -121,7 +121,8 @@ final class DoubleConv {
 
     /**
      * One image (at offset xOff of x) into cols, a (C*k*k) x P row-major matrix: row (c, ky, kx), column
-     * (oy, ox) holds input (c, oy*s+ky-pad, ox*s+kx-pad), or 0 in the padding.
+     * (oy, ox) holds input (c, oy*s+ky-pad, ox*s+kx-pad). Padding entries are not written: cols starts
+     * zeroed, and which entries are padding depends only on the geometry, so they stay 0 from image to image.
      */
     static void im2col(double[] x, int xOff, ConvGeometry g, double[] cols) {
         int h = g.height(), w = g.width(), k = g.k(), s = g.stride(), pad = g.pad();
@@ -135,11 +136,8 @@ final class DoubleConv {
                         int o = row * p + oy * ow;
                         int iy = oy * s + ky - pad;
                         if (iy < 0 || iy >= h || lo >= hi) {
-                            java.util.Arrays.fill(cols, o, o + ow, 0.0);
                             continue;
                         }
-                        java.util.Arrays.fill(cols, o, o + lo, 0.0);
-                        java.util.Arrays.fill(cols, o + hi, o + ow, 0.0);
                         int src = xOff + (c * h + iy) * w + lo * s + kx - pad;
                         if (s == 1) {
                             System.arraycopy(x, src, cols, o + lo, hi - lo);
