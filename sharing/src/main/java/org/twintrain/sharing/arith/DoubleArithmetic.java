@@ -24,6 +24,9 @@ public final class DoubleArithmetic implements Arithmetic {
     /** Multiply-adds above which a product is split over threads; below it the hand-off costs more. */
     public static final long PARALLEL_THRESHOLD = 2_000_000L;
 
+    /** Entries of an elementwise loop above which it is split over threads (a pass of this size takes ~100 us). */
+    static final long ELEMENTWISE_THRESHOLD = 1L << 17;
+
     /** Daemon threads shared by all instances, so that nothing needs closing. */
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "twintrain-dgemm");
@@ -99,9 +102,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix add(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "add"), y = sameShape(x, dm(b, "add"), "add");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] + q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] + q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -109,9 +114,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix sub(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "sub"), y = sameShape(x, dm(b, "sub"), "sub");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] - q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] - q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -134,9 +141,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix scale(Matrix a, double c) {
         DoubleMatrix x = dm(a, "scale");
         double[] p = x.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] * c;
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] * c;
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -316,9 +325,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix mul(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "mul"), y = sameShape(x, dm(b, "mul"), "mul");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] * q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] * q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -425,34 +436,36 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix channelSums(Matrix a, int channels) {
         DoubleMatrix x = dm(a, "channelSums");
         int pixels = pixelsPerChannel(x, channels, "channelSums");
-        double[] p = x.data(), out = new double[channels];
-        for (int i = 0, r = 0; r < x.rows(); r++) {
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                for (int end = i + pixels; i < end; i++) {
-                    s += p[i];
+        double[] p = x.data();
+        return new DoubleMatrix(1, channels, sumByRows(x.rows(), x.cols(), channels, (out, r0, r1) -> {
+            for (int i = r0 * x.cols(), r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double s = 0;
+                    for (int end = i + pixels; i < end; i++) {
+                        s += p[i];
+                    }
+                    out[c] += s;
                 }
-                out[c] += s;
             }
-        }
-        return new DoubleMatrix(1, channels, out);
+        }));
     }
 
     @Override
     public Matrix channelDotSums(Matrix a, Matrix b, int channels) {
         DoubleMatrix x = dm(a, "channelDotSums"), y = sameShape(x, dm(b, "channelDotSums"), "channelDotSums");
         int pixels = pixelsPerChannel(x, channels, "channelDotSums");
-        double[] p = x.data(), q = y.data(), out = new double[channels];
-        for (int i = 0, r = 0; r < x.rows(); r++) {
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                for (int end = i + pixels; i < end; i++) {
-                    s += p[i] * q[i];
+        double[] p = x.data(), q = y.data();
+        return new DoubleMatrix(1, channels, sumByRows(x.rows(), x.cols(), channels, (out, r0, r1) -> {
+            for (int i = r0 * x.cols(), r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double s = 0;
+                    for (int end = i + pixels; i < end; i++) {
+                        s += p[i] * q[i];
+                    }
+                    out[c] += s;
                 }
-                out[c] += s;
             }
-        }
-        return new DoubleMatrix(1, channels, out);
+        }));
     }
 
     @Override
@@ -461,14 +474,16 @@ public final class DoubleArithmetic implements Arithmetic {
         int pixels = pixelsPerChannel(x, channels, "channelAffine");
         double[] xv = x.data(), pv = rowOf(p, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
         double[] out = new double[xv.length];
-        for (int i = 0, row = 0; row < x.rows(); row++) {
-            for (int c = 0; c < channels; c++) {
-                double pc = pv[c], rc = rv[c];
-                for (int end = i + pixels; i < end; i++) {
-                    out[i] = xv[i] * pc + rc;
+        parallel.forElements(x.rows(), x.cols(), (part, r0, r1) -> {
+            for (int i = r0 * x.cols(), row = r0; row < r1; row++) {
+                for (int c = 0; c < channels; c++) {
+                    double pc = pv[c], rc = rv[c];
+                    for (int end = i + pixels; i < end; i++) {
+                        out[i] = xv[i] * pc + rc;
+                    }
                 }
             }
-        }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -479,14 +494,16 @@ public final class DoubleArithmetic implements Arithmetic {
         double[] xv = x.data(), yv = y.data(), pv = rowOf(p, channels, "channelAffine");
         double[] qv = rowOf(q, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
         double[] out = new double[xv.length];
-        for (int i = 0, row = 0; row < x.rows(); row++) {
-            for (int c = 0; c < channels; c++) {
-                double pc = pv[c], qc = qv[c], rc = rv[c];
-                for (int end = i + pixels; i < end; i++) {
-                    out[i] = xv[i] * pc + yv[i] * qc + rc;
+        parallel.forElements(x.rows(), x.cols(), (part, r0, r1) -> {
+            for (int i = r0 * x.cols(), row = r0; row < r1; row++) {
+                for (int c = 0; c < channels; c++) {
+                    double pc = pv[c], qc = qv[c], rc = rv[c];
+                    for (int end = i + pixels; i < end; i++) {
+                        out[i] = xv[i] * pc + yv[i] * qc + rc;
+                    }
                 }
             }
-        }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -507,11 +524,13 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix[] reluWithDerivative(Matrix a) {
         DoubleMatrix x = dm(a, "reluWithDerivative");
         double[] p = x.data(), out = new double[p.length], positive = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            double bit = p[i] < 0 ? 0.0 : 1.0;
-            positive[i] = bit;
-            out[i] = bit * p[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                double bit = p[i] < 0 ? 0.0 : 1.0;
+                positive[i] = bit;
+                out[i] = bit * p[i];
+            }
+        });
         return new Matrix[] {new DoubleMatrix(x.rows(), x.cols(), out), new DoubleMatrix(x.rows(), x.cols(), positive)};
     }
 
@@ -550,8 +569,27 @@ public final class DoubleArithmetic implements Arithmetic {
             return (int) Math.max(1, Math.min(threads, Math.min(n, work / PARALLEL_THRESHOLD + 1)));
         }
 
+        /** Parts of an elementwise loop over n units of unitSize entries each (see ELEMENTWISE_THRESHOLD). */
+        int elementParts(int n, int unitSize) {
+            long entries = (long) n * unitSize;
+            return (int) Math.max(1, Math.min(threads, Math.min(n, entries / ELEMENTWISE_THRESHOLD + 1)));
+        }
+
+        /** An elementwise loop over [0, n). */
+        void forElements(int n, RangeTask task) {
+            forElements(n, 1, task);
+        }
+
+        /** An elementwise loop over n units (rows) of unitSize entries each. */
+        void forElements(int n, int unitSize, RangeTask task) {
+            run(n, elementParts(n, unitSize), task);
+        }
+
         void forRanges(int n, long work, RangeTask task) {
-            int parts = parts(n, work);
+            run(n, parts(n, work), task);
+        }
+
+        private void run(int n, int parts, RangeTask task) {
             if (parts <= 1) {
                 task.run(0, 0, n);
                 return;
@@ -615,6 +653,25 @@ public final class DoubleArithmetic implements Arithmetic {
             throw new IllegalArgumentException(op + ": per-channel row " + r.shape() + " for " + channels + " channels");
         }
         return r.data();
+    }
+
+    /** Partial per-channel sums over row ranges. */
+    private interface RowSums {
+        void add(double[] out, int fromRow, int toRow);
+    }
+
+    /** Per-channel sums split by rows over the threads; the partial sums are added in part order. */
+    private double[] sumByRows(int rows, int cols, int channels, RowSums body) {
+        int parts = parallel.elementParts(rows, cols);
+        double[][] partial = new double[parts][channels];
+        parallel.forElements(rows, cols, (part, r0, r1) -> body.add(partial[part], r0, r1));
+        double[] out = partial[0];
+        for (int t = 1; t < parts; t++) {
+            for (int c = 0; c < channels; c++) {
+                out[c] += partial[t][c];
+            }
+        }
+        return out;
     }
 
     private static DoubleMatrix sameShape(DoubleMatrix a, DoubleMatrix b, String op) {

@@ -84,7 +84,7 @@ class DoubleConvTest {
 
     /** rows, channels, pixels. */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "3,2,5", "4,3,1", "7,5,9"})
+    @CsvSource({"1,1,1", "3,2,5", "4,3,1", "7,5,9", "64,16,256", "3,2,65536"})
     void channelOperationsMatchTheDefaults(int rows, int channels, int pixels) {
         DoubleArithmetic a = new DoubleArithmetic();
         Arithmetic generic = defaultsOnly(a);
@@ -120,6 +120,12 @@ class DoubleConvTest {
         assertArrayEquals(generic.reveal(slow[0]), a.reveal(fast[0]));
         assertArrayEquals(generic.reveal(slow[1]), a.reveal(fast[1]));
         assertArrayEquals(new double[] {0, 1, 1, 1, 1, 0, 1, 0}, a.reveal(fast[1]));
+        // Large enough to be split over the threads.
+        Matrix big = a.fromPublic(3, 100_000, gaussians(new Random(3), 300_000));
+        fast = a.reluWithDerivative(big);
+        slow = generic.reluWithDerivative(big);
+        assertArrayEquals(generic.reveal(slow[0]), a.reveal(fast[0]));
+        assertArrayEquals(generic.reveal(slow[1]), a.reveal(fast[1]));
     }
 
     /** {forward, kernel gradient, input gradient} from the definitions, loop by loop. */
