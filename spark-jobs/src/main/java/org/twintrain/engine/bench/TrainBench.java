@@ -1,5 +1,6 @@
 package org.twintrain.engine.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.twintrain.approx.ApproxConfig;
@@ -19,7 +20,8 @@ import org.twintrain.sharing.arith.Matrix;
  * training step (counted as 3 x 2 x the forward multiply-adds: forward, input gradient, weight gradient),
  * printed next to the dgemm GFLOP/s of the same backend measured in the same run: best of 5 before and after
  * the timed steps, and once right after every timed step (the per-step ratio, whose median is the figure to
- * quote on a machine whose load changes).
+ * quote on a machine whose load changes). The same ratio per CPU-second of the process is printed too: it does
+ * not depend on how much of the machine other jobs take, but it does not count time a thread spends waiting.
  *
  * <p>Arguments (all optional, in order): depth (20), width (1.0), batch (64), timed steps (5), threads (2).
  */
@@ -60,15 +62,19 @@ public final class TrainBench {
         double[] stepRate = new double[steps];
         double[] dgemmRate = new double[steps];
         double[] ratio = new double[steps];
+        double[] cpuRatio = new double[steps];
         double total = 0;
+        double[] product = new double[2];
         for (int i = 0; i < steps; i++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = processCpuNanos();
             trainer.trainStep(0, xm, ym);
-            double secs = (System.nanoTime() - t0) / 1e9;
+            double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (processCpuNanos() - c0) / 1e9;
             total += secs;
             stepRate[i] = flopsPerStep / secs / 1e9;
-            dgemmRate[i] = dgemmGflops(a, 512, 2);
+            dgemmTimed(a, 512, product);
+            dgemmRate[i] = product[0];
             ratio[i] = stepRate[i] / dgemmRate[i];
+            cpuRatio[i] = flopsPerStep / cpuSecs / 1e9 / product[1];
         }
         double images = (double) steps * batch;
         double dgemmAfter = dgemmGflops(a, 512, 5);
@@ -77,8 +83,28 @@ public final class TrainBench {
                 model.describe(), batch, threads, steps, images / total, flopsPerStep * steps / total / 1e9, dgemm,
                 dgemmAfter, 100 * flopsPerStep * steps / total / 1e9 / Math.max(dgemm, dgemmAfter));
         System.out.printf("per step (median of %d): training %.2f GFLOP/s, dgemm right after it %.2f GFLOP/s, "
-                + "ratio %.0f%% (step ratios %s)%n", steps, median(stepRate), median(dgemmRate), 100 * median(ratio),
-                percentages(ratio));
+                + "ratio %.0f%% (step ratios %s); per CPU-second of the process, ratio %.0f%% (%s)%n", steps,
+                median(stepRate), median(dgemmRate), 100 * median(ratio), percentages(ratio), 100 * median(cpuRatio),
+                percentages(cpuRatio));
+    }
+
+    /** CPU time of this process (all its threads, garbage collection included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** One n^3 product after a warm-up one: {GFLOP/s of wall time, GFLOP per CPU-second of the process}. */
+    static void dgemmTimed(DoubleArithmetic a, int n, double[] out) {
+        double[] v = new double[n * n];
+        Arrays.fill(v, 0.5);
+        Matrix m = a.fromPublic(n, n, v);
+        a.matmul(m, m);
+        long t0 = System.nanoTime(), c0 = processCpuNanos();
+        a.matmul(m, m);
+        double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (processCpuNanos() - c0) / 1e9;
+        out[0] = 2.0 * n * n * n / secs / 1e9;
+        out[1] = 2.0 * n * n * n / cpuSecs / 1e9;
     }
 
     static double median(double[] v) {
