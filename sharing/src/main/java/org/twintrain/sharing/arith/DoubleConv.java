@@ -3,10 +3,11 @@ package org.twintrain.sharing.arith;
 import dev.ludovic.netlib.blas.BLAS;
 
 /**
- * The direct convolution kernels of {@link DoubleArithmetic}, one image at a time: im2col into a
- * (C*k*k) x P matrix (P output pixels) with plain loops, then one dgemm whose result is already the image's
- * OC x P output, so no permutation and no index arrays are needed; images are split over the backend's threads,
- * each with its own scratch matrix. The input gradient of a stride-1 convolution is itself a convolution (of
+ * The direct convolution kernels of {@link DoubleArithmetic}, a few images at a time: im2col into a
+ * (C*k*k) x (images * P) matrix (P output pixels) with plain loops, then one dgemm whose result holds the
+ * images' OC x P outputs as contiguous runs, so no index arrays are needed; images are split over the
+ * backend's threads, each with its own scratch matrices. The output channels are padded to a multiple of 3
+ * for dgemm (its 3 x 3 kernel leaves remainders to slow scalar loops). The input gradient of a stride-1 convolution is itself a convolution (of
  * the output gradient with the kernel flipped in space and its channel dimensions swapped), which keeps the
  * product's inner dimension at OC*k*k instead of OC; other strides multiply into columns and col2im them back.
  *
@@ -14,6 +15,9 @@ import dev.ludovic.netlib.blas.BLAS;
  * (C*k*k) x OC. dgemm is column-major, so each call below states the operands as column-major views.
  */
 final class DoubleConv {
+    /** Rows (images x output pixels) a product should have at least; see {@link #group}. */
+    static final int MIN_ROWS = 256;
+
     private final BLAS blas;
     private final DoubleArithmetic.Parallel parallel;
 
@@ -22,24 +26,41 @@ final class DoubleConv {
         this.parallel = parallel;
     }
 
+    /**
+     * Images per product: enough that the product's long side (images x P) reaches {@link #MIN_ROWS}, which
+     * matters for the small late-stage images (P = 64), not for the large ones.
+     */
+    private static int group(ConvGeometry g) {
+        return Math.max(1, (MIN_ROWS + g.outPixels() - 1) / g.outPixels());
+    }
+
+    /** The smallest multiple of 3 at least n: dgemm's kernels work on 3 x 3 blocks and handle the rest slowly. */
+    private static int padded(int n) {
+        return (n + 2) / 3 * 3;
+    }
+
     /** batch x g.outSize() output of batch x g.inSize() input x and kernel w. */
     double[] forward(double[] x, int batch, double[] w, ConvGeometry g) {
-        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
+        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels(), ocp = padded(oc);
         double[] y = new double[batch * g.outSize()];
-        boolean direct = isPointwise(g);
+        double[] wp = padColumns(w, ckk, oc, ocp);
+        int group = group(g), ld = group * p;
         parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
-            double[] cols = direct ? null : new double[ckk * p];
-            for (int b = from; b < to; b++) {
-                double[] a = x;
-                int aOff = b * g.inSize();
-                if (!direct) {
-                    im2col(x, aOff, g, cols);
-                    a = cols;
-                    aOff = 0;
+            double[] cols = new double[ckk * ld];
+            double[] out = new double[ld * ocp];
+            for (int b0 = from; b0 < to; b0 += group) {
+                int n = Math.min(group, to - b0);
+                for (int i = 0; i < n; i++) {
+                    im2col(x, (b0 + i) * g.inSize(), g, cols, i * p, ld);
                 }
-                // Column-major: y_b^T (P x OC, ld P) = cols^T (P x CKK, ld P) times w (CKK x OC; w is stored as
-                // its column-major transpose, ld OC, hence "T").
-                blas.dgemm("N", "T", p, oc, ckk, 1.0, a, aOff, p, w, 0, oc, 0.0, y, b * oc * p, p);
+                // Column-major: out (nP x OCp, ld) = cols^T (nP x CKK, ld) times wp (CKK x OCp; stored as its
+                // column-major transpose, ld OCp, hence "T").
+                blas.dgemm("N", "T", n * p, ocp, ckk, 1.0, cols, 0, ld, wp, 0, ocp, 0.0, out, 0, ld);
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < oc; c++) {
+                        System.arraycopy(out, c * ld + i * p, y, ((b0 + i) * oc + c) * p, p);
+                    }
+                }
             }
         });
         return y;
@@ -47,35 +68,52 @@ final class DoubleConv {
 
     /** g.patchSize() x g.outChannels() kernel gradient: the sum over images of cols_b dy_b^T. */
     double[] kernelGrad(double[] x, double[] dy, int batch, ConvGeometry g) {
-        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
+        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels(), ocp = padded(oc);
         int parts = parallel.parts(batch, (long) batch * p * ckk * oc);
         double[][] partial = new double[parts][];
-        boolean direct = isPointwise(g);
+        int group = group(g), ld = group * p;
         parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
-            double[] cols = direct ? null : new double[ckk * p];
-            double[] dw = new double[ckk * oc];
-            for (int b = from; b < to; b++) {
-                double[] a = x;
-                int aOff = b * g.inSize();
-                if (!direct) {
-                    im2col(x, aOff, g, cols);
-                    a = cols;
-                    aOff = 0;
+            double[] cols = new double[ckk * ld];
+            double[] dyp = new double[ld * ocp]; // columns oc.. stay 0
+            double[] acc = new double[ocp * ckk];
+            for (int b0 = from; b0 < to; b0 += group) {
+                int n = Math.min(group, to - b0);
+                for (int i = 0; i < n; i++) {
+                    im2col(x, (b0 + i) * g.inSize(), g, cols, i * p, ld);
+                    for (int c = 0; c < oc; c++) {
+                        System.arraycopy(dy, ((b0 + i) * oc + c) * p, dyp, c * ld + i * p, p);
+                    }
                 }
-                // Column-major: dw^T (OC x CKK, ld OC) += dy_b (OC x P; stored as its transpose P x OC, ld P,
-                // hence "T") times cols (P x CKK, ld P).
-                blas.dgemm("T", "N", oc, ckk, p, 1.0, dy, b * oc * p, p, a, aOff, p, 1.0, dw, 0, oc);
+                // Column-major: acc (OCp x CKK, ld OCp) += dyp^T (stored nP x OCp, ld, hence "T") times
+                // cols^T (nP x CKK, ld).
+                blas.dgemm("T", "N", ocp, ckk, n * p, 1.0, dyp, 0, ld, cols, 0, ld, 1.0, acc, 0, ocp);
             }
-            partial[part] = dw;
+            partial[part] = acc;
         });
         // Fixed part order: the same threads give the same sums, bit for bit.
-        double[] dw = partial[0];
-        for (int t = 1; t < parts; t++) {
-            for (int i = 0; i < dw.length; i++) {
-                dw[i] += partial[t][i];
+        double[] dw = new double[ckk * oc];
+        for (int r = 0; r < ckk; r++) {
+            for (int c = 0; c < oc; c++) {
+                double s = 0;
+                for (double[] acc : partial) {
+                    s += acc[r * ocp + c];
+                }
+                dw[r * oc + c] = s;
             }
         }
         return dw;
+    }
+
+    /** The rows x wide copy of a rows x cols row-major matrix, extra columns 0. */
+    private static double[] padColumns(double[] m, int rows, int cols, int wide) {
+        if (wide == cols) {
+            return m;
+        }
+        double[] out = new double[rows * wide];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(m, r * cols, out, r * wide, cols);
+        }
+        return out;
     }
 
     /** batch x g.inSize() input gradient from the output gradient dy and kernel w. */
@@ -97,11 +135,6 @@ final class DoubleConv {
         return dx;
     }
 
-    /** 1x1, stride 1, no padding: the image itself is its im2col matrix. */
-    private static boolean isPointwise(ConvGeometry g) {
-        return g.k() == 1 && g.stride() == 1 && g.pad() == 0;
-    }
-
     /** The (OC*k*k) x C kernel of g.transposed(): entry (oc, ky, kx; c) is w's (c, k-1-ky, k-1-kx; oc). */
     static double[] flipped(double[] w, ConvGeometry g) {
         int c = g.channels(), oc = g.outChannels(), k = g.k();
@@ -120,20 +153,21 @@ final class DoubleConv {
     }
 
     /**
-     * One image (at offset xOff of x) into cols, a (C*k*k) x P row-major matrix: row (c, ky, kx), column
-     * (oy, ox) holds input (c, oy*s+ky-pad, ox*s+kx-pad). Padding entries are not written: cols starts
-     * zeroed, and which entries are padding depends only on the geometry, so they stay 0 from image to image.
+     * One image (at offset xOff of x) into columns [colOff, colOff + P) of cols, a (C*k*k) x ld row-major
+     * matrix: row (c, ky, kx), column colOff + (oy, ox) holds input (c, oy*s+ky-pad, ox*s+kx-pad). Padding
+     * entries are not written: cols starts zeroed, and which entries are padding depends only on the geometry,
+     * so they stay 0 from image to image.
      */
-    static void im2col(double[] x, int xOff, ConvGeometry g, double[] cols) {
+    static void im2col(double[] x, int xOff, ConvGeometry g, double[] cols, int colOff, int ld) {
         int h = g.height(), w = g.width(), k = g.k(), s = g.stride(), pad = g.pad();
-        int oh = g.outHeight(), ow = g.outWidth(), p = oh * ow;
+        int oh = g.outHeight(), ow = g.outWidth();
         int row = 0;
         for (int c = 0; c < g.channels(); c++) {
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
                     int lo = firstInside(kx, s, pad), hi = endInside(kx, s, pad, w, ow);
                     for (int oy = 0; oy < oh; oy++) {
-                        int o = row * p + oy * ow;
+                        int o = row * ld + colOff + oy * ow;
                         int iy = oy * s + ky - pad;
                         if (iy < 0 || iy >= h || lo >= hi) {
                             continue;

@@ -38,7 +38,8 @@ class DoubleConvTest {
     @ParameterizedTest
     @CsvSource({"2,5,5,3,3,1,1,3,1", "3,4,4,2,1,1,0,3,2", "2,5,5,3,3,2,1,3,2", "3,7,6,4,3,2,0,2,1",
         "1,4,4,2,2,1,0,2,2", "2,6,5,3,3,1,2,2,1", "1,3,3,1,3,1,3,2,1", "2,8,8,3,1,2,0,3,2", "3,5,5,2,5,1,2,2,2",
-        "4,16,16,8,3,1,1,40,2", "4,16,16,8,3,2,1,80,2", "4,16,16,8,3,1,1,40,3"})
+        "4,16,16,8,3,1,1,40,2", "4,16,16,8,3,2,1,80,2", "4,16,16,8,3,1,1,40,3",
+        "4,16,16,7,3,2,1,42,2"})
     void convolutionMatchesNaiveLoopsAndTheDefault(int c, int h, int w, int oc, int k, int s, int p, int batch,
             int threads) {
         ConvGeometry g = new ConvGeometry(c, h, w, oc, k, s, p);
