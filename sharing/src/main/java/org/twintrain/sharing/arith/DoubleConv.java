@@ -18,6 +18,15 @@ final class DoubleConv {
     /** Rows (images x output pixels) a product should have at least; see {@link #group}. */
     static final int MIN_ROWS = 256;
 
+    private static final int COLS = 0;
+    private static final int OUT = 1;
+
+    /**
+     * Each thread's scratch matrices, kept between calls: at these sizes a new array each call is a humongous
+     * allocation that the collector handles slowly. A task uses them from start to end on its own thread.
+     */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
     private final BLAS blas;
     private final DoubleArithmetic.Parallel parallel;
 
@@ -46,8 +55,8 @@ final class DoubleConv {
         double[] wp = padColumns(w, ckk, oc, ocp);
         int group = group(g), ld = group * p;
         parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
-            double[] cols = new double[ckk * ld];
-            double[] out = new double[ld * ocp];
+            double[] cols = scratch(COLS, ckk * ld, true);
+            double[] out = scratch(OUT, ld * ocp, false);
             for (int b0 = from; b0 < to; b0 += group) {
                 int n = Math.min(group, to - b0);
                 for (int i = 0; i < n; i++) {
@@ -73,8 +82,8 @@ final class DoubleConv {
         double[][] partial = new double[parts][];
         int group = group(g), ld = group * p;
         parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
-            double[] cols = new double[ckk * ld];
-            double[] dyp = new double[ld * ocp]; // columns oc.. stay 0
+            double[] cols = scratch(COLS, ckk * ld, true);
+            double[] dyp = scratch(OUT, ld * ocp, true); // columns oc.. stay 0
             double[] acc = new double[ocp * ckk];
             for (int b0 = from; b0 < to; b0 += group) {
                 int n = Math.min(group, to - b0);
@@ -104,6 +113,17 @@ final class DoubleConv {
         return dw;
     }
 
+    /** This thread's scratch array of the slot with at least size entries, the first size zeroed if asked. */
+    private static double[] scratch(int slot, int size, boolean zeroed) {
+        double[][] mine = SCRATCH.get();
+        if (mine[slot].length < size) {
+            mine[slot] = new double[size];
+        } else if (zeroed) {
+            java.util.Arrays.fill(mine[slot], 0, size, 0.0);
+        }
+        return mine[slot];
+    }
+
     /** The rows x wide copy of a rows x cols row-major matrix, extra columns 0. */
     private static double[] padColumns(double[] m, int rows, int cols, int wide) {
         if (wide == cols) {
@@ -125,7 +145,7 @@ final class DoubleConv {
         int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
         double[] dx = new double[batch * g.inSize()];
         parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
-            double[] cols = new double[ckk * p];
+            double[] cols = scratch(COLS, ckk * p, false);
             for (int b = from; b < to; b++) {
                 // Column-major: cols^T (P x CKK, ld P) = dy_b^T (P x OC, ld P) times w^T (OC x CKK, ld OC).
                 blas.dgemm("N", "N", p, ckk, oc, 1.0, dy, b * oc * p, p, w, 0, oc, 0.0, cols, 0, p);

@@ -62,13 +62,20 @@ class DoubleConvTest {
     }
 
     @Test
-    void repeatedConvolutionIsBitIdentical() {
+    void repeatedConvolutionIsBitIdenticalAfterOtherGeometries() {
         ConvGeometry g = new ConvGeometry(4, 16, 16, 8, 3, 1, 1);
         DoubleArithmetic a = new DoubleArithmetic(2);
         Random random = new Random(5);
         Matrix x = a.fromPublic(40, g.inSize(), gaussians(random, 40 * g.inSize()));
         Matrix dy = a.fromPublic(40, g.outSize(), gaussians(random, 40 * g.outSize()));
-        assertArrayEquals(a.reveal(a.conv2dKernelGrad(x, dy, g)), a.reveal(a.conv2dKernelGrad(x, dy, g)));
+        double[] first = a.reveal(a.conv2dKernelGrad(x, dy, g));
+        Matrix w = a.fromPublic(36, 8, gaussians(random, 288));
+        double[] forward = a.reveal(a.conv2d(x, w, g));
+        // Another geometry in between reuses the threads' scratch matrices with other padding positions.
+        ConvGeometry other = new ConvGeometry(4, 16, 16, 8, 3, 1, 0);
+        a.conv2dKernelGrad(x, a.fromPublic(40, other.outSize(), gaussians(random, 40 * other.outSize())), other);
+        assertArrayEquals(first, a.reveal(a.conv2dKernelGrad(x, dy, g)));
+        assertArrayEquals(forward, a.reveal(a.conv2d(x, w, g)));
     }
 
     @Test
