@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -15,7 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * its Vector API kernel). Our matrices are row-major and dgemm is column-major, so a row-major C = A B is
  * computed as the column-major C^T = B^T A^T, which is the same arrays with the operands swapped. Products
  * larger than {@link #PARALLEL_THRESHOLD} multiply-adds are split by output rows over {@code threads}
- * threads (the caller computes one slice itself).
+ * threads (the caller computes one slice itself); convolutions and large elementwise passes are split too
+ * ({@link Parallel}).
  *
  * <p>Operations never write into their arguments; every result is a fresh matrix.
  */
@@ -23,6 +25,9 @@ public final class DoubleArithmetic implements Arithmetic {
 
     /** Multiply-adds above which a product is split over threads; below it the hand-off costs more. */
     public static final long PARALLEL_THRESHOLD = 2_000_000L;
+
+    /** Ranges per thread of a split loop; see {@link Parallel}. */
+    static final int RANGES_PER_THREAD = 4;
 
     /** Entries of an elementwise loop above which it is split over threads (a pass of this size takes ~100 us). */
     static final long ELEMENTWISE_THRESHOLD = 1L << 17;
@@ -384,7 +389,7 @@ public final class DoubleArithmetic implements Arithmetic {
         if (m == 0 || n == 0 || k == 0) {
             return new DoubleMatrix(m, n, c);
         }
-        parallel.forRanges(m, (long) m * k * n,
+        parallel.forThreadParts(m, (long) m * k * n,
                 (part, r0, r1) -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
         return new DoubleMatrix(m, n, c);
     }
@@ -559,9 +564,12 @@ public final class DoubleArithmetic implements Arithmetic {
     }
 
     /**
-     * Splits a loop over [0, n) into at most {@code threads} contiguous ranges when its work (multiply-adds or
-     * element operations) passes {@link #PARALLEL_THRESHOLD}; the calling thread runs the last range. The
-     * split depends only on n, work and threads, so results are reproducible bit for bit.
+     * Splits a loop over [0, n) over up to {@code threads} threads (the calling thread is one of them) when its
+     * work (multiply-adds, or entries of an elementwise pass) passes {@link #PARALLEL_THRESHOLD} or {@link
+     * #ELEMENTWISE_THRESHOLD}. The loop is cut into {@link #RANGES_PER_THREAD} contiguous ranges per thread,
+     * which the threads claim one after the other: on a busy machine a thread the OS holds back delays one
+     * small range, not half the loop. The ranges depend only on n, the work and threads (not on which thread
+     * runs them), so results are reproducible bit for bit.
      */
     static final class Parallel {
         private final int threads;
@@ -570,14 +578,32 @@ public final class DoubleArithmetic implements Arithmetic {
             this.threads = threads;
         }
 
-        int parts(int n, long work) {
-            return (int) Math.max(1, Math.min(threads, Math.min(n, work / PARALLEL_THRESHOLD + 1)));
+        /** Threads worth using: at most threads and n, about one per threshold's worth of work. */
+        private int threadsFor(int n, long thresholds) {
+            return (int) Math.max(1, Math.min(threads, Math.min(n, thresholds + 1)));
         }
 
-        /** Parts of an elementwise loop over n units of unitSize entries each (see ELEMENTWISE_THRESHOLD). */
+        private static int ranges(int n, int threadsUsed) {
+            return threadsUsed <= 1 ? 1 : Math.min(n, threadsUsed * RANGES_PER_THREAD);
+        }
+
+        /**
+         * As {@link #forRanges} but one range per thread, as matrix products were always split (dgemm is
+         * fastest on the largest blocks; the benchmarks' reference dgemm rate goes through it).
+         */
+        void forThreadParts(int n, long work, RangeTask task) {
+            int used = threadsFor(n, work / PARALLEL_THRESHOLD);
+            run(n, used, used, task);
+        }
+
+        /** The number of ranges (part numbers 0..) {@link #forRanges} cuts this loop into. */
+        int parts(int n, long work) {
+            return ranges(n, threadsFor(n, work / PARALLEL_THRESHOLD));
+        }
+
+        /** The number of ranges of an elementwise loop over n units (rows) of unitSize entries each. */
         int elementParts(int n, int unitSize) {
-            long entries = (long) n * unitSize;
-            return (int) Math.max(1, Math.min(threads, Math.min(n, entries / ELEMENTWISE_THRESHOLD + 1)));
+            return ranges(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD));
         }
 
         /** An elementwise loop over [0, n). */
@@ -587,24 +613,34 @@ public final class DoubleArithmetic implements Arithmetic {
 
         /** An elementwise loop over n units (rows) of unitSize entries each. */
         void forElements(int n, int unitSize, RangeTask task) {
-            run(n, elementParts(n, unitSize), task);
+            run(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD), task);
         }
 
+        /** A loop over [0, n) of the given work in multiply-adds. */
         void forRanges(int n, long work, RangeTask task) {
-            run(n, parts(n, work), task);
+            run(n, threadsFor(n, work / PARALLEL_THRESHOLD), task);
         }
 
-        private void run(int n, int parts, RangeTask task) {
-            if (parts <= 1) {
+        private void run(int n, int threadsUsed, RangeTask task) {
+            run(n, threadsUsed, ranges(n, threadsUsed), task);
+        }
+
+        private void run(int n, int threadsUsed, int ranges, RangeTask task) {
+            if (ranges <= 1) {
                 task.run(0, 0, n);
                 return;
             }
-            Future<?>[] others = new Future<?>[parts - 1];
-            for (int t = 0; t < parts - 1; t++) {
-                int part = t, from = (int) ((long) n * t / parts), to = (int) ((long) n * (t + 1) / parts);
-                others[t] = POOL.submit(() -> task.run(part, from, to));
+            AtomicInteger next = new AtomicInteger();
+            Runnable claim = () -> {
+                for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
+                    task.run(r, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges));
+                }
+            };
+            Future<?>[] others = new Future<?>[threadsUsed - 1];
+            for (int t = 0; t < others.length; t++) {
+                others[t] = POOL.submit(claim);
             }
-            task.run(parts - 1, (int) ((long) n * (parts - 1) / parts), n);
+            claim.run();
             for (Future<?> f : others) {
                 try {
                     f.get();
