@@ -94,17 +94,23 @@ public final class TrainBench {
                 .getProcessCpuTime();
     }
 
-    /** One n^3 product after a warm-up one: {GFLOP/s of wall time, GFLOP per CPU-second of the process}. */
+    /**
+     * Four n^3 products after a warm-up one: {GFLOP/s of wall time, GFLOP per CPU-second of the process}.
+     * Four, so that the process CPU clock (which may tick in milliseconds) is read over tens of milliseconds.
+     */
     static void dgemmTimed(DoubleArithmetic a, int n, double[] out) {
+        final int reps = 4;
         double[] v = new double[n * n];
         Arrays.fill(v, 0.5);
         Matrix m = a.fromPublic(n, n, v);
         a.matmul(m, m);
         long t0 = System.nanoTime(), c0 = processCpuNanos();
-        a.matmul(m, m);
+        for (int r = 0; r < reps; r++) {
+            a.matmul(m, m);
+        }
         double secs = (System.nanoTime() - t0) / 1e9, cpuSecs = (processCpuNanos() - c0) / 1e9;
-        out[0] = 2.0 * n * n * n / secs / 1e9;
-        out[1] = 2.0 * n * n * n / cpuSecs / 1e9;
+        out[0] = reps * 2.0 * n * n * n / secs / 1e9;
+        out[1] = reps * 2.0 * n * n * n / cpuSecs / 1e9;
     }
 
     static double median(double[] v) {
