@@ -691,7 +691,8 @@ public final class DoubleArithmetic implements Arithmetic {
     private static double[] rowOf(Matrix row, int channels, String op) {
         DoubleMatrix r = dm(row, op);
         if (r.rows() != 1 || r.cols() != channels) {
-            throw new IllegalArgumentException(op + ": per-channel row " + r.shape() + " for " + channels + " channels");
+            throw new IllegalArgumentException(op + ": per-channel row " + r.shape() + " for " + channels
+                    + " channels");
         }
         return r.data();
     }

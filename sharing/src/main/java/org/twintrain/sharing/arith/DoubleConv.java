@@ -7,9 +7,10 @@ import dev.ludovic.netlib.blas.BLAS;
  * (C*k*k) x (images * P) matrix (P output pixels) with plain loops, then one dgemm whose result holds the
  * images' OC x P outputs as contiguous runs, so no index arrays are needed; images are split over the
  * backend's threads, each with its own scratch matrices. The output channels are padded to a multiple of 3
- * for dgemm (its 3 x 3 kernel leaves remainders to slow scalar loops). The input gradient of a stride-1 convolution is itself a convolution (of
- * the output gradient with the kernel flipped in space and its channel dimensions swapped), which keeps the
- * product's inner dimension at OC*k*k instead of OC; other strides multiply into columns and col2im them back.
+ * for dgemm (its 3 x 3 kernel leaves remainders to slow scalar loops). The input gradient of a stride-1
+ * convolution is itself a convolution (of the output gradient with the kernel flipped in space and its channel
+ * dimensions swapped), which keeps the product's inner dimension at OC*k*k instead of OC; other strides
+ * multiply into columns and col2im them back.
  *
  * <p>Layouts (row-major, as everywhere here): an image is C x H x W, its output OC x OH x OW, the kernel
  * (C*k*k) x OC. dgemm is column-major, so each call below states the operands as column-major views.
