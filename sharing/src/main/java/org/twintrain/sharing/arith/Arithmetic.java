@@ -137,6 +137,68 @@ public interface Arithmetic {
         return matmul(a, transpose(b));
     }
 
+    // ---- convolution and per-channel operations --------------------------------------------------------
+    // Defaults composed from the operations above (gathers and one product each, as a layer would write them);
+    // the double backend computes them directly. Channel-major rows: a batch x (channels * pixels) matrix.
+
+    /**
+     * 2-D convolution without bias: the batch x g.inSize() input x and the g.patchSize() x g.outChannels()
+     * kernel w give batch x g.outSize(). Default: im2col gather, one {@link #matmul}, a gather into the output
+     * layout.
+     */
+    default Matrix conv2d(Matrix x, Matrix w, ConvGeometry g) {
+        int batch = x.rows();
+        Matrix cols = gather(x, batch * g.outPixels(), g.patchSize(), g.im2colIndex(batch));
+        return gather(matmul(cols, w), batch, g.outSize(), g.layoutIndex(batch, true));
+    }
+
+    /**
+     * The kernel gradient of {@link #conv2d} (g.patchSize() x g.outChannels()) from its input x and output
+     * gradient dy. Default: im2col(x)^T dy in the product layout, one {@link #matmulTransposeA}.
+     */
+    default Matrix conv2dKernelGrad(Matrix x, Matrix dy, ConvGeometry g) {
+        int batch = x.rows();
+        Matrix cols = gather(x, batch * g.outPixels(), g.patchSize(), g.im2colIndex(batch));
+        Matrix dyConv = gather(dy, batch * g.outPixels(), g.outChannels(), g.layoutIndex(batch, false));
+        return matmulTransposeA(cols, dyConv);
+    }
+
+    /**
+     * The input gradient of {@link #conv2d} (batch x g.inSize()) from its output gradient dy and kernel w.
+     * Default: dy w^T in the product layout, one {@link #matmulTransposeB}, then col2im by {@link #scatterAdd}.
+     */
+    default Matrix conv2dInputGrad(Matrix dy, Matrix w, ConvGeometry g) {
+        int batch = dy.rows();
+        Matrix dyConv = gather(dy, batch * g.outPixels(), g.outChannels(), g.layoutIndex(batch, false));
+        return scatterAdd(matmulTransposeB(dyConv, w), batch, g.inSize(), g.im2colIndex(batch));
+    }
+
+    /** Sums over batch and space per channel of a batch x (channels * pixels) matrix: 1 x channels. */
+    default Matrix channelSums(Matrix a, int channels) {
+        int pixels = a.cols() / channels;
+        Matrix perRow = pixels == 1 ? a : reshape(sumCols(reshape(a, a.rows() * channels, pixels)), a.rows(), channels);
+        return sumRows(perRow);
+    }
+
+    /** {@link #channelSums} of the entrywise product a * b (each product truncated in fixed point, as {@link #mul}). */
+    default Matrix channelDotSums(Matrix a, Matrix b, int channels) {
+        return channelSums(mul(a, b), channels);
+    }
+
+    /** u * p[c] + r[c] on channel c, for 1 x channels rows p and r (the product truncated in fixed point). */
+    default Matrix channelAffine(Matrix u, Matrix p, Matrix r, int channels) {
+        int[] bcast = GatherIndexCache.channelBroadcast(u.rows(), u.cols(), channels);
+        return add(mul(u, gather(p, u.rows(), u.cols(), bcast)), gather(r, u.rows(), u.cols(), bcast));
+    }
+
+    /** u * p[c] + v * q[c] + r[c] on channel c, for 1 x channels rows p, q and r. */
+    default Matrix channelAffine(Matrix u, Matrix p, Matrix v, Matrix q, Matrix r, int channels) {
+        int[] bcast = GatherIndexCache.channelBroadcast(u.rows(), u.cols(), channels);
+        Matrix[] products = mulBatch(new Matrix[] {u, v},
+                new Matrix[] {gather(p, u.rows(), u.cols(), bcast), gather(q, u.rows(), u.cols(), bcast)});
+        return add(add(products[0], products[1]), gather(r, u.rows(), u.cols(), bcast));
+    }
+
     // ---- comparisons -----------------------------------------------------------------------------------
 
     /** 1.0 where a's entry is negative, 0.0 elsewhere. */

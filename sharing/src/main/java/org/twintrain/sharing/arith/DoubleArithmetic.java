@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -15,7 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * its Vector API kernel). Our matrices are row-major and dgemm is column-major, so a row-major C = A B is
  * computed as the column-major C^T = B^T A^T, which is the same arrays with the operands swapped. Products
  * larger than {@link #PARALLEL_THRESHOLD} multiply-adds are split by output rows over {@code threads}
- * threads (the caller computes one slice itself).
+ * threads (the caller computes one slice itself); convolutions and large elementwise passes are split too
+ * ({@link Parallel}).
  *
  * <p>Operations never write into their arguments; every result is a fresh matrix.
  */
@@ -23,6 +25,12 @@ public final class DoubleArithmetic implements Arithmetic {
 
     /** Multiply-adds above which a product is split over threads; below it the hand-off costs more. */
     public static final long PARALLEL_THRESHOLD = 2_000_000L;
+
+    /** Ranges per thread of a split loop; see {@link Parallel}. */
+    static final int RANGES_PER_THREAD = 4;
+
+    /** Entries of an elementwise loop above which it is split over threads (a pass of this size takes ~100 us). */
+    static final long ELEMENTWISE_THRESHOLD = 1L << 17;
 
     /** Daemon threads shared by all instances, so that nothing needs closing. */
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -32,7 +40,8 @@ public final class DoubleArithmetic implements Arithmetic {
     });
 
     private final BLAS blas = BLAS.getInstance();
-    private final int threads;
+    private final Parallel parallel;
+    private final DoubleConv conv;
 
     /** Two threads per product (the machines this runs on have two cores per task). */
     public DoubleArithmetic() {
@@ -43,7 +52,8 @@ public final class DoubleArithmetic implements Arithmetic {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        this.threads = threads;
+        this.parallel = new Parallel(threads);
+        this.conv = new DoubleConv(blas, parallel);
     }
 
     @Override
@@ -97,9 +107,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix add(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "add"), y = sameShape(x, dm(b, "add"), "add");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] + q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] + q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -107,9 +119,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix sub(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "sub"), y = sameShape(x, dm(b, "sub"), "sub");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] - q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] - q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -132,9 +146,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix scale(Matrix a, double c) {
         DoubleMatrix x = dm(a, "scale");
         double[] p = x.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] * c;
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] * c;
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -314,9 +330,11 @@ public final class DoubleArithmetic implements Arithmetic {
     public Matrix mul(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "mul"), y = sameShape(x, dm(b, "mul"), "mul");
         double[] p = x.data(), q = y.data(), out = new double[p.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[i] * q[i];
-        }
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = p[i] * q[i];
+            }
+        });
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
@@ -371,28 +389,8 @@ public final class DoubleArithmetic implements Arithmetic {
         if (m == 0 || n == 0 || k == 0) {
             return new DoubleMatrix(m, n, c);
         }
-        long work = (long) m * k * n;
-        int parts = (int) Math.min(threads, Math.min(m, work / PARALLEL_THRESHOLD + 1));
-        if (parts <= 1) {
-            gemmRows(kind, a.data(), b.data(), c, 0, m, m, k, n);
-            return new DoubleMatrix(m, n, c);
-        }
-        Future<?>[] others = new Future<?>[parts - 1];
-        for (int t = 0; t < parts - 1; t++) {
-            int r0 = (int) ((long) m * t / parts), r1 = (int) ((long) m * (t + 1) / parts);
-            others[t] = POOL.submit(() -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
-        }
-        gemmRows(kind, a.data(), b.data(), c, (int) ((long) m * (parts - 1) / parts), m, m, k, n);
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("matrix product interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed on a worker thread", e.getCause());
-            }
-        }
+        parallel.forThreadParts(m, (long) m * k * n,
+                (part, r0, r1) -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
         return new DoubleMatrix(m, n, c);
     }
 
@@ -413,6 +411,107 @@ public final class DoubleArithmetic implements Arithmetic {
         }
     }
 
+    // ---- convolution and per-channel operations: direct loops --------------------------------------------
+
+    @Override
+    public Matrix conv2d(Matrix x, Matrix w, ConvGeometry g) {
+        DoubleMatrix in = batchOf(x, g.inSize(), "conv2d input"), kernel = kernelOf(w, g, "conv2d");
+        return new DoubleMatrix(in.rows(), g.outSize(), conv.forward(in.data(), in.rows(), kernel.data(), g));
+    }
+
+    @Override
+    public Matrix conv2dKernelGrad(Matrix x, Matrix dy, ConvGeometry g) {
+        DoubleMatrix in = batchOf(x, g.inSize(), "conv2dKernelGrad input");
+        DoubleMatrix grad = batchOf(dy, g.outSize(), "conv2dKernelGrad output gradient");
+        if (grad.rows() != in.rows()) {
+            throw new IllegalArgumentException("conv2dKernelGrad: input batch " + in.rows() + " but output gradient "
+                    + "batch " + grad.rows());
+        }
+        return new DoubleMatrix(g.patchSize(), g.outChannels(), conv.kernelGrad(in.data(), grad.data(), in.rows(), g));
+    }
+
+    @Override
+    public Matrix conv2dInputGrad(Matrix dy, Matrix w, ConvGeometry g) {
+        DoubleMatrix grad = batchOf(dy, g.outSize(), "conv2dInputGrad output gradient");
+        DoubleMatrix kernel = kernelOf(w, g, "conv2dInputGrad");
+        return new DoubleMatrix(grad.rows(), g.inSize(), conv.inputGrad(grad.data(), grad.rows(), kernel.data(), g));
+    }
+
+    @Override
+    public Matrix channelSums(Matrix a, int channels) {
+        DoubleMatrix x = dm(a, "channelSums");
+        int pixels = pixelsPerChannel(x, channels, "channelSums");
+        double[] p = x.data();
+        return new DoubleMatrix(1, channels, sumByRows(x.rows(), x.cols(), channels, (out, r0, r1) -> {
+            for (int i = r0 * x.cols(), r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double s = 0;
+                    for (int end = i + pixels; i < end; i++) {
+                        s += p[i];
+                    }
+                    out[c] += s;
+                }
+            }
+        }));
+    }
+
+    @Override
+    public Matrix channelDotSums(Matrix a, Matrix b, int channels) {
+        DoubleMatrix x = dm(a, "channelDotSums"), y = sameShape(x, dm(b, "channelDotSums"), "channelDotSums");
+        int pixels = pixelsPerChannel(x, channels, "channelDotSums");
+        double[] p = x.data(), q = y.data();
+        return new DoubleMatrix(1, channels, sumByRows(x.rows(), x.cols(), channels, (out, r0, r1) -> {
+            for (int i = r0 * x.cols(), r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double s = 0;
+                    for (int end = i + pixels; i < end; i++) {
+                        s += p[i] * q[i];
+                    }
+                    out[c] += s;
+                }
+            }
+        }));
+    }
+
+    @Override
+    public Matrix channelAffine(Matrix u, Matrix p, Matrix r, int channels) {
+        DoubleMatrix x = dm(u, "channelAffine");
+        int pixels = pixelsPerChannel(x, channels, "channelAffine");
+        double[] xv = x.data(), pv = rowOf(p, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
+        double[] out = new double[xv.length];
+        parallel.forElements(x.rows(), x.cols(), (part, r0, r1) -> {
+            for (int i = r0 * x.cols(), row = r0; row < r1; row++) {
+                for (int c = 0; c < channels; c++) {
+                    double pc = pv[c], rc = rv[c];
+                    for (int end = i + pixels; i < end; i++) {
+                        out[i] = xv[i] * pc + rc;
+                    }
+                }
+            }
+        });
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    @Override
+    public Matrix channelAffine(Matrix u, Matrix p, Matrix v, Matrix q, Matrix r, int channels) {
+        DoubleMatrix x = dm(u, "channelAffine"), y = sameShape(x, dm(v, "channelAffine"), "channelAffine");
+        int pixels = pixelsPerChannel(x, channels, "channelAffine");
+        double[] xv = x.data(), yv = y.data(), pv = rowOf(p, channels, "channelAffine");
+        double[] qv = rowOf(q, channels, "channelAffine"), rv = rowOf(r, channels, "channelAffine");
+        double[] out = new double[xv.length];
+        parallel.forElements(x.rows(), x.cols(), (part, r0, r1) -> {
+            for (int i = r0 * x.cols(), row = r0; row < r1; row++) {
+                for (int c = 0; c < channels; c++) {
+                    double pc = pv[c], qc = qv[c], rc = rv[c];
+                    for (int end = i + pixels; i < end; i++) {
+                        out[i] = xv[i] * pc + yv[i] * qc + rc;
+                    }
+                }
+            }
+        });
+        return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
     // ---- comparisons -----------------------------------------------------------------------------------
 
     @Override
@@ -423,6 +522,26 @@ public final class DoubleArithmetic implements Arithmetic {
             out[i] = p[i] < 0 ? 1.0 : 0.0;
         }
         return new DoubleMatrix(x.rows(), x.cols(), out);
+    }
+
+    /**
+     * One pass for both results; the same values as the default (positive * a, positive = [a >= 0]), except
+     * that a NaN with its sign bit set gets the bit 0 (its output is NaN either way).
+     */
+    @Override
+    public Matrix[] reluWithDerivative(Matrix a) {
+        DoubleMatrix x = dm(a, "reluWithDerivative");
+        double[] p = x.data(), out = new double[p.length], positive = new double[p.length];
+        parallel.forElements(out.length, (part, from, to) -> {
+            for (int i = from; i < to; i++) {
+                // Branch-free [a >= 0] (activations' signs are random, so a branch mispredicts half the time):
+                // adding 0.0 turns -0.0 into +0.0, then the sign decides.
+                double bit = Math.copySign(0.5, p[i] + 0.0) + 0.5;
+                positive[i] = bit;
+                out[i] = bit * p[i];
+            }
+        });
+        return new Matrix[] {new DoubleMatrix(x.rows(), x.cols(), out), new DoubleMatrix(x.rows(), x.cols(), positive)};
     }
 
     // ---- cleartext only --------------------------------------------------------------------------------
@@ -437,6 +556,104 @@ public final class DoubleArithmetic implements Arithmetic {
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
+    // ---- threads ---------------------------------------------------------------------------------------
+
+    /** Body of a split loop: indices [from, to) as part number part. */
+    interface RangeTask {
+        void run(int part, int from, int to);
+    }
+
+    /**
+     * Splits a loop over [0, n) over up to {@code threads} threads (the calling thread is one of them) when its
+     * work (multiply-adds, or entries of an elementwise pass) passes {@link #PARALLEL_THRESHOLD} or {@link
+     * #ELEMENTWISE_THRESHOLD}. The loop is cut into {@link #RANGES_PER_THREAD} contiguous ranges per thread,
+     * which the threads claim one after the other: on a busy machine a thread the OS holds back delays one
+     * small range, not half the loop. The ranges depend only on n, the work and threads (not on which thread
+     * runs them), so results are reproducible bit for bit.
+     */
+    static final class Parallel {
+        private final int threads;
+
+        Parallel(int threads) {
+            this.threads = threads;
+        }
+
+        /** Threads worth using: at most threads and n, about one per threshold's worth of work. */
+        private int threadsFor(int n, long thresholds) {
+            return (int) Math.max(1, Math.min(threads, Math.min(n, thresholds + 1)));
+        }
+
+        private static int ranges(int n, int threadsUsed) {
+            return threadsUsed <= 1 ? 1 : Math.min(n, threadsUsed * RANGES_PER_THREAD);
+        }
+
+        /**
+         * As {@link #forRanges} but one range per thread, as matrix products were always split (dgemm is
+         * fastest on the largest blocks; the benchmarks' reference dgemm rate goes through it).
+         */
+        void forThreadParts(int n, long work, RangeTask task) {
+            int used = threadsFor(n, work / PARALLEL_THRESHOLD);
+            run(n, used, used, task);
+        }
+
+        /** The number of ranges (part numbers 0..) {@link #forRanges} cuts this loop into. */
+        int parts(int n, long work) {
+            return ranges(n, threadsFor(n, work / PARALLEL_THRESHOLD));
+        }
+
+        /** The number of ranges of an elementwise loop over n units (rows) of unitSize entries each. */
+        int elementParts(int n, int unitSize) {
+            return ranges(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD));
+        }
+
+        /** An elementwise loop over [0, n). */
+        void forElements(int n, RangeTask task) {
+            forElements(n, 1, task);
+        }
+
+        /** An elementwise loop over n units (rows) of unitSize entries each. */
+        void forElements(int n, int unitSize, RangeTask task) {
+            run(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD), task);
+        }
+
+        /** A loop over [0, n) of the given work in multiply-adds. */
+        void forRanges(int n, long work, RangeTask task) {
+            run(n, threadsFor(n, work / PARALLEL_THRESHOLD), task);
+        }
+
+        private void run(int n, int threadsUsed, RangeTask task) {
+            run(n, threadsUsed, ranges(n, threadsUsed), task);
+        }
+
+        private void run(int n, int threadsUsed, int ranges, RangeTask task) {
+            if (ranges <= 1) {
+                task.run(0, 0, n);
+                return;
+            }
+            AtomicInteger next = new AtomicInteger();
+            Runnable claim = () -> {
+                for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
+                    task.run(r, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges));
+                }
+            };
+            Future<?>[] others = new Future<?>[threadsUsed - 1];
+            for (int t = 0; t < others.length; t++) {
+                others[t] = POOL.submit(claim);
+            }
+            claim.run();
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("parallel loop interrupted", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("parallel loop failed on a worker thread", e.getCause());
+                }
+            }
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     private static DoubleMatrix dm(Matrix a, String op) {
@@ -445,6 +662,58 @@ public final class DoubleArithmetic implements Arithmetic {
         }
         throw new IllegalArgumentException(op + ": backend double expects a DoubleMatrix, got "
                 + (a == null ? "null" : a.getClass().getSimpleName() + " " + a.shape()));
+    }
+
+    private static DoubleMatrix batchOf(Matrix a, int cols, String what) {
+        DoubleMatrix x = dm(a, what);
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException(what + ": expected " + cols + " columns, got " + x.shape());
+        }
+        return x;
+    }
+
+    private static DoubleMatrix kernelOf(Matrix w, ConvGeometry g, String op) {
+        DoubleMatrix k = dm(w, op + " kernel");
+        if (k.rows() != g.patchSize() || k.cols() != g.outChannels()) {
+            throw new IllegalArgumentException(op + ": kernel " + k.shape() + " does not fit " + g);
+        }
+        return k;
+    }
+
+    private static int pixelsPerChannel(DoubleMatrix x, int channels, String op) {
+        if (channels <= 0 || x.cols() % channels != 0) {
+            throw new IllegalArgumentException(op + ": " + channels + " channels do not divide the " + x.cols()
+                    + " columns of " + x.shape());
+        }
+        return x.cols() / channels;
+    }
+
+    private static double[] rowOf(Matrix row, int channels, String op) {
+        DoubleMatrix r = dm(row, op);
+        if (r.rows() != 1 || r.cols() != channels) {
+            throw new IllegalArgumentException(op + ": per-channel row " + r.shape() + " for " + channels
+                    + " channels");
+        }
+        return r.data();
+    }
+
+    /** Partial per-channel sums over row ranges. */
+    private interface RowSums {
+        void add(double[] out, int fromRow, int toRow);
+    }
+
+    /** Per-channel sums split by rows over the threads; the partial sums are added in part order. */
+    private double[] sumByRows(int rows, int cols, int channels, RowSums body) {
+        int parts = parallel.elementParts(rows, cols);
+        double[][] partial = new double[parts][channels];
+        parallel.forElements(rows, cols, (part, r0, r1) -> body.add(partial[part], r0, r1));
+        double[] out = partial[0];
+        for (int t = 1; t < parts; t++) {
+            for (int c = 0; c < channels; c++) {
+                out[c] += partial[t][c];
+            }
+        }
+        return out;
     }
 
     private static DoubleMatrix sameShape(DoubleMatrix a, DoubleMatrix b, String op) {

@@ -3,7 +3,6 @@ package org.twintrain.engine.layers;
 import java.util.List;
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Layer;
-import org.twintrain.engine.Ops;
 import org.twintrain.engine.Param;
 import org.twintrain.engine.Shape;
 import org.twintrain.sharing.arith.Arithmetic;
@@ -57,16 +56,6 @@ public final class BatchNorm implements Layer {
         return shape;
     }
 
-    private Matrix broadcast(Arithmetic a, Matrix row, int batch) {
-        return a.gather(row, batch, shape.size(), IndexCache.get("bn-bcast " + shape + " b" + batch,
-                () -> Ops.channelBroadcast(shape, batch)));
-    }
-
-    private Matrix meanPerChannel(Arithmetic a, Matrix x) {
-        double count = (double) x.rows() * shape.height() * shape.width();
-        return a.scale(Ops.sumPerChannel(a, x, shape), 1.0 / count);
-    }
-
     @Override
     public Matrix forward(Context ctx, Matrix x) {
         Arithmetic a = ctx.arith();
@@ -75,42 +64,48 @@ public final class BatchNorm implements Layer {
                     + "root), not '" + a.name() + "'; build the model with batchNorm=false for secure training");
         }
         ctx.scope(name + ".fwd");
-        int batch = x.rows();
+        int c = shape.channels();
+        double count = (double) x.rows() * shape.height() * shape.width();
+        Matrix ones = a.constant(1, c, 1.0);
         Matrix mean;
         Matrix var;
         Matrix centered;
         if (ctx.training()) {
-            mean = meanPerChannel(a, x);
-            centered = a.sub(x, broadcast(a, mean, batch));
-            var = meanPerChannel(a, a.square(centered));
+            mean = a.scale(a.channelSums(x, c), 1.0 / count);
+            centered = a.channelAffine(x, ones, a.neg(mean), c);
+            var = a.scale(a.channelDotSums(centered, centered, c), 1.0 / count);
             runningMean.set(a.add(a.scale(runningMean.value(), 1 - MOMENTUM), a.scale(mean, MOMENTUM)));
             runningVar.set(a.add(a.scale(runningVar.value(), 1 - MOMENTUM), a.scale(var, MOMENTUM)));
         } else {
             mean = runningMean.value();
             var = runningVar.value();
-            centered = a.sub(x, broadcast(a, mean, batch));
+            centered = a.channelAffine(x, ones, a.neg(mean), c);
         }
         // EPS is added inside the cleartext function: in fixed point with few fractional bits it would round
         // to 0 as a ring constant, and a zero variance would then give 1/sqrt(0).
         invStd = a.applyCleartext(var, v -> 1.0 / Math.sqrt(Math.max(v, 0.0) + EPS));
-        Matrix normalized = a.mul(centered, broadcast(a, invStd, batch));
+        Matrix normalized = a.channelAffine(centered, invStd, a.zeros(1, c), c);
         xhat = ctx.training() ? normalized : null;
-        return a.add(a.mul(normalized, broadcast(a, gamma.value(), batch)), broadcast(a, beta.value(), batch));
+        return a.channelAffine(normalized, gamma.value(), beta.value(), c);
     }
 
-    /** dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), means per channel. */
+    /**
+     * dx = invStd * gamma * (dy - mean(dy) - xhat * mean(dy * xhat)), means per channel: one pass for the two
+     * sums (also the gradients of beta and gamma) and one for dx.
+     */
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".bwd");
-        int batch = dy.rows();
-        beta.accumulate(a, Ops.sumPerChannel(a, dy, shape));
-        gamma.accumulate(a, Ops.sumPerChannel(a, a.mul(dy, xhat), shape));
-        Matrix dxhat = a.mul(dy, broadcast(a, gamma.value(), batch));
-        Matrix m1 = broadcast(a, meanPerChannel(a, dxhat), batch);
-        Matrix m2 = broadcast(a, meanPerChannel(a, a.mul(dxhat, xhat)), batch);
-        Matrix inner = a.sub(a.sub(dxhat, m1), a.mul(xhat, m2));
-        Matrix dx = a.mul(inner, broadcast(a, invStd, batch));
+        int c = shape.channels();
+        double count = (double) dy.rows() * shape.height() * shape.width();
+        Matrix sumDy = a.channelSums(dy, c);
+        Matrix sumDyXhat = a.channelDotSums(dy, xhat, c);
+        beta.accumulate(a, sumDy);
+        gamma.accumulate(a, sumDyXhat);
+        Matrix k = a.mul(invStd, gamma.value());
+        Matrix dx = a.channelAffine(dy, k, xhat, a.scale(a.mul(k, sumDyXhat), -1.0 / count),
+                a.scale(a.mul(k, sumDy), -1.0 / count), c);
         xhat = null;
         return dx;
     }
