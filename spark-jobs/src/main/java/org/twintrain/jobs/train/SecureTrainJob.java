@@ -248,6 +248,14 @@ public final class SecureTrainJob {
             throw new IllegalArgumentException("data set " + dataName + ": the two halves come from different sharing"
                     + " sessions (" + m0.sessionId() + " vs " + m1.sessionId() + "); share the data again");
         }
+        if (m0.rows() != m1.rows() || m0.features() != m1.features() || m0.classes() != m1.classes()
+                || !m0.partitions().equals(m1.partitions())) {
+            throw new IllegalArgumentException("data set " + dataName + ": the two halves of one sharing session"
+                    + " describe different data (rows " + m0.rows() + " vs " + m1.rows() + ", features "
+                    + m0.features() + " vs " + m1.features() + ", classes " + m0.classes() + " vs " + m1.classes()
+                    + ", partitions " + m0.partitions().size() + " vs " + m1.partitions().size()
+                    + "): a manifest was changed or damaged; share the data again");
+        }
         int f = conf.getInt("ring.fractionalBits");
         if (m0.fractionalBits() != f) {
             throw new IllegalArgumentException("data set " + dataName + " is encoded with " + m0.fractionalBits()

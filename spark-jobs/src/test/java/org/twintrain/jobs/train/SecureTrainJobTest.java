@@ -29,6 +29,7 @@ import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.channel.PeerIdentity;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.store.DataShareManifest;
 import org.twintrain.store.StoreLayout;
 
 class SecureTrainJobTest {
@@ -149,6 +150,19 @@ class SecureTrainJobTest {
                 TwinTrainConf.defaults().with("ring.fractionalBits", "13"), a0, a1, "d", "r",
                 (ar, xs, ys, st) -> Map.of(), InMemoryChannels.named("t3")));
         assertTrue(f.getMessage().contains("fractional bits"), f.getMessage());
+    }
+
+    @Test
+    void halvesOfOneSessionDescribingDifferentDataAreRefused() {
+        DataShareManifest m0 = new DataShareManifest(1, 0, "d", "s", DataShareManifest.RING, 16, FEATURES, CLASSES,
+                "l", List.of(10, 6), 16, Map.of());
+        DataShareManifest m1 = new DataShareManifest(1, 1, "d", "s", DataShareManifest.RING, 16, FEATURES, CLASSES,
+                "l", List.of(10, 5), 15, Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SecureTrainJob.checkHalves(m0, m1, TwinTrainConf.defaults(), "d"));
+        assertTrue(e.getMessage().contains("rows 16 vs 15"), e.getMessage());
+        SecureTrainJob.checkHalves(m0, new DataShareManifest(1, 1, "d", "s", DataShareManifest.RING, 16, FEATURES,
+                CLASSES, "l", List.of(10, 6), 16, Map.of()), TwinTrainConf.defaults(), "d");
     }
 
     @Test
