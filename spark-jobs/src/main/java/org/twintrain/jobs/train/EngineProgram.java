@@ -64,6 +64,8 @@ public final class EngineProgram implements SecureProgram {
         private final long every;
         private final long stepsPerEpoch;
         private final long start = System.nanoTime();
+        // the step this task started from (after a resume, not 0): the rate counts only steps run here
+        private long firstStep = -1;
         // telemetry counts summed since the last line, and the checks they come from
         private final Map<String, Long> overflow = new LinkedHashMap<>();
         private long failures = -1;
@@ -77,12 +79,15 @@ public final class EngineProgram implements SecureProgram {
 
         @Override
         public void afterStep(long step, long totalSteps) {
+            if (firstStep < 0) {
+                firstStep = step - 1;
+            }
             boolean epochEnd = stepsPerEpoch > 0 && step % stepsPerEpoch == 0;
             if (!(epochEnd || step == totalSteps || (every > 0 && step % every == 0))) {
                 return;
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            double eta = elapsed / step * (totalSteps - step);
+            double eta = eta(elapsed, firstStep, step, totalSteps);
             LOG.info(line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
                     a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds())
                     + telemetryPart(checks, overflow, failures));
@@ -98,6 +103,11 @@ public final class EngineProgram implements SecureProgram {
                 failures = Math.max(failures, 0) + report.totalFailures();
             }
             checks++;
+        }
+
+        /** Seconds left at the rate of the steps this task ran (from firstStep, exclusive, to step). */
+        static double eta(double elapsed, long firstStep, long step, long totalSteps) {
+            return elapsed / (step - firstStep) * (totalSteps - step);
         }
 
         /** "; telemetry (3 checks): overflow: dense0 3, dense1 0; truncation failures 2", or "" without checks. */
