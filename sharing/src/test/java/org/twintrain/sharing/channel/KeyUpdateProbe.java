@@ -1,0 +1,56 @@
+package org.twintrain.sharing.channel;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.twintrain.sharing.testing.LoopbackTls;
+
+/**
+ * Reproduces the TLS 1.3 key-update failure of docs/faults.md (not a JUnit test: it needs a lowered
+ * {@code jdk.tls.keyLimits}, a JVM-wide security property). Two parties over {@link LoopbackTls#pair()} exchange
+ * {@code words} longs {@code rounds} times; prints "ok" or the failure and exits 0 or 1.
+ * <pre>
+ * echo "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^22" &gt; /tmp/sec.properties
+ * java -cp sharing/target/classes:sharing/target/test-classes:$(cat spark-jobs/target/classpath.txt) \
+ *   -Djava.security.properties=/tmp/sec.properties org.twintrain.sharing.channel.KeyUpdateProbe 131072 300
+ * </pre>
+ */
+public final class KeyUpdateProbe {
+    private KeyUpdateProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int words = Integer.parseInt(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        Channel[] c = LoopbackTls.pair();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?>[] parties = new Future<?>[2];
+            for (int p = 0; p < 2; p++) {
+                int party = p;
+                parties[p] = pool.submit(() -> {
+                    long[] mine = new long[words];
+                    for (int r = 0; r < rounds; r++) {
+                        mine[0] = r;
+                        if (c[party].exchange(mine)[0] != r) {
+                            throw new IllegalStateException("round " + r + " received another round's data");
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (Future<?> f : parties) {
+                f.get();
+            }
+            System.out.println("ok: " + rounds + " exchanges of " + 8L * words + " bytes each way");
+        } catch (Exception e) {
+            System.out.println("failed: " + e.getCause());
+            System.exit(1);
+        } finally {
+            pool.shutdownNow();
+            c[0].close();
+            c[1].close();
+        }
+        System.exit(0);
+    }
+}
