@@ -131,12 +131,12 @@ class SecretFreeErrorsTest {
         // 2. The wrong fixed-point encoding for the data.
         failures.add(failure("fractional bits", () -> SecureTrainJob.run(spark, conf.with("ring.fractionalBits", "13"),
                 a0, a1, "d", "r2", new EngineProgram(), channels("r2"))));
-        // 3. Store 1 holds more rows than its manifest says (server 1's task fails, server 0's channel times out).
+        // 3. Store 1's manifest counts one row less than store 0's: refused by the driver before any task starts.
         StoreLayout c1 = copy("a1", "c1");
         DataShareManifest m = Manifests.read(c1.data("d"), DataShareManifest.class, new Configuration());
         rewriteManifest(c1, new DataShareManifest(m.formatVersion(), m.party(), m.datasetId(), m.sessionId(), m.ring(),
                 m.fractionalBits(), m.features(), m.classes(), m.layout(), m.partitions(), m.rows() - 1, m.checksums()));
-        failures.add(failure("more rows", () -> SecureTrainJob.run(spark, conf, a0, c1, "d", "r3", new EngineProgram(),
+        failures.add(failure("describe different data", () -> SecureTrainJob.run(spark, conf, a0, c1, "d", "r3", new EngineProgram(),
                 channels("r3"))));
         // 4. Server 0's seed file cut short.
         StoreLayout c0 = copy("a0", "c0");
