@@ -1,8 +1,6 @@
 package org.twintrain.jobs;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,6 +26,7 @@ import org.twintrain.sharing.triples.TriplePlan;
 import org.twintrain.jobs.train.SecureTrainJob;
 import org.twintrain.jobs.train.ServerReport;
 import org.twintrain.jobs.train.TlsChannelOpener;
+import org.twintrain.jobs.train.TrainCommand;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
@@ -128,7 +127,7 @@ final class DemoCommand implements Command {
 
         step("5/6 train", conf.get("model.name") + " on two parties, " + conf.get("approx.exp") + " softmax, mutual TLS");
         String runId = "demo-" + HexFormat.of().formatHex(randomBytes(6));
-        TlsChannelOpener channels = new TlsChannelOpener(conf.get("channel.host"), port(conf), runId,
+        TlsChannelOpener channels = new TlsChannelOpener(conf.get("channel.host"), TrainCommand.port(conf), runId,
                 keyPairs(work), conf.getLong("channel.connectTimeoutMs"), conf.getLong("channel.readTimeoutMs"));
         SecureTrainJob.Result result = SecureTrainJob.run(spark, conf, store0, store1, "train", runId,
                 new EngineProgram(), channels);
@@ -227,16 +226,6 @@ final class DemoCommand implements Command {
         return files;
     }
 
-    /** channel.port, or a free loopback port when it is 0. */
-    private static int port(TwinTrainConf conf) throws IOException {
-        int configured = conf.getInt("channel.port");
-        if (configured != 0) {
-            return configured;
-        }
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(conf.get("channel.host")))) {
-            return probe.getLocalPort();
-        }
-    }
 
     /** Wipes a folder the demo made before (it carries the marker); refuses to touch anything else. */
     static void prepareWorkDir(Path work) throws IOException {

@@ -188,8 +188,8 @@ public final class TrainCommand implements Command {
         return sb.toString();
     }
 
-    /** channel.port, or a free loopback port when it is 0. */
-    private static int port(TwinTrainConf conf) throws IOException {
+    /** channel.port, or a free loopback port when it is 0 (also the demo's). */
+    public static int port(TwinTrainConf conf) throws IOException {
         int configured = conf.getInt("channel.port");
         if (configured != 0) {
             return configured;
