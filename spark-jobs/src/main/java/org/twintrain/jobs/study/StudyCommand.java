@@ -3,6 +3,7 @@ package org.twintrain.jobs.study;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.twintrain.jobs.CommandLine;
@@ -32,12 +33,15 @@ public final class StudyCommand implements Command {
                 with the training engine, one Spark task per configuration. Writes DIR/results.parquet (one row per
                 configuration), DIR/steps.parquet (per-step metrics), DIR/table.md (the paper-style table, ours
                 beside the paper's numbers) and DIR/curves/*.svg. Failed or diverged configurations are reported
-                with their reason; they never stop the others.
+                with their reason; they never stop the others. Each configuration's result is stored in
+                DIR/completed/ as soon as it finishes: rerunning with the same --out trains only the configurations
+                not done yet (after a crash, or to add an --only subset) and the table covers all done ones.
 
                   --grid FILE      the grid, e.g. conf/study/table2-scaled.properties
-                  --out DIR        output folder (created; existing outputs are replaced)
+                  --out DIR        output folder (created; the tables are rewritten, finished configurations kept)
                   --data-root DIR  resolve the grid's relative data paths here instead of its data.root
-                  --only REGEX     run only the configurations whose id contains a match
+                  --only REGEX     run only the configurations whose id contains a match (the table shows
+                                   every configuration of the grid done in DIR)
                   --dry-run        list the configurations and exit without Spark
                   --conf FILE, --set key=value   TwinTrain settings (spark.master for local runs)
                 """;
@@ -47,17 +51,18 @@ public final class StudyCommand implements Command {
     public int run(String[] args) throws Exception {
         CommandLine cl = CommandLine.parse("study", args, Set.of("grid", "out", "data-root", "only"), Set.of("dry-run"));
         StudyGrid grid = StudyGrid.read(Path.of(cl.require("grid")), cl.get("data-root", null));
+        Predicate<StudyConfig> selected = c -> true;
         if (cl.has("only")) {
             Pattern p = Pattern.compile(cl.require("only"));
-            List<StudyConfig> kept = grid.configs().stream().filter(c -> p.matcher(c.id()).find()).toList();
-            if (kept.isEmpty()) {
-                throw new IllegalArgumentException("--only " + p + " matches none of the " + grid.configs().size()
-                        + " configurations");
-            }
-            grid = new StudyGrid(grid.name(), grid.title(), grid.metric(), grid.note(), kept);
+            selected = c -> p.matcher(c.id()).find();
         }
-        System.out.println("study " + grid.name() + ": " + grid.configs().size() + " configurations");
-        for (StudyConfig c : grid.configs()) {
+        List<StudyConfig> kept = grid.configs().stream().filter(selected).toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("--only " + cl.require("only") + " matches none of the "
+                    + grid.configs().size() + " configurations");
+        }
+        System.out.println("study " + grid.name() + ": " + kept.size() + " of " + grid.configs().size() + " configurations");
+        for (StudyConfig c : kept) {
             System.out.println("  " + c.id() + "  steps=" + c.train().steps() + " batch=" + c.train().batch());
         }
         if (cl.has("dry-run")) {
@@ -66,9 +71,10 @@ public final class StudyCommand implements Command {
         Path out = Path.of(cl.require("out"));
         SparkSession spark = SparkSessions.start("twintrain-study " + grid.name(), cl.conf());
         try {
-            List<StudyResult> results = StudyJob.run(spark, grid, out);
+            List<StudyResult> results = StudyJob.run(spark, grid, selected, out);
             long ok = results.stream().filter(StudyResult::ok).count();
-            System.out.println("study " + grid.name() + ": " + ok + " of " + results.size() + " configurations ok; "
+            System.out.println("study " + grid.name() + ": " + ok + " of " + results.size() + " configurations ok ("
+                    + (grid.configs().size() - results.size()) + " of the grid not run yet); "
                     + "table in " + out.resolve("table.md"));
             for (StudyResult r : results) {
                 if (!r.ok()) {

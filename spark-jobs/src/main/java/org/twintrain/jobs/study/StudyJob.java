@@ -7,7 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,9 +23,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The study sweep on Spark: one task per configuration (an RDD with one partition per configuration, so local[2]
- * runs two at a time and a cluster spreads them over its executors), each running {@link StudyTask}; then the
- * driver writes the results:
+ * The study sweep on Spark: one task per configuration (each its own one-task job, as many in flight as the
+ * cluster has cores, so local[2] runs two at a time and a cluster spreads them over its executors), each running
+ * {@link StudyTask}; the driver stores each result as it comes ({@link CompletedResults}, so a rerun resumes), then
+ * writes:
  * <pre>
  *   OUT/results.parquet   one row per configuration (status, reason, final accuracy / loss / perplexity, times)
  *   OUT/steps.parquet     one row per configuration and step (training loss; dev metrics at evaluation points)
@@ -34,13 +41,75 @@ public final class StudyJob {
 
     /** Runs every configuration of the grid and writes the outputs under out; returns the results in grid order. */
     public static List<StudyResult> run(SparkSession spark, StudyGrid grid, Path out) throws IOException {
+        return run(spark, grid, c -> true, out);
+    }
+
+    /**
+     * Runs the selected configurations of the grid that out does not hold a result of yet, storing each result as
+     * its task returns ({@link CompletedResults}), then writes the outputs for every configuration of the grid that
+     * has a result, in grid order, and returns those results.
+     *
+     * <p>Each configuration is its own Spark job (one task), submitted by as many driver threads as the cluster has
+     * cores, in grid order: a result reaches the disk as soon as its task ends, instead of when the slowest one
+     * does. A lost task (its executor died, so {@link StudyTask} could not report) is a failed row of this table,
+     * but not stored: the next run with the same out trains it again.
+     */
+    public static List<StudyResult> run(SparkSession spark, StudyGrid grid, Predicate<StudyConfig> selected, Path out)
+            throws IOException {
+        CompletedResults completed = new CompletedResults(out);
+        Map<String, StudyResult> done = new ConcurrentHashMap<>(completed.load(grid));
+        List<StudyConfig> pending = grid.configs().stream().filter(selected).filter(c -> !done.containsKey(c.id())).toList();
+        long selectedDone = grid.configs().stream().filter(selected).filter(c -> done.containsKey(c.id())).count();
+        if (selectedDone > 0) {
+            System.out.println("study " + grid.name() + ": " + selectedDone + " selected configurations already done in "
+                    + out.resolve(CompletedResults.FOLDER) + ", " + pending.size() + " to run");
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<StudyConfig> configs = grid.configs();
-        jsc.setJobGroup("study-" + grid.name(), "study " + grid.name() + ": " + configs.size() + " configurations", false);
-        JavaRDD<StudyConfig> rdd = jsc.parallelize(configs, configs.size());
-        List<StudyResult> results = new ArrayList<>(rdd.map(StudyTask::run).collect());
+        int inFlight = Math.max(1, Math.min(pending.size(), jsc.defaultParallelism()));
+        ExecutorService drivers = Executors.newFixedThreadPool(inFlight);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            AtomicInteger finished = new AtomicInteger();
+            for (StudyConfig c : pending) {
+                futures.add(drivers.submit(() -> {
+                    StudyResult r = runOne(jsc, grid, c, completed);
+                    done.put(c.id(), r);
+                    System.out.println("study " + grid.name() + ": " + finished.incrementAndGet() + " of " + pending.size()
+                            + " done: " + c.id() + " " + r.status());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the study ran; finished configurations are stored in "
+                    + out.resolve(CompletedResults.FOLDER), e);
+        } catch (ExecutionException e) {
+            throw new IOException("storing a study result in " + out.resolve(CompletedResults.FOLDER) + " failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        } finally {
+            drivers.shutdownNow();
+        }
+        List<StudyResult> results = grid.configs().stream().map(c -> done.get(c.id())).filter(r -> r != null).toList();
         write(spark, grid, results, out);
         return results;
+    }
+
+    private static StudyResult runOne(JavaSparkContext jsc, StudyGrid grid, StudyConfig c, CompletedResults completed)
+            throws IOException {
+        jsc.setJobGroup("study-" + grid.name(), "study " + grid.name() + ": " + c.id(), false);
+        StudyResult r;
+        try {
+            r = jsc.parallelize(List.of(c), 1).map(StudyTask::run).collect().get(0);
+        } catch (RuntimeException e) {
+            // The task itself reports every error of the configuration; this is Spark losing the task.
+            return new StudyResult(c, StudyResult.FAILED, "task lost, not stored (rerun to retry): "
+                    + StudyTask.describe(e), 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, "", List.of());
+        }
+        completed.store(r);
+        return r;
     }
 
     static void write(SparkSession spark, StudyGrid grid, List<StudyResult> results, Path out) throws IOException {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Markdown report of a study: the scale of every model and data set, the table laid out like the paper's
@@ -33,6 +34,13 @@ public final class StudyReport {
                 .append(" diverged, ").append(count(results, StudyResult.FAILED)).append(" failed. Cells: ours / paper ")
                 .append(perplexity ? "(dev perplexity, lower is better)" : "(dev accuracy in %)")
                 .append("; the paper's numbers come from the grid file, n/a where it gives none.\n\n");
+        Set<String> reported = results.stream().map(r -> r.config().id()).collect(Collectors.toSet());
+        List<String> notRun = grid.configs().stream().map(StudyConfig::id).filter(id -> !reported.contains(id)).toList();
+        if (!notRun.isEmpty()) {
+            sb.append("Not run yet (absent from the table): ").append(notRun.size()).append(" of the grid's ")
+                    .append(grid.configs().size()).append(" configurations: ").append(String.join(", ", notRun))
+                    .append(".\n\n");
+        }
 
         sb.append("## Scale\n\n| data set | model | scale | mean s/step | mean CPU s/step |\n| --- | --- | --- | --- | --- |\n");
         Map<String, List<StudyResult>> byModel = new LinkedHashMap<>();
