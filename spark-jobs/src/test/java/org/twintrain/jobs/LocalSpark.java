@@ -11,7 +11,8 @@ public final class LocalSpark {
 
     public static synchronized SparkSession get() {
         if (spark == null) {
-            spark = SparkSessions.start("twintrain-test", TwinTrainConf.defaults());
+            // local[4]: secure runs with two data-parallel tasks per server need four slots (two barrier stages at once).
+            spark = SparkSessions.start("twintrain-test", TwinTrainConf.defaults().with("spark.master", "local[4]"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
         }
         return spark;

@@ -187,6 +187,15 @@ public final class ServerPools {
                 false, scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD().collect());
     }
 
+    /**
+     * input.mapPartitions(work) as one barrier stage (gang-scheduled: all partitions' tasks start together, may use
+     * {@code BarrierTaskContext}, and fail together), for a job that manages its own pools.
+     */
+    public static <X, T> JavaRDD<T> barrierMapPartitions(JavaRDD<X> input, FlatMapFunction<Iterator<X>, T> work) {
+        return input.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(work), false,
+                scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD();
+    }
+
     /** One partition per task, holding the task's index. */
     private static JavaRDD<Integer> taskIndices(SparkSession spark, int server, int tasks) {
         if (tasks < 1) {

@@ -55,6 +55,58 @@ public record DataParallel(int task, int[] rowsPerTask, GradientReducer reducer)
         return tasks == 1 ? "" : "t" + task + ".";
     }
 
+    /** train.tasks of the settings: k, at least 1. */
+    public static int tasks(java.util.Map<String, String> settings) {
+        int k = Integer.parseInt(settings.getOrDefault("train.tasks", "1"));
+        if (k < 1) {
+            throw new IllegalArgumentException("train.tasks must be at least 1, got " + k);
+        }
+        return k;
+    }
+
+    /**
+     * Whether stored partition p belongs to task j of k: partition p goes to task p mod k, on both servers alike
+     * (the layout is public: it follows from the data set's manifest).
+     */
+    public static boolean holds(int task, int tasks, int partition) {
+        return partition % tasks == task;
+    }
+
+    /** The rows each of k tasks holds, from the data set's partition sizes; every task needs a partition. */
+    public static int[] rowsPerTask(java.util.List<Integer> partitionRows, int tasks) {
+        if (tasks > partitionRows.size()) {
+            throw new IllegalArgumentException("train.tasks " + tasks + " exceeds the data set's "
+                    + partitionRows.size() + " partitions (each task holds whole partitions): share the data with at"
+                    + " least " + tasks + " partitions, or lower train.tasks");
+        }
+        int[] rows = new int[tasks];
+        for (int p = 0; p < partitionRows.size(); p++) {
+            rows[p % tasks] += partitionRows.get(p);
+        }
+        return rows;
+    }
+
+    /**
+     * Before a job starts its tasks: the data set splits over train.tasks tasks with a full batch for each, and the
+     * application has a slot for each of its long-lived tasks (servers x k in one application, k in a server's
+     * own), since a barrier stage that cannot start all its tasks would wait instead of failing.
+     */
+    static void checkJob(java.util.Map<String, String> settings, org.twintrain.store.DataShareManifest data,
+            int servers, int slots) {
+        int tasks = tasks(settings);
+        if (tasks == 1) {
+            return; // the plain run: the program checks its own batch
+        }
+        int batch = Integer.parseInt(settings.get("train.batchSize"));
+        stepsPerEpoch(rowsPerTask(data.partitions(), tasks), taskBatch(batch, tasks), batch);
+        if (servers * tasks > slots) {
+            throw new IllegalArgumentException("train.tasks " + tasks + " runs " + servers * tasks + " long-lived tasks"
+                    + " at once (" + tasks + " per server" + (servers == 2 ? ", both servers in this application" : "")
+                    + ") but the application has " + slots + " task slots (spark.default.parallelism): give it more"
+                    + " cores (local[" + servers * tasks + "] in local mode) or lower train.tasks");
+        }
+    }
+
     /** Rows per step and task: train.batchSize / k, which must divide evenly. */
     static int taskBatch(int batchSize, int tasks) {
         if (tasks < 1 || batchSize % tasks != 0) {

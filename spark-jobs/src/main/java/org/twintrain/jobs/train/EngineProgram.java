@@ -164,6 +164,16 @@ public final class EngineProgram implements SecureProgram {
     }
 
     /**
+     * The plan of a run on a shared data set, split over train.tasks task pairs as the job splits it ({@link
+     * DataParallel#rowsPerTask}): what the offline triple job makes and the training job checks.
+     */
+    public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings,
+            org.twintrain.store.DataShareManifest data) {
+        return plan(settings, DataParallel.rowsPerTask(data.partitions(), DataParallel.tasks(settings)), data.features(),
+                data.classes());
+    }
+
+    /**
      * The plan of a run by k data-parallel task pairs holding rowsPerTask[j] rows each: every step holds the keys
      * of all k pairs, each pair's under its own namespace ("t" + j + "."; none when k = 1).
      */

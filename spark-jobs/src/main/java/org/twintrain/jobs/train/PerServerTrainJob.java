@@ -48,7 +48,7 @@ public final class PerServerTrainJob {
         }
         String planId = conf.get("triples.plan");
         if (planId.isEmpty()) {
-            String needed = EngineProgram.plan(conf.asMap(), (int) m.rows(), m.features(), m.classes()).id();
+            String needed = EngineProgram.plan(conf.asMap(), m).id();
             throw new IllegalArgumentException("server " + party + " runs as its own application and trains from stored"
                     + " triples: set triples.plan=" + needed + " (this run's plan; the dealer makes it with"
                     + " submit/twintrain triples --data " + dataName + ")");
@@ -59,9 +59,10 @@ public final class PerServerTrainJob {
         ServerTraining work = new ServerTraining(party, store.root().toString(), dataName, null, runId, m, null,
                 conf.asMap(), null, program, channels);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DataParallel.checkJob(conf.asMap(), m, 1, jsc.defaultParallelism());
         try {
             ServerReport report = SecureTrainJob.runInPool(jsc, "server" + party, "twintrain-" + runId + "-server" + party,
-                    ServerTraining.input(spark, party, store, dataName, null), work, runId);
+                    ServerTraining.input(spark, party, store, dataName, null, DataParallel.tasks(conf.asMap())), work, runId);
             return new Result(report, store.model(runId));
         } catch (Exception e) {
             throw unwrap(e, party);

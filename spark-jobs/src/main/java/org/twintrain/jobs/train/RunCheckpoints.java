@@ -51,6 +51,9 @@ final class RunCheckpoints implements Checkpointing {
     private final CheckpointManifest identity;
     private final TripleLedger ledger;
     private final TriplePlan plan;
+    private final String namespace;
+    private final List<Channel> siblings;
+    private final boolean lead;
     private long confirmed = -1;
     private long lastStep;
 
@@ -62,6 +65,19 @@ final class RunCheckpoints implements Checkpointing {
      */
     RunCheckpoints(Channel channel, long every, CheckpointStore store, CheckpointManifest identity,
             TripleLedger ledger, TriplePlan plan) {
+        this(channel, every, store, identity, ledger, plan, "", List.of(), true);
+    }
+
+    /**
+     * As one of k data-parallel tasks of the server. Task 0 (lead) does all of the above with its peer and tells
+     * its siblings each agreed and confirmed step over the sibling channels; the others (lead false) read the
+     * checkpoint the lead agreed on, and commit their own ledgers (their namespace's keys) when told.
+     *
+     * @param namespace this task's triple-key namespace ("" with one task)
+     * @param siblings  the lead: channels to tasks 1..k-1; any other task: the channel to the lead
+     */
+    RunCheckpoints(Channel channel, long every, CheckpointStore store, CheckpointManifest identity,
+            TripleLedger ledger, TriplePlan plan, String namespace, List<Channel> siblings, boolean lead) {
         if (every < 0) {
             throw new IllegalArgumentException("train.checkpointEvery must be 0 (off) or positive, got " + every);
         }
@@ -71,6 +87,9 @@ final class RunCheckpoints implements Checkpointing {
         this.identity = identity;
         this.ledger = ledger;
         this.plan = plan;
+        this.namespace = namespace;
+        this.siblings = List.copyOf(siblings);
+        this.lead = lead;
     }
 
     /**
@@ -89,12 +108,13 @@ final class RunCheckpoints implements Checkpointing {
     /** The checkpoints of one server's task, in its own store, with its ledger (null: in-application dealer). */
     static RunCheckpoints forServer(int party, String runId, StoreLayout store, DataShareManifest data,
             Map<String, String> settings, Configuration hadoop, Channel channel, TripleLedger ledger,
-            TripleSource triples) {
+            TripleSource triples, int task, int tasks, List<Channel> siblings) {
         CheckpointManifest identity = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, party, runId, 0,
                 data.datasetId(), data.sessionId(), data.fractionalBits(), settings.get("model.name"), List.of(),
                 List.of(), Map.of());
         return new RunCheckpoints(channel, every(settings), new CheckpointStore(store, runId, hadoop), identity, ledger,
-                triples instanceof StoredTripleSource s ? s.plan() : null);
+                triples instanceof StoredTripleSource s ? s.plan() : null, DataParallel.namespace(task, tasks), siblings,
+                task == 0);
     }
 
     private static long every(Map<String, String> settings) {
@@ -132,8 +152,14 @@ final class RunCheckpoints implements Checkpointing {
         }
         try {
             List<Long> mine = store.steps();
-            long step = ResumeAgreement.agree(channel, every, mine);
-            store.deleteAfter(step);
+            long step;
+            if (lead) {
+                step = ResumeAgreement.agree(channel, every, mine);
+                store.deleteAfter(step);
+                tellSiblings(step);
+            } else {
+                step = hearLead(-1);
+            }
             if (step > 0) {
                 CheckpointStore.State state = store.read(step, identity);
                 for (Param p : params) {
@@ -165,7 +191,7 @@ final class RunCheckpoints implements Checkpointing {
         }
         int added = 0;
         for (TripleKey k : plan.keys()) {
-            if (k.epoch() >= 0 && k.step() < step && !ledger.isConsumed(k)) {
+            if (k.epoch() >= 0 && k.step() < step && k.layer().startsWith(namespace) && !ledger.isConsumed(k)) {
                 ledger.record(k);
                 added++;
             }
@@ -183,12 +209,21 @@ final class RunCheckpoints implements Checkpointing {
         if (every == 0 || (step % every != 0 && step != totalSteps)) {
             return;
         }
+        if (!lead) {
+            hearLead(step);
+            if (ledger != null) {
+                ledger.commit();
+            }
+            confirmed = step;
+            return;
+        }
         try {
             store.write(step, identity, shares(params), asLong(velocities));
             ResumeAgreement.confirm(channel, step);
             if (ledger != null) {
                 ledger.commit();
             }
+            tellSiblings(step);
             confirmed = step;
             store.keepLast(KEEP);
         } catch (IOException e) {
@@ -205,10 +240,32 @@ final class RunCheckpoints implements Checkpointing {
         if (ledger == null) {
             return;
         }
-        if (confirmed != lastStep || confirmed < 0) {
-            ResumeAgreement.confirm(channel, lastStep);
+        if (!lead) {
+            hearLead(lastStep);
+        } else {
+            if (confirmed != lastStep || confirmed < 0) {
+                ResumeAgreement.confirm(channel, lastStep);
+            }
+            tellSiblings(lastStep);
         }
         ledger.finish();
+    }
+
+    /** The lead tells its siblings a step both servers agreed on or confirmed. */
+    private void tellSiblings(long step) {
+        for (Channel c : siblings) {
+            c.send(new long[] {step});
+        }
+    }
+
+    /** A sibling waits for the lead's step; expected is the step it must be (-1: any, at resume). */
+    private long hearLead(long expected) {
+        long step = siblings.get(0).receive(1)[0];
+        if (expected >= 0 && step != expected) {
+            throw new IllegalStateException("server " + identity.party() + ": task 0 confirmed step " + step
+                    + " where this task is at step " + expected + " (the server's tasks went out of step)");
+        }
+        return step;
     }
 
     private static Map<String, LongMatrix> shares(List<Param> params) {

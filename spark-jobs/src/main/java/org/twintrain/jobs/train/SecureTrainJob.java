@@ -83,13 +83,15 @@ public final class SecureTrainJob {
         }
         Map<String, String> settings = conf.asMap();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DataParallel.checkJob(settings, m0, 2, jsc.defaultParallelism());
 
         ServerTraining work0 = new ServerTraining(0, store0.root().toString(), dataName, testName, runId, m0, t0, settings,
                 dealerSeed, program, channels);
         ServerTraining work1 = new ServerTraining(1, store1.root().toString(), dataName, testName, runId, m1, t1, settings,
                 dealerSeed, program, channels);
-        JavaRDD<Row> seeds0 = ServerTraining.input(spark, 0, store0, dataName, testName);
-        JavaRDD<Row> rows1 = ServerTraining.input(spark, 1, store1, dataName, testName);
+        int tasks = DataParallel.tasks(settings);
+        JavaRDD<Row> seeds0 = ServerTraining.input(spark, 0, store0, dataName, testName, tasks);
+        JavaRDD<Row> rows1 = ServerTraining.input(spark, 1, store1, dataName, testName, tasks);
 
         int maxAttempts = conf.getInt("train.maxAttempts");
         if (maxAttempts < 1) {
@@ -197,13 +199,17 @@ public final class SecureTrainJob {
             ServerTraining work, String runId) {
         jsc.setLocalProperty("spark.scheduler.pool", pool);
         jsc.setJobGroup(group, "secure train " + runId + ": " + pool, true);
+        int tasks = DataParallel.tasks(work.settings());
         jsc.setJobDescription("secure train " + runId + ": " + pool + "'s training loop (" + work.settings().get("model.name")
-                + ", one long-lived task talking to the other server over the peer channel)");
-        List<ServerReport> reports = input.mapPartitions(work).collect();
-        if (reports.size() != 1) {
-            throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected 1");
+                + (tasks == 1 ? ", one long-lived task" : ", " + tasks + " long-lived data-parallel tasks in a barrier stage")
+                + " talking to the other server over the peer channel)");
+        // k > 1: gang-scheduled, so the server's tasks start together (they meet to sum gradients) and fail together.
+        List<ServerReport> reports = (tasks == 1 ? input.mapPartitions(work)
+                : org.twintrain.jobs.pools.ServerPools.barrierMapPartitions(input, work)).collect();
+        if (reports.size() != tasks) {
+            throw new IllegalStateException(pool + " produced " + reports.size() + " reports, expected " + tasks);
         }
-        return reports.get(0);
+        return ServerReport.combine(reports);
     }
 
     /**
@@ -225,7 +231,7 @@ public final class SecureTrainJob {
 
     /** planId must be the plan of this configuration on this data set (same keys, fixed point, truncation). */
     static void checkPlanId(TwinTrainConf conf, String planId, DataShareManifest data) {
-        String needed = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes()).id();
+        String needed = EngineProgram.plan(conf.asMap(), data).id();
         if (!needed.equals(planId)) {
             throw new IllegalArgumentException("triples.plan " + planId + " is not the plan of this run (" + needed
                     + "): the triples were made for another model, data size, batch size, epochs or encoding");

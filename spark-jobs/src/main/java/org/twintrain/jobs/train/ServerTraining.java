@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.JavaRDD;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.twintrain.engine.train.ChannelGradientSum;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -50,13 +52,20 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     }
 
     /**
-     * The input of server party's task: for server 0 one placeholder row (its task expands its half from the seeds
-     * in its store), for server 1 its materialized rows, the training set (split 0) then the test set (split 1), in
-     * the stored order, in one partition.
+     * The input of server party's k tasks (train.tasks; one partition per task): for server 0 one placeholder row
+     * per task (each task expands its own partitions' halves from the seeds in its store), for server 1 its
+     * materialized rows, each stored partition's rows in task p mod k's partition ({@link DataParallel#holds}),
+     * and the test set's rows in task 0's (split 1; only pair 0 evaluates).
      */
-    static JavaRDD<Row> input(SparkSession spark, int party, StoreLayout store, String dataName, String testName) {
+    static JavaRDD<Row> input(SparkSession spark, int party, StoreLayout store, String dataName, String testName,
+            int tasks) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (party == 0) {
-            return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(RowFactory.create(0)), 1);
+            List<Row> placeholders = new ArrayList<>();
+            for (int j = 0; j < tasks; j++) {
+                placeholders.add(RowFactory.create(j));
+            }
+            return jsc.parallelize(placeholders, tasks);
         }
         Dataset<Row> rows = spark.read().parquet(new Path(store.data(dataName), "data").toString())
                 .withColumn("split", functions.lit(0));
@@ -64,59 +73,98 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             rows = rows.unionByName(spark.read().parquet(new Path(store.data(testName), "data").toString())
                     .withColumn("split", functions.lit(1)));
         }
-        return rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+        if (tasks == 1) {
+            return rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+        }
+        // Rows are placed by (partition, position) inside the task, so the shuffle's order does not matter.
+        return rows.javaRDD()
+                .mapToPair(r -> new scala.Tuple2<>(r.<Integer>getAs("split") == 1 ? 0 : r.<Integer>getAs("partition") % tasks, r))
+                .partitionBy(new org.apache.spark.HashPartitioner(tasks)).values();
     }
 
     @Override
     public Iterator<ServerReport> call(Iterator<Row> input) throws Exception {
         long start = System.nanoTime();
+        int tasks = DataParallel.tasks(settings);
+        BarrierTaskContext barrier = tasks == 1 ? null : BarrierTaskContext.get();
+        int task = barrier == null ? 0 : barrier.partitionId();
         Configuration hadoop = new Configuration();
         StoreLayout store = new StoreLayout(storeRoot);
         DataShares.Half half;
         DataShares.Half test = null;
         if (party == 0) {
-            half = expandSeeds(store, hadoop, dataName, manifest);
-            test = testName == null ? null : expandSeeds(store, hadoop, testName, testManifest);
+            half = expandSeeds(store, hadoop, dataName, manifest, task, tasks);
+            test = testName == null || task != 0 ? null : expandSeeds(store, hadoop, testName, testManifest, 0, 1);
         } else {
-            Halves h = materialize(input);
+            Halves h = materialize(input, task, tasks);
             half = h.train();
             test = h.test();
         }
         FixedPoint codec = new FixedPoint(manifest.fractionalBits());
         TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
-        // Both servers agree on the plan before any share is opened or anything of the run is written: the run's
-        // identity in the store, the triples and their ledger.
-        try (Channel channel = PlanAgreement.agreed(channels.open(party, 0), party,
-                PlanAgreement.statement(settings, runId, manifest, testManifest))) {
-            RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
-            try (TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null
-                        : ledger(store, settings.get("triples.plan"));
-                    TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
-                return List.of(train(channel, ledger, triples, store, hadoop, codec, truncation, half, test, start))
-                        .iterator();
+        List<Channel> siblings = barrier == null ? List.of()
+                : channels.siblings(party, task, tasks, message -> barrier.allGather(message));
+        try {
+            // Both servers agree on the plan before any share is opened or anything of the run is written: the
+            // run's identity in the store, the triples and their ledger.
+            try (Channel channel = PlanAgreement.agreed(channels.open(party, task), party,
+                    PlanAgreement.statement(settings, runId, manifest, testManifest))) {
+                if (task == 0) {
+                    RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
+                }
+                afterClaim(task, siblings);
+                try (TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null
+                            : ledger(store, settings.get("triples.plan"), task, tasks);
+                        TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
+                    return List.of(train(channel, siblings, task, tasks, ledger, triples, store, hadoop, codec,
+                            truncation, half, test, start)).iterator();
+                }
+            }
+        } finally {
+            for (Channel c : siblings) {
+                c.close();
             }
         }
     }
 
-    /** Training (and evaluation) on the agreed channel, then this server's model share written to its store. */
-    private ServerReport train(Channel channel, TripleLedger ledger, TripleSource triples, StoreLayout store,
-            Configuration hadoop, FixedPoint codec, TruncationMode truncation, DataShares.Half half,
-            DataShares.Half test, long start) throws IOException {
+    /** The siblings of task 0 open their ledgers only once it has claimed the run (a refused claim stops them). */
+    private static void afterClaim(int task, List<Channel> siblings) {
+        if (task == 0) {
+            for (Channel c : siblings) {
+                c.send(new long[] {1});
+            }
+        } else if (!siblings.isEmpty()) {
+            siblings.get(0).receive(1);
+        }
+    }
+
+    /**
+     * Training (and evaluation, by pair 0) on the agreed channel, then this server's model share written to its
+     * store by task 0 (all tasks of a server hold the same model shares).
+     */
+    private ServerReport train(Channel channel, List<Channel> siblings, int task, int tasks, TripleLedger ledger,
+            TripleSource triples, StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
+            DataShares.Half half, DataShares.Half test, long start) throws IOException {
         TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
         RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
-                channel, ledger, triples);
+                channel, ledger, triples, task, tasks, siblings);
+        DataParallel parallel = tasks == 1 ? DataParallel.single(half.features().rows())
+                : new DataParallel(task, DataParallel.rowsPerTask(manifest.partitions(), tasks),
+                        new ChannelGradientSum(task, tasks, siblings));
         Map<String, LongMatrix> model = program.trainTask(arithmetic, half.features(), half.labels(), settings,
-                DataParallel.single(half.features().rows()), checkpoints);
+                parallel, checkpoints);
         long correct = -1;
         if (test != null) {
             correct = program.evaluate(arithmetic, model, test.features(), test.labels(), settings);
         }
-        writeModel(store, hadoop, model, codec, triples.consumed().size());
+        if (task == 0) {
+            writeModel(store, hadoop, model, codec, triples.consumed().size());
+        }
         checkpoints.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         String executor = SparkEnv.get() == null ? "?" : SparkEnv.get().executorId() + "@"
                 + SparkEnv.get().blockManager().blockManagerId().host();
-        return new ServerReport(party, 0, executor, half.features().rows(), channel.stats().bytesSent(),
+        return new ServerReport(party, task, executor, half.features().rows(), channel.stats().bytesSent(),
                 channel.stats().bytesReceived(), channel.stats().rounds(), triples.consumed().size(), seconds,
                 test == null ? 0 : test.features().rows(), correct);
     }
@@ -132,33 +180,39 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     }
 
     /**
-     * The ledger of this party's consumed keys of the plan, beside its triples: a later run that would take a
+     * The ledger of this task's consumed keys of the plan, beside its triples: a later run that would take a
      * key again is refused. Resumable: keys are written when a checkpoint both servers hold commits (see
      * {@link RunCheckpoints}), so a retried attempt may replay the steps after it. Kept for local stores; on
      * a remote file system (hdfs://) the append-only ledger would need that file system's append, which is
      * not wired yet (null: no ledger).
      */
-    private TripleLedger ledger(StoreLayout store, String planId) throws IOException {
+    private TripleLedger ledger(StoreLayout store, String planId, int task, int tasks) throws IOException {
         java.net.URI root = store.root().toUri();
         if (root.getScheme() != null && !root.getScheme().equals("file")) {
             return null;
         }
-        java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, "ledger-party" + party + ".txt");
+        // One ledger file per task (each task takes its own namespace's keys), so tasks never write one file.
+        String name = "ledger-party" + party + (tasks == 1 ? "" : "-task" + task) + ".txt";
+        java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, name);
         return TripleLedger.openResumable(file, planId, party, runId);
     }
 
+    /** This task's half of a data set: the partitions of task (of tasks) expanded from their seeds, in order. */
     private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
-            DataShareManifest manifest) throws IOException {
+            DataShareManifest manifest, int task, int tasks) throws IOException {
         byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
         if (seeds.length != manifest.partitions().size()) {
             throw new IllegalArgumentException(store.data(dataName) + ": " + seeds.length + " seeds for "
                     + manifest.partitions().size() + " partitions");
         }
-        int rows = (int) manifest.rows();
+        int rows = DataParallel.rowsPerTask(manifest.partitions(), tasks)[task];
         long[] x = new long[rows * manifest.features()];
         long[] y = new long[rows * manifest.classes()];
         int at = 0;
         for (int p = 0; p < seeds.length; p++) {
+            if (!DataParallel.holds(task, tasks, p)) {
+                continue;
+            }
             int n = manifest.partitions().get(p);
             DataShares.Half part = DataShares.expand(seeds[p], n, manifest.features(), manifest.classes());
             System.arraycopy(part.features().data(), 0, x, at * manifest.features(), n * manifest.features());
@@ -169,39 +223,65 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
                 new LongMatrix(rows, manifest.classes(), y));
     }
 
-    private Halves materialize(Iterator<Row> rows) {
-        Rows train = new Rows(dataName, manifest);
-        Rows test = testName == null ? null : new Rows(testName, testManifest);
+    private Halves materialize(Iterator<Row> rows, int task, int tasks) {
+        Rows train = new Rows(dataName, manifest, task, tasks);
+        Rows test = testName == null || task != 0 ? null : new Rows(testName, testManifest, 0, 1);
         while (rows.hasNext()) {
             Row r = rows.next();
             int split = r.getInt(r.fieldIndex("split"));
+            if (split == 1 && test == null) {
+                throw new IllegalStateException("task " + task + " of server 1 received test rows; only task 0 evaluates");
+            }
             (split == 0 ? train : test).add(r);
         }
         return new Halves(train.half(), test == null ? null : test.half());
     }
 
-    /** Server 1's half of one data set, filled row by row in the stored order. */
+    /**
+     * Server 1's half of one data set as one task holds it: the stored partitions of the task ({@link
+     * DataParallel#holds}) in partition order, each row placed by its (partition, position), so the rows may
+     * arrive in any order; a row twice, a row of another task's partition or a missing row is an error.
+     */
     private static final class Rows {
         private final String name;
         private final DataShareManifest manifest;
+        private final int[] offset;
         private final int n;
         private final long[] x;
         private final long[] y;
-        private int at;
+        private final java.util.BitSet filled;
 
-        Rows(String name, DataShareManifest manifest) {
+        Rows(String name, DataShareManifest manifest, int task, int tasks) {
             this.name = name;
             this.manifest = manifest;
-            this.n = (int) manifest.rows();
+            List<Integer> sizes = manifest.partitions();
+            this.offset = new int[sizes.size()];
+            int rows = 0;
+            for (int p = 0; p < sizes.size(); p++) {
+                offset[p] = DataParallel.holds(task, tasks, p) ? rows : -1;
+                rows += offset[p] >= 0 ? sizes.get(p) : 0;
+            }
+            this.n = rows;
             this.x = new long[n * manifest.features()];
             this.y = new long[n * manifest.classes()];
+            this.filled = new java.util.BitSet(n);
         }
 
         void add(Row r) {
-            if (at == n) {
-                throw new IllegalArgumentException("store 1 holds more rows of " + name + " than its manifest ("
-                        + n + ")");
+            int p = r.getInt(r.fieldIndex("partition"));
+            int position = r.getInt(r.fieldIndex("position"));
+            if (p < 0 || p >= offset.length || offset[p] < 0 || position < 0
+                    || position >= manifest.partitions().get(p)) {
+                throw new IllegalArgumentException("store 1 holds a row of " + name + " at partition " + p
+                        + ", position " + position + " that its manifest (" + offset.length + " partitions) does not"
+                        + " place in this task");
             }
+            int at = offset[p] + position;
+            if (filled.get(at)) {
+                throw new IllegalArgumentException("store 1 holds two rows of " + name + " at partition " + p
+                        + ", position " + position);
+            }
+            filled.set(at);
             List<Long> f = r.getList(3);
             List<Long> l = r.getList(4);
             for (int j = 0; j < manifest.features(); j++) {
@@ -210,13 +290,12 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             for (int c = 0; c < manifest.classes(); c++) {
                 y[at * manifest.classes() + c] = l.get(c);
             }
-            at++;
         }
 
         DataShares.Half half() {
-            if (at != n) {
-                throw new IllegalArgumentException("store 1 holds " + at + " rows of " + name
-                        + " but its manifest says " + n);
+            if (filled.cardinality() != n) {
+                throw new IllegalArgumentException("store 1 holds " + filled.cardinality() + " rows of " + name
+                        + " for this task but its manifest says " + n);
             }
             return new DataShares.Half(new LongMatrix(n, manifest.features(), x),
                     new LongMatrix(n, manifest.classes(), y));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.channel.ChannelConfig;
 import org.twintrain.sharing.channel.ChannelException;
@@ -29,19 +31,14 @@ public record TlsChannelOpener(String host, int basePort, String runId, String[]
     @Override
     public Channel open(int party, int task) {
         String[] files = keyFiles[party];
-        PeerIdentity own;
+        PeerIdentity own = ownIdentity(party);
         java.security.cert.X509Certificate peer;
         try {
-            own = PeerIdentity.read(Path.of(files[0]), Path.of(files[1]));
             peer = PeerIdentity.readCertificate(Path.of(files[2]));
         } catch (IOException e) {
-            throw new UncheckedIOException("server " + party + ": cannot read its key pair or the peer certificate "
-                    + "(" + files[1] + ", " + files[2] + ")", e);
+            throw new UncheckedIOException("server " + party + ": cannot read the peer certificate " + files[2], e);
         }
-        ChannelConfig config = ChannelConfig.defaults().withBindAddress(host)
-                .withConnectTimeout(Duration.ofMillis(connectTimeoutMs))
-                .withAcceptTimeout(Duration.ofMillis(connectTimeoutMs))
-                .withReadTimeout(Duration.ofMillis(readTimeoutMs));
+        ChannelConfig config = config(host);
         int port = basePort + task;
         try {
             if (party == 0) {
@@ -58,5 +55,71 @@ public record TlsChannelOpener(String host, int basePort, String runId, String[]
             throw new ChannelException("server " + party + " (run " + runId + ", task " + task + ") " + role
                     + " and could not pair (channel.connectTimeoutMs = " + connectTimeoutMs + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Among one server's own tasks: task 0 listens on a free port of its executor's address and publishes it
+     * through allGather; the others connect and say their index. Mutual TLS with the server's own key pair, each
+     * side pinning that same certificate: only tasks holding this server's key join, never the other server's.
+     */
+    @Override
+    public List<Channel> siblings(int party, int task, int tasks, Function<String, String[]> allGather) {
+        PeerIdentity own = ownIdentity(party);
+        String siblingRun = runId + "-server" + party;
+        if (task == 0) {
+            String address = executorHost();
+            try (TlsChannelServer server = TlsChannelServer.listen(0, own, own.certificate(), config(address))) {
+                allGather.apply(address + ":" + server.port());
+                Channel[] byTask = new Channel[tasks];
+                try {
+                    for (int i = 1; i < tasks; i++) {
+                        Channel c = server.accept(siblingRun);
+                        long j = c.receive(1)[0];
+                        if (j < 1 || j >= tasks || byTask[(int) j] != null) {
+                            c.close();
+                            throw new ChannelException("server " + party + " task 0: a sibling task said it is task "
+                                    + j + " of " + tasks + " (run " + runId + ")");
+                        }
+                        byTask[(int) j] = c;
+                    }
+                } catch (RuntimeException e) {
+                    for (Channel c : byTask) {
+                        if (c != null) {
+                            c.close();
+                        }
+                    }
+                    throw e;
+                }
+                return java.util.Arrays.asList(byTask).subList(1, tasks);
+            }
+        }
+        String lead = allGather.apply("")[0];
+        int colon = lead.lastIndexOf(':');
+        Channel c = TlsChannel.connect(lead.substring(0, colon), Integer.parseInt(lead.substring(colon + 1)), own,
+                own.certificate(), config(host), siblingRun);
+        c.send(new long[] {task});
+        return List.of(c);
+    }
+
+    private PeerIdentity ownIdentity(int party) {
+        String[] files = keyFiles[party];
+        try {
+            return PeerIdentity.read(Path.of(files[0]), Path.of(files[1]));
+        } catch (IOException e) {
+            throw new UncheckedIOException("server " + party + ": cannot read its key pair (" + files[1] + ")", e);
+        }
+    }
+
+    private ChannelConfig config(String bindAddress) {
+        return ChannelConfig.defaults().withBindAddress(bindAddress)
+                .withConnectTimeout(Duration.ofMillis(connectTimeoutMs))
+                .withAcceptTimeout(Duration.ofMillis(connectTimeoutMs))
+                .withReadTimeout(Duration.ofMillis(readTimeoutMs));
+    }
+
+    /** The address this executor's Spark block manager uses (loopback in local mode), else channel.host. */
+    private String executorHost() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return env == null ? host : env.blockManager().blockManagerId().host();
     }
 }

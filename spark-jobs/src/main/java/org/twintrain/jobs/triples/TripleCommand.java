@@ -63,7 +63,7 @@ public final class TripleCommand implements Command {
             if (cl.has("data")) {
                 DataShareManifest data = Manifests.read(new StoreLayout(cl.require("store1")).data(cl.require("data")),
                         DataShareManifest.class, spark.sparkContext().hadoopConfiguration());
-                plan = EngineProgram.plan(conf.asMap(), (int) data.rows(), data.features(), data.classes());
+                plan = EngineProgram.plan(conf.asMap(), data);
                 System.out.println("plan " + plan.id() + " of " + conf.get("model.name") + " on " + data.rows()
                         + " rows: set triples.plan=" + plan.id() + " for the training run");
             } else {

@@ -59,6 +59,19 @@ record FaultChannels(String name, ChannelOpener inner, int failParty, int failAt
         return c;
     }
 
+    /** The channels among one server's tasks are inner's (untouched); without inner, refused as one-task. */
+    @Override
+    public java.util.List<Channel> siblings(int party, int task, int tasks,
+            java.util.function.Function<String, String[]> allGather) {
+        return inner != null ? inner.siblings(party, task, tasks, allGather)
+                : ChannelOpener.super.siblings(party, task, tasks, allGather);
+    }
+
+    /** Party's end of inner's channel closes after afterRounds exchanges of the first attempt. */
+    static FaultChannels breaking(String name, ChannelOpener inner, int party, long afterRounds) {
+        return new FaultChannels(name, inner, party, 1, afterRounds, false);
+    }
+
     /** Closes the real channel before exchange number limit + 1, which then fails as a dead connection does. */
     private static final class Breaking implements Channel {
         private final Channel c;

@@ -233,7 +233,7 @@ class FaultRecoveryTest {
         return plan.size() / STEPS * (to - from);
     }
 
-    private static String rootMessages(Throwable e) {
+    static String rootMessages(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             sb.append(t.getMessage()).append(" | ");
