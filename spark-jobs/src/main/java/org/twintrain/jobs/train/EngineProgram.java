@@ -1,8 +1,10 @@
 package org.twintrain.jobs.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.protocol.MaskedData;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.triples.TripleKey;
 
 /**
  * The training engine as the servers' {@link SecureProgram}: builds the configured model (weights from the
@@ -140,8 +143,11 @@ public final class EngineProgram implements SecureProgram {
             }
             p.set(share);
         }
-        return correctCount(arithmetic, model, features, labels, settings, 256);
+        return correctCount(arithmetic, model, features, labels, settings, EVAL_BATCH);
     }
+
+    /** Rows per step of the secure evaluation. */
+    static final int EVAL_BATCH = 256;
 
     /** Progress of a run, called after every step with the step count so far. */
     public interface StepListener {
@@ -169,8 +175,49 @@ public final class EngineProgram implements SecureProgram {
      */
     public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings,
             org.twintrain.store.DataShareManifest data) {
-        return plan(settings, DataParallel.rowsPerTask(data.partitions(), DataParallel.tasks(settings)), data.features(),
-                data.classes());
+        return plan(settings, data, null);
+    }
+
+    /**
+     * The same, followed when test is not null by the keys of the secure evaluation on that shared test set
+     * ({@link #evaluate}: epoch -2, one step per batch of {@link #EVAL_BATCH} rows, pair 0's namespace), so a run
+     * with a test set consumes stored triples only, like its training.
+     */
+    public static org.twintrain.sharing.triples.TriplePlan plan(Map<String, String> settings,
+            org.twintrain.store.DataShareManifest data, org.twintrain.store.DataShareManifest test) {
+        int tasks = DataParallel.tasks(settings);
+        org.twintrain.sharing.triples.TriplePlan training = plan(settings, DataParallel.rowsPerTask(data.partitions(),
+                tasks), data.features(), data.classes());
+        if (test == null) {
+            return training;
+        }
+        List<TripleKey> keys = new ArrayList<>(training.keys());
+        keys.addAll(evaluationKeys(settings, (int) test.rows(), test.features(), test.classes(),
+                DataParallel.namespace(0, tasks)));
+        return org.twintrain.sharing.triples.TriplePlan.of(keys, training.fractionalBits(), training.truncation());
+    }
+
+    /**
+     * The keys {@link #evaluate} draws on rows test rows: recorded by running it on two in-process parties with
+     * dealer triples from a throwaway seed and zero data (its control flow does not depend on the data).
+     */
+    static List<TripleKey> evaluationKeys(Map<String, String> settings, int rows, int features, int classes,
+            String namespace) {
+        org.twintrain.sharing.ring.FixedPoint codec = new org.twintrain.sharing.ring.FixedPoint(
+                Integer.parseInt(settings.get("ring.fractionalBits")));
+        org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
+                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
+        var run = new org.twintrain.sharing.arith.TwoPartyRunner(codec, truncation, new byte[32]).run(a -> {
+            a.setKeyNamespace(namespace);
+            Map<String, LongMatrix> zeros = new LinkedHashMap<>();
+            for (Param p : model(a, settings, features, classes).params()) {
+                zeros.put(p.name(), (LongMatrix) a.zeros(p.value().rows(), p.value().cols()));
+            }
+            new EngineProgram().evaluate(a, zeros, (LongMatrix) a.zeros(rows, features), (LongMatrix) a.zeros(rows, classes),
+                    settings);
+            return List.copyOf(a.context().triples().consumed());
+        });
+        return run.party0();
     }
 
     /**

@@ -32,6 +32,16 @@ public final class PerServerTrainJob {
 
     public static Result run(SparkSession spark, TwinTrainConf conf, int party, StoreLayout store, String dataName,
             String runId, SecureProgram program, ChannelOpener channels) throws Exception {
+        return run(spark, conf, party, store, dataName, null, runId, program, channels);
+    }
+
+    /**
+     * The same, and when testName is not null the servers then evaluate the model on that shared test set (this
+     * server's half in its store; only the count of correct predictions is revealed, from the plan's evaluation
+     * triples: make them with {@code triples --test NAME}).
+     */
+    public static Result run(SparkSession spark, TwinTrainConf conf, int party, StoreLayout store, String dataName,
+            String testName, String runId, SecureProgram program, ChannelOpener channels) throws Exception {
         if (party != 0 && party != 1) {
             throw new IllegalArgumentException("--server takes 0 or 1, got " + party);
         }
@@ -46,23 +56,35 @@ public final class PerServerTrainJob {
             throw new IllegalArgumentException("data set " + dataName + " is encoded with " + m.fractionalBits()
                     + " fractional bits but ring.fractionalBits is " + f);
         }
+        DataShareManifest test = null;
+        if (testName != null) {
+            test = Manifests.read(store.data(testName), DataShareManifest.class, hadoop);
+            if (test.party() != party || test.fractionalBits() != f || test.features() != m.features()
+                    || test.classes() != m.classes()) {
+                throw new IllegalArgumentException("test set " + testName + " in " + store.root() + " (party "
+                        + test.party() + ", " + test.fractionalBits() + " fractional bits, " + test.features()
+                        + " features, " + test.classes() + " classes) does not go with server " + party
+                        + "'s training set " + dataName + " (" + f + ", " + m.features() + ", " + m.classes() + ")");
+            }
+        }
         String planId = conf.get("triples.plan");
         if (planId.isEmpty()) {
-            String needed = EngineProgram.plan(conf.asMap(), m).id();
+            String needed = EngineProgram.plan(conf.asMap(), m, test).id();
             throw new IllegalArgumentException("server " + party + " runs as its own application and trains from stored"
                     + " triples: set triples.plan=" + needed + " (this run's plan; the dealer makes it with"
-                    + " submit/twintrain triples --data " + dataName + ")");
+                    + " submit/twintrain triples --data " + dataName + (testName == null ? "" : " --test " + testName)
+                    + ")");
         }
-        SecureTrainJob.checkPlanId(conf, planId, m);
+        SecureTrainJob.checkPlanId(conf, planId, m, test);
         SecureTrainJob.checkStoredHalf(store, party, planId, m, hadoop);
 
-        ServerTraining work = new ServerTraining(party, store.root().toString(), dataName, null, runId, m, null,
+        ServerTraining work = new ServerTraining(party, store.root().toString(), dataName, testName, runId, m, test,
                 conf.asMap(), null, program, channels);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataParallel.checkJob(conf.asMap(), m, 1, jsc.defaultParallelism());
         try {
             ServerReport report = SecureTrainJob.runInPool(jsc, "server" + party, "twintrain-" + runId + "-server" + party,
-                    ServerTraining.input(spark, party, store, dataName, null, DataParallel.tasks(conf.asMap())), work, runId);
+                    ServerTraining.input(spark, party, store, dataName, testName, DataParallel.tasks(conf.asMap())), work, runId);
             return new Result(report, store.model(runId));
         } catch (Exception e) {
             throw unwrap(e, party);

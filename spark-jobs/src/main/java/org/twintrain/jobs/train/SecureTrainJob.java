@@ -75,7 +75,7 @@ public final class SecureTrainJob {
 
         String planId = conf.get("triples.plan");
         if (!planId.isEmpty()) {
-            checkStoredTriples(conf, store0, store1, planId, new DataShareManifest[] {m0, m1}, testName, hadoop);
+            checkStoredTriples(conf, store0, store1, planId, new DataShareManifest[] {m0, m1}, t0, hadoop);
         }
         byte[] dealerSeed = new byte[32];
         if (planId.isEmpty()) {
@@ -217,24 +217,24 @@ public final class SecureTrainJob {
      * keys, fixed point and truncation), in both stores, each holding its own server's half.
      */
     static void checkStoredTriples(TwinTrainConf conf, StoreLayout store0, StoreLayout store1, String planId,
-            DataShareManifest[] halves, String testName, Configuration hadoop) throws IOException {
+            DataShareManifest[] halves, DataShareManifest test, Configuration hadoop) throws IOException {
         DataShareManifest data = halves[0];
-        if (testName != null) {
-            throw new IllegalArgumentException("secure evaluation draws triples outside the training plan: run it with "
-                    + "the in-application dealer (triples.plan empty) or without a test set");
-        }
-        checkPlanId(conf, planId, data);
+        checkPlanId(conf, planId, data, test);
         for (int party = 0; party < 2; party++) {
             checkStoredHalf(party == 0 ? store0 : store1, party, planId, halves[party], hadoop);
         }
     }
 
-    /** planId must be the plan of this configuration on this data set (same keys, fixed point, truncation). */
-    static void checkPlanId(TwinTrainConf conf, String planId, DataShareManifest data) {
-        String needed = EngineProgram.plan(conf.asMap(), data).id();
+    /**
+     * planId must be the plan of this configuration on this data set, with the evaluation on test when it is not
+     * null (same keys, fixed point, truncation).
+     */
+    static void checkPlanId(TwinTrainConf conf, String planId, DataShareManifest data, DataShareManifest test) {
+        String needed = EngineProgram.plan(conf.asMap(), data, test).id();
         if (!needed.equals(planId)) {
             throw new IllegalArgumentException("triples.plan " + planId + " is not the plan of this run (" + needed
-                    + "): the triples were made for another model, data size, batch size, epochs or encoding");
+                    + "): the triples were made for another model, data size, batch size, epochs, encoding, or "
+                    + (test == null ? "with" : "without") + " a test set (triples --test NAME)");
         }
     }
 

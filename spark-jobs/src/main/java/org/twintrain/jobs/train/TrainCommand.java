@@ -58,7 +58,7 @@ public final class TrainCommand implements Command {
 
                   --store0 DIR   server 0's store        --store1 DIR   server 1's store
                   --server N     run only server N       --store DIR    that server's store
-                  --data NAME    shared training set     --test NAME    shared test set (optional, two pools only)
+                  --data NAME    shared training set     --test NAME    shared test set (optional)
                   --run RUN      run id (model folder name, checked in the channel hello)""";
     }
 
@@ -87,11 +87,10 @@ public final class TrainCommand implements Command {
     /** {@code --server N}: this server's own application. */
     private int runServer(CommandLine line, TwinTrainConf conf) throws Exception {
         int party = party(line.require("server"));
-        for (String other : new String[] {"store0", "store1", "test"}) {
+        for (String other : new String[] {"store0", "store1"}) {
             if (line.has(other)) {
                 throw new IllegalArgumentException("--" + other + " does not go with --server: a server's application"
-                        + " reads only its own --store" + (other.equals("test") ? " (secure evaluation draws triples"
-                        + " outside the stored plan)" : ""));
+                        + " reads only its own --store");
             }
         }
         StoreLayout store = new StoreLayout(line.require("store"));
@@ -99,8 +98,8 @@ public final class TrainCommand implements Command {
         String runId = line.require("run");
         TlsChannelOpener channels = serverChannel(conf, party, runId);
         return SparkSessions.run("twintrain-train-server" + party, conf, spark -> {
-            PerServerTrainJob.Result r = PerServerTrainJob.run(spark, conf, party, store, data, runId,
-                    new EngineProgram(), channels);
+            PerServerTrainJob.Result r = PerServerTrainJob.run(spark, conf, party, store, data, line.get("test", null),
+                    runId, new EngineProgram(), channels);
             System.out.print(serverReport(r, conf.get("model.name")));
             return 0;
         });
@@ -138,9 +137,11 @@ public final class TrainCommand implements Command {
     static String serverReport(PerServerTrainJob.Result r, String model) {
         ServerReport s = r.report();
         return String.format(Locale.ROOT, "secure training of %s, server %d's own application%n  server %d: %d rows,"
-                + " %.1f s, %,d bytes sent, %,d bytes received, %,d rounds, %,d triples (executor %s)%n  model share: %s%n",
+                + " %.1f s, %,d bytes sent, %,d bytes received, %,d rounds, %,d triples (executor %s)%n  model share: %s%n%s",
                 model, s.party(), s.party(), s.rows(), s.seconds(), s.bytesSent(), s.bytesReceived(), s.rounds(),
-                s.triplesTaken(), s.executor(), r.model());
+                s.triplesTaken(), s.executor(), r.model(), s.testRows() == 0 ? "" : String.format(Locale.ROOT,
+                        "  test accuracy (computed on shares, only the count revealed): %d of %d = %.2f %%%n",
+                        s.correct(), s.testRows(), 100.0 * s.testAccuracy()));
     }
 
     static SecureTrainJob.Result run(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,

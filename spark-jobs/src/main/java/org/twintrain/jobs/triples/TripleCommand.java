@@ -34,12 +34,14 @@ public final class TripleCommand implements Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "usage: submit/twintrain triples (--data NAME | --plan FILE) --store0 ROOT --store1 ROOT [--tasks N]",
-                "                                [--overwrite] [--conf FILE] [--set key=value ...]",
+                "usage: submit/twintrain triples (--data NAME [--test NAME] | --plan FILE) --store0 ROOT --store1 ROOT",
+                "                                [--tasks N] [--overwrite] [--conf FILE] [--set key=value ...]",
                 "",
                 "  --data NAME     make the plan of the configured training run (model.*, train.*, approx.*, ring.*)",
                 "                  on the data set NAME shared into the stores; prints the plan id, which the run",
                 "                  then names in triples.plan",
+                "  --test NAME     with --data: the run also evaluates on the shared test set NAME (train --test);",
+                "                  the plan then holds the secure evaluation's keys too",
                 "  --plan FILE     or a recorded triple plan (plan.txt, canonical text of TriplePlan), local or hdfs://",
                 "  --store0 ROOT   server 0's store root: receives triples/PLAN_ID/ with the plan and a 32-byte seed",
                 "  --store1 ROOT   server 1's store root: receives triples/PLAN_ID/ with its materialized halves",
@@ -52,18 +54,23 @@ public final class TripleCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "data", "store0", "store1", "tasks"),
+        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "data", "test", "store0", "store1", "tasks"),
                 Set.of("overwrite"));
         TwinTrainConf conf = cl.conf();
         if (cl.has("plan") == cl.has("data")) {
             throw new IllegalArgumentException("give exactly one of --data NAME (the configured run's plan) and --plan FILE");
+        }
+        if (cl.has("test") && !cl.has("data")) {
+            throw new IllegalArgumentException("--test NAME goes with --data NAME (a recorded --plan already holds its keys)");
         }
         return SparkSessions.run("twintrain triples", conf, spark -> {
             TriplePlan plan;
             if (cl.has("data")) {
                 DataShareManifest data = Manifests.read(new StoreLayout(cl.require("store1")).data(cl.require("data")),
                         DataShareManifest.class, spark.sparkContext().hadoopConfiguration());
-                plan = EngineProgram.plan(conf.asMap(), data);
+                DataShareManifest test = !cl.has("test") ? null : Manifests.read(new StoreLayout(cl.require("store1"))
+                        .data(cl.require("test")), DataShareManifest.class, spark.sparkContext().hadoopConfiguration());
+                plan = EngineProgram.plan(conf.asMap(), data, test);
                 System.out.println("plan " + plan.id() + " of " + conf.get("model.name") + " on " + data.rows()
                         + " rows: set triples.plan=" + plan.id() + " for the training run");
             } else {

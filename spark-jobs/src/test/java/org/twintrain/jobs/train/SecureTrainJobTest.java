@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.twintrain.jobs.LocalSpark;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.jobs.reveal.ModelReveal;
+import org.twintrain.jobs.triples.TripleJob;
+import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.store.Manifests;
 import org.twintrain.jobs.share.ShareJob;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
@@ -210,6 +213,30 @@ class SecureTrainJobTest {
         long clear = Math.round(EngineProgram.accuracy(model, conf.asMap(), testX, testY) * testRows);
         assertEquals(clear, result.server0().correct());
         assertTrue(clear > testRows / 2, "the model learned the rule: " + clear + " of " + testRows);
+
+        // From stored triples: the plan made with the test set holds the evaluation's keys, and the run takes
+        // exactly that plan, evaluation included; a plan made without the test set is refused before any task.
+        DataShareManifest trainManifest = Manifests.read(s1.data("train"), DataShareManifest.class, new Configuration());
+        DataShareManifest testManifest = Manifests.read(s1.data("test"), DataShareManifest.class, new Configuration());
+        TriplePlan withoutTest = EngineProgram.plan(conf.asMap(), trainManifest);
+        TriplePlan plan = EngineProgram.plan(conf.asMap(), trainManifest, testManifest);
+        long evalKeys = plan.keys().stream().filter(k -> k.epoch() == -2).count();
+        assertEquals(plan.size() - withoutTest.size(), evalKeys, "the plan adds the evaluation's keys (epoch -2)");
+        assertTrue(evalKeys > 0);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
+                conf.with("triples.plan", withoutTest.id()), s0, s1, "train", "test", "run-eval-other",
+                new EngineProgram(), InMemoryChannels.named("t-eval-other")));
+        assertTrue(refused.getMessage().contains("is not the plan of this run"), refused.getMessage());
+        TripleJob.run(spark, plan, s0, s1, 2, false);
+        SecureTrainJob.Result stored = SecureTrainJob.run(spark, conf.with("triples.plan", plan.id()), s0, s1, "train",
+                "test", "run-eval-stored", new EngineProgram(), InMemoryChannels.named("t-eval-stored"));
+        assertEquals(plan.size(), stored.server0().triplesTaken(), "training and evaluation take exactly the plan");
+        assertEquals(plan.size(), org.twintrain.sharing.triples.TripleLedger.read(dir.resolve("store1/triples/"
+                + plan.id() + "/ledger-party1.txt")).consumed().size(), "the ledger lists the evaluation's keys too");
+        var storedModel = EngineProgram.withParameters(conf.asMap(), FEATURES, CLASSES,
+                ModelReveal.reveal(s0, s1, "run-eval-stored", new Configuration()).parameters());
+        assertEquals(Math.round(EngineProgram.accuracy(storedModel, conf.asMap(), testX, testY) * testRows),
+                stored.server0().correct(), "the revealed count is the revealed model's");
     }
 
     static Map<String, LongMatrix> asLong(Map<String, Matrix> m) {

@@ -70,9 +70,6 @@ class TrainCommandTest {
             "--server", "1", "--store", "s", "--store0", "s0", "--data", "d", "--run", "r"}));
         assertTrue(e.getMessage().contains("--store0 does not go with --server"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
-            "--server", "0", "--store", "s", "--test", "t", "--data", "d", "--run", "r"}));
-        assertTrue(e.getMessage().contains("secure evaluation draws triples outside the stored plan"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> train.run(new String[] {
             "--store", "s", "--data", "d", "--run", "r"}));
         assertTrue(e.getMessage().contains("--store goes with --server N"), e.getMessage());
         // Without its own key files set, a server's application does not start.
