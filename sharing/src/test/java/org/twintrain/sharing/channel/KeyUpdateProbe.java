@@ -1,14 +1,16 @@
 package org.twintrain.sharing.channel;
 
+import java.security.Security;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.twintrain.sharing.testing.LoopbackTls;
 
 /**
- * Reproduces the TLS 1.3 key-update failure of docs/faults.md (not a JUnit test: it needs a lowered
- * {@code jdk.tls.keyLimits}, a JVM-wide security property). Two parties over {@link LoopbackTls#pair()} exchange
- * {@code words} longs {@code rounds} times; prints "ok" or the failure and exits 0 or 1.
+ * Exercises TLS 1.3 key updates under concurrent reads and writes (the failure of docs/faults.md, fixed). It needs
+ * a lowered {@code jdk.tls.keyLimits}, a JVM-wide security property, so {@link TlsKeyUpdateTest} runs it in a
+ * forked JVM. Two parties over {@link LoopbackTls#pair()} exchange {@code words} longs {@code rounds} times; prints
+ * the key limit in effect, then "ok" or the failure, and exits 0 or 1.
  * <pre>
  * echo "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^22" &gt; /tmp/sec.properties
  * java -cp sharing/target/classes:sharing/target/test-classes:$(cat spark-jobs/target/classpath.txt) \
@@ -22,6 +24,7 @@ public final class KeyUpdateProbe {
     public static void main(String[] args) throws Exception {
         int words = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[1]);
+        System.out.println("key limit: " + Security.getProperty("jdk.tls.keyLimits"));
         Channel[] c = LoopbackTls.pair();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
