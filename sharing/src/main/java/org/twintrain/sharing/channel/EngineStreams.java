@@ -101,10 +101,6 @@ final class EngineStreams {
         }
     }
 
-    SSLEngine engine() {
-        return engine;
-    }
-
     /** Plaintext from the peer; for one reading thread. */
     InputStream input() {
         return input;
@@ -207,7 +203,7 @@ final class EngineStreams {
             }
         }
 
-        /** Reads more ciphertext; a TCP end without close_notify ends the stream (callers see EOF). */
+        /** Reads more ciphertext; a TCP end without close_notify is an {@link EOFException}. */
         private void fill() throws IOException {
             int packet = engine.getSession().getPacketBufferSize();
             if (net.capacity() < packet) {
@@ -276,8 +272,15 @@ final class EngineStreams {
                     runTasks();
                 }
                 switch (r.getStatus()) {
-                    case OK, BUFFER_OVERFLOW -> {
-                        // Overflow: the buffer is drained at the top of the loop.
+                    case OK -> {
+                    }
+                    case BUFFER_OVERFLOW -> {
+                        // Full: send what is there; empty yet too small (records grew): enlarge.
+                        if (net.position() > 0) {
+                            drain();
+                        } else {
+                            net = ByteBuffer.allocate(2 * net.capacity());
+                        }
                     }
                     case CLOSED -> {
                         if (src.hasRemaining()) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS 1.3 key updates while both parties send and receive at once (docs/faults.md: the SSLSocket-based channel
  * failed with bad_record_mac). The key limit is a security property JSSE reads once per JVM, so
  * {@link KeyUpdateProbe} runs in a forked JVM with the limit lowered from 2^37 to 2^17 bytes: 80 exchanges of 1 MiB
- * each way then cross about 640 key updates per direction.
+ * each way then cross about 640 key updates per direction, and the one-way phase after them leaves the receiver's
+ * replies to key-update requests waiting until it sends.
  */
 class TlsKeyUpdateTest {
     private static final String LIMIT = "AES/GCM/NoPadding KeyUpdate 2^17";
@@ -44,6 +45,7 @@ class TlsKeyUpdateTest {
         // The lowered limit must be in effect, or the test would pass without a single key update.
         assertTrue(output.contains("key limit: " + LIMIT), output);
         assertEquals(0, probe.exitValue(), output);
-        assertTrue(output.contains("ok: " + ROUNDS + " exchanges of " + 8 * WORDS + " bytes each way"), output);
+        assertTrue(output.contains("ok: " + ROUNDS + " exchanges of " + 8 * WORDS + " bytes each way, then " + ROUNDS
+                + " frames one way and one back"), output);
     }
 }
