@@ -43,7 +43,7 @@ public final class ChannelThroughput {
         }
     }
 
-    /** CPU time of the whole process (both parties, writer threads, GC): less disturbed by a loaded machine than wall time. */
+    /** CPU time of the whole process (both parties, writers, GC): steadier than wall time on a loaded machine. */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
