@@ -1,6 +1,7 @@
 package org.twintrain.sharing.channel;
 
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -30,12 +31,15 @@ final class PinnedTls {
 
     private final PeerIdentity own;
     private final X509Certificate pinned;
+    private final SocketAddress peer;
     private final SSLContext context;
     private volatile String refusal;
 
-    PinnedTls(PeerIdentity own, X509Certificate pinned) {
+    /** {@code peer}: the remote address, named in refusals (an SSLEngine does not know its socket). */
+    PinnedTls(PeerIdentity own, X509Certificate pinned, SocketAddress peer) {
         this.own = own;
         this.pinned = pinned;
+        this.peer = peer;
         try {
             context = SSLContext.getInstance(PROTOCOL);
             context.init(new KeyManager[] {new OwnKeyManager()}, new TrustManager[] {new PinnedTrustManager()},
@@ -55,7 +59,7 @@ final class PinnedTls {
     }
 
     private void check(X509Certificate[] chain, Socket socket) throws CertificateException {
-        String peer = socket == null ? "unknown peer" : String.valueOf(socket.getRemoteSocketAddress());
+        String peer = String.valueOf(socket == null ? this.peer : socket.getRemoteSocketAddress());
         if (chain == null || chain.length == 0) {
             refusal = "peer " + peer + " presented no certificate, expected SHA-256 " + PeerIdentity.fingerprint(pinned);
             LOG.warn("Refused TLS peer {}: it presented no certificate; the pinned peer certificate is SHA-256 {}",

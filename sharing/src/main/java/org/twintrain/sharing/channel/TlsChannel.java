@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one caller thread uses the channel; a private writer thread does all socket writes, so
  * {@link #exchange} sends and receives at the same time and cannot deadlock at any size, and {@link #send}
- * returns at once (its array is copied). After any failure (timeout, closed or broken connection, protocol
- * violation) the connection is dropped and every later call throws {@link ChannelException} naming the peer.
+ * returns at once (its array is copied). TLS runs in an {@link SSLEngine} ({@link EngineStreams}), not an
+ * SSLSocket, so that TLS 1.3 key updates stay correct while both directions are busy. After any failure
+ * (timeout, closed or broken connection, protocol violation) the connection is dropped and every later call
+ * throws {@link ChannelException} naming the peer.
  */
 public final class TlsChannel implements Channel {
     static final int MAGIC = 0x54544331;
@@ -57,7 +59,7 @@ public final class TlsChannel implements Channel {
     private static final int CHUNK_BYTES = 1 << 16;
     private static final Logger LOG = LoggerFactory.getLogger(TlsChannel.class);
 
-    private final SSLSocket socket;
+    private final EngineStreams tls;
     private final Socket plain;
     private final String peerName;
     private final String runId;
@@ -84,15 +86,14 @@ public final class TlsChannel implements Channel {
     private volatile ChannelException failure;
     private volatile boolean closed;
 
-    private TlsChannel(SSLSocket socket, Socket plain, String peerName, String runId, ChannelConfig config)
-            throws IOException {
-        this.socket = socket;
+    private TlsChannel(EngineStreams tls, Socket plain, String peerName, String runId, ChannelConfig config) {
+        this.tls = tls;
         this.plain = plain;
         this.peerName = peerName;
         this.runId = runId;
         this.readTimeoutMillis = ChannelConfig.millis(config.readTimeout());
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        this.in = new DataInputStream(tls.input());
+        this.out = tls.output();
         this.receiveCheck = new SequenceCheck(peerName);
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tls-channel-writer " + peerName);
@@ -145,23 +146,21 @@ public final class TlsChannel implements Channel {
      */
     static TlsChannel establish(Socket plain, String peer, boolean client, PeerIdentity own,
             X509Certificate pinnedPeer, ChannelConfig config, String runId) {
-        PinnedTls tls = new PinnedTls(own, pinnedPeer);
+        PinnedTls tls = new PinnedTls(own, pinnedPeer, plain.getRemoteSocketAddress());
         try {
             plain.setTcpNoDelay(true);
             plain.setSoTimeout(ChannelConfig.millis(config.handshakeTimeout()));
-            SSLSocket ssl = (SSLSocket) tls.context().getSocketFactory().createSocket(plain,
-                    plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-            ssl.setUseClientMode(client);
+            SSLEngine engine = tls.context().createSSLEngine(plain.getInetAddress().getHostAddress(), plain.getPort());
+            engine.setUseClientMode(client);
             if (!client) {
-                ssl.setNeedClientAuth(true);
+                engine.setNeedClientAuth(true);
             }
-            ssl.setEnabledProtocols(new String[] {PinnedTls.PROTOCOL});
-            ssl.startHandshake();
-            TlsChannel channel = new TlsChannel(ssl, plain, peer, runId, config);
+            engine.setEnabledProtocols(new String[] {PinnedTls.PROTOCOL});
+            TlsChannel channel = new TlsChannel(EngineStreams.handshake(engine, plain), plain, peer, runId, config);
             channel.hello(tls, own);
             plain.setSoTimeout(channel.readTimeoutMillis);
             LOG.info("Channel to peer {} open: {} {}, peer certificate SHA-256 {}, run id '{}'", peer,
-                    ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite(),
+                    engine.getSession().getProtocol(), engine.getSession().getCipherSuite(),
                     PeerIdentity.fingerprint(pinnedPeer), runId);
             return channel;
         } catch (SocketTimeoutException e) {
@@ -401,8 +400,8 @@ public final class TlsChannel implements Channel {
         writer.shutdown();
         try {
             if (failure == null && writer.awaitTermination(readTimeoutMillis, TimeUnit.MILLISECONDS)) {
-                // Sends close_notify without waiting for the peer's (SSLSocket.close() would, up to the read timeout).
-                socket.shutdownOutput();
+                // Sends close_notify and a TCP half-close; the peer's close_notify is not awaited.
+                tls.closeOutbound();
             }
         } catch (IOException e) {
             LOG.debug("closing TLS to peer {}: {}", peerName, e.toString());

@@ -1,5 +1,6 @@
 package org.twintrain.sharing.channel;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -25,18 +26,26 @@ public final class ChannelThroughput {
         TlsChannel[] p = TlsPairs.open(ChannelConfig.defaults().withAllTimeouts(Duration.ofSeconds(60)), "throughput");
         try {
             for (int r = 0; r < repetitions; r++) {
+                long cpu = processCpuNanos();
                 long start = System.nanoTime();
                 Future<long[]> atOne = partyOne.submit(() -> p[1].exchange(b));
                 p[0].exchange(a);
                 atOne.get();
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("exchange of %d words each way: %.3f s, %.0f MB/s per direction%n", words, seconds,
-                        8.0 * words / 1e6 / seconds);
+                double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+                System.out.printf("exchange of %d words each way: %.3f s, %.0f MB/s per direction, %.3f s CPU%n", words,
+                        seconds, 8.0 * words / 1e6 / seconds, cpuSeconds);
             }
         } finally {
             p[0].close();
             p[1].close();
             partyOne.shutdownNow();
         }
+    }
+
+    /** CPU time of the whole process (both parties, writers, GC): steadier than wall time on a loaded machine. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
