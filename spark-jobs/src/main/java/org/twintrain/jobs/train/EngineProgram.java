@@ -48,7 +48,7 @@ public final class EngineProgram implements SecureProgram {
     public Map<String, LongMatrix> trainTask(TwoPartyArithmetic arithmetic, LongMatrix features, LongMatrix labels,
             Map<String, String> settings, DataParallel parallel, Checkpointing checkpoints) {
         Classifier model = train(arithmetic, features, labels, settings,
-                new Progress(arithmetic, settings, features.rows()), parallel, checkpoints);
+                new Progress(arithmetic, settings, parallel), parallel, checkpoints);
         Map<String, LongMatrix> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), (LongMatrix) p.value());
@@ -73,11 +73,16 @@ public final class EngineProgram implements SecureProgram {
         private final Map<String, Long> overflow = new LinkedHashMap<>();
         private long failures = -1;
         private int checks;
+        private final String taskLabel;
 
-        Progress(TwoPartyArithmetic a, Map<String, String> settings, int rows) {
+        Progress(TwoPartyArithmetic a, Map<String, String> settings, DataParallel parallel) {
             this.a = a;
             this.every = Math.max(0, Long.parseLong(settings.getOrDefault("train.progressEvery", "0")));
-            this.stepsPerEpoch = rows / Integer.parseInt(settings.get("train.batchSize"));
+            int batch = Integer.parseInt(settings.get("train.batchSize"));
+            int fewest = java.util.Arrays.stream(parallel.rowsPerTask()).min().orElse(0);
+            int taskBatch = batch / parallel.tasks();
+            this.stepsPerEpoch = taskBatch == 0 ? 0 : fewest / taskBatch; // as DataParallel.stepsPerEpoch, no checks
+            this.taskLabel = parallel.tasks() == 1 ? "" : "task " + parallel.task() + " of ";
         }
 
         @Override
@@ -91,7 +96,7 @@ public final class EngineProgram implements SecureProgram {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             double eta = eta(elapsed, firstStep, step, totalSteps);
-            LOG.info(line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
+            LOG.info(taskLabel + line(a.party(), step, totalSteps, stepsPerEpoch, elapsed, eta,
                     a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds())
                     + telemetryPart(checks, overflow, failures));
             overflow.clear();
@@ -240,7 +245,8 @@ public final class EngineProgram implements SecureProgram {
                 Integer.parseInt(settings.get("ring.fractionalBits")));
         org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
                 settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
-        return TelemetryPlans.record(epochs, stepsPerEpoch, codec, truncation, TelemetryConfig.parse(settings),
+        org.twintrain.sharing.triples.TriplePlan whole = TelemetryPlans.record(epochs, stepsPerEpoch, codec, truncation,
+                TelemetryConfig.parse(settings),
                 telemetry -> (a, epoch, step) -> {
                     for (int task = 0; task < tasks; task++) {
                         ((TwoPartyArithmetic) a).setKeyNamespace(DataParallel.namespace(task, tasks));
@@ -252,6 +258,12 @@ public final class EngineProgram implements SecureProgram {
                         trainer.trainStep(epoch, a.zeros(taskBatch, features), a.zeros(taskBatch, classes));
                     }
                 });
+        if (steps == (long) epochs * stepsPerEpoch) {
+            return whole;
+        }
+        // train.maxSteps stops inside an epoch: the plan ends where the run does, no triples made for nothing.
+        return org.twintrain.sharing.triples.TriplePlan.of(whole.keys().stream().filter(k -> k.step() < steps).toList(),
+                whole.fractionalBits(), whole.truncation());
     }
 
     /**

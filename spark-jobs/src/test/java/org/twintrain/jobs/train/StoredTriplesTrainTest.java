@@ -71,5 +71,15 @@ class StoredTriplesTrainTest {
                 new EngineProgram(), InMemoryChannels.named("stored-2")));
         assertTrue(e.getMessage().contains("is not the plan of this run"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("store0/model/run2")), "nothing written for a refused run");
+
+        // train.maxSteps inside an epoch: the plan holds just those steps (3 of 6), and the run takes all of them.
+        TwinTrainConf short3 = conf.with("train.maxSteps", "4").with("train.epochs", "2");
+        TriplePlan partial = EngineProgram.plan(short3.asMap(), ROWS, FEATURES, CLASSES);
+        assertEquals(plan.size() / 6 * 4, partial.size(), "4 of the 6 steps' keys");
+        assertTrue(partial.keys().stream().allMatch(k -> k.step() < 4));
+        TripleJob.run(spark, partial, s0, s1, 2, false);
+        SecureTrainJob.Result r3 = SecureTrainJob.run(spark, short3.with("triples.plan", partial.id()), s0, s1, "toy",
+                "run3", new EngineProgram(), InMemoryChannels.named("stored-3"));
+        assertEquals(partial.size(), r3.server0().triplesTaken());
     }
 }
