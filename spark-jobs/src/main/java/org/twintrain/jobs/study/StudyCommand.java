@@ -26,7 +26,8 @@ public final class StudyCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: submit/twintrain study --grid FILE --out DIR [--data-root DIR] [--only REGEX] [--dry-run]
+                usage: submit/twintrain study --grid FILE --out DIR [--data-root DIR] [--only REGEX] [--adopt DIRS]
+                                      [--dry-run]
 
                 Expands the grid file (model x data set x approximation x precision x seed; format in
                 conf/study/README.md) and trains each configuration in cleartext (double or fixed-point emulation)
@@ -42,6 +43,9 @@ public final class StudyCommand implements Command {
                   --data-root DIR  resolve the grid's relative data paths here instead of its data.root
                   --only REGEX     run only the configurations whose id contains a match (the table shows
                                    every configuration of the grid done in DIR)
+                  --adopt DIRS     first take the results of earlier output folders (comma-separated; their
+                                   results.parquet and steps.parquet) of configurations DIR has none of;
+                                   they must come from this grid file
                   --dry-run        list the configurations and exit without Spark
                   --conf FILE, --set key=value   TwinTrain settings (spark.master for local runs)
                 """;
@@ -49,7 +53,8 @@ public final class StudyCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CommandLine cl = CommandLine.parse("study", args, Set.of("grid", "out", "data-root", "only"), Set.of("dry-run"));
+        CommandLine cl = CommandLine.parse("study", args, Set.of("grid", "out", "data-root", "only", "adopt"),
+                Set.of("dry-run"));
         StudyGrid grid = StudyGrid.read(Path.of(cl.require("grid")), cl.get("data-root", null));
         Predicate<StudyConfig> selected = c -> true;
         if (cl.has("only")) {
@@ -71,6 +76,12 @@ public final class StudyCommand implements Command {
         Path out = Path.of(cl.require("out"));
         SparkSession spark = SparkSessions.start("twintrain-study " + grid.name(), cl.conf());
         try {
+            if (cl.has("adopt")) {
+                for (String earlier : cl.require("adopt").split(",")) {
+                    int n = StudyJob.adopt(spark, grid, Path.of(earlier.trim()), out);
+                    System.out.println("study " + grid.name() + ": adopted " + n + " results of " + earlier.trim());
+                }
+            }
             List<StudyResult> results = StudyJob.run(spark, grid, selected, out);
             long ok = results.stream().filter(StudyResult::ok).count();
             System.out.println("study " + grid.name() + ": " + ok + " of " + results.size() + " configurations ok ("

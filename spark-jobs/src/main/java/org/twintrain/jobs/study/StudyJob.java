@@ -97,6 +97,46 @@ public final class StudyJob {
         return results;
     }
 
+    /**
+     * Adopts the results of an earlier study output folder (its results.parquet and steps.parquet, e.g. of a run
+     * made before results were stored per configuration) into out's completed results, so the next {@link #run}
+     * reports them without training them again. A row is taken only if its id is a configuration of the grid and
+     * out holds no result of it yet; the configuration recorded is the grid's, which must therefore be the grid
+     * the earlier run used (its steps and scale are checked). Returns the number adopted.
+     */
+    public static int adopt(SparkSession spark, StudyGrid grid, Path earlier, Path out) throws IOException {
+        CompletedResults completed = new CompletedResults(out);
+        Map<String, StudyResult> done = completed.load(grid);
+        Map<String, StudyConfig> byId = new java.util.HashMap<>();
+        grid.configs().forEach(c -> byId.put(c.id(), c));
+        Map<String, List<StudyResult.StepMetric>> curves = new java.util.HashMap<>();
+        for (Row r : spark.read().parquet(earlier.resolve("steps.parquet").toString()).orderBy("id", "step").collectAsList()) {
+            boolean evaluated = !r.isNullAt(r.fieldIndex("dev_loss"));
+            curves.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new StudyResult.StepMetric(r.getLong(1),
+                    r.getDouble(2), evaluated, evaluated ? r.getDouble(3) : Double.NaN,
+                    evaluated ? r.getDouble(4) : Double.NaN));
+        }
+        int adopted = 0;
+        for (Row r : spark.read().parquet(earlier.resolve("results.parquet").toString()).collectAsList()) {
+            String id = r.getAs("id");
+            StudyConfig c = byId.get(id);
+            if (c == null || done.containsKey(id)) {
+                continue;
+            }
+            long steps = r.<Long>getAs("steps");
+            String status = r.getAs("status");
+            if (status.equals(StudyResult.OK) && steps != c.train().steps()) {
+                throw new IllegalArgumentException(earlier + ": configuration " + id + " ran " + steps
+                        + " steps, the grid says " + c.train().steps() + "; it was made with another grid");
+            }
+            completed.store(new StudyResult(c, status, r.getAs("reason"), steps, r.<Double>getAs("dev_accuracy"),
+                    r.<Double>getAs("dev_loss"), r.<Double>getAs("seconds"), r.<Double>getAs("seconds_per_step"),
+                    r.<Double>getAs("cpu_seconds_per_step"), r.getAs("scale"), curves.getOrDefault(id, List.of())));
+            adopted++;
+        }
+        return adopted;
+    }
+
     private static StudyResult runOne(JavaSparkContext jsc, StudyGrid grid, StudyConfig c, CompletedResults completed)
             throws IOException {
         jsc.setJobGroup("study-" + grid.name(), "study " + grid.name() + ": " + c.id(), false);

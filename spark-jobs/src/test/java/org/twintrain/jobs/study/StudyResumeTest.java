@@ -82,6 +82,34 @@ class StudyResumeTest {
     }
 
     @Test
+    void resultsOfAnEarlierFolderAreAdoptedNotRetrained() throws Exception {
+        SparkSession spark = LocalSpark.get();
+        StudyGrid grid = grid(5);
+        Path earlier = dir.resolve("adopt-earlier");
+        StudyResult first = StudyJob.run(spark, grid, c -> c.approx().equals("exact"), earlier).get(0);
+        Path out = dir.resolve("adopt-out");
+        assertEquals(1, StudyJob.adopt(spark, grid, earlier, out));
+        assertEquals(0, StudyJob.adopt(spark, grid, earlier, out), "a result out holds is not adopted again");
+        List<StudyResult> reported = StudyJob.run(spark, grid, c -> false, out);
+        assertEquals(1, reported.size());
+        StudyResult adopted = reported.get(0);
+        assertEquals(first.config(), adopted.config());
+        assertEquals(first.status(), adopted.status());
+        assertEquals(first.steps(), adopted.steps());
+        assertEquals(first.accuracy(), adopted.accuracy());
+        assertEquals(first.loss(), adopted.loss());
+        assertEquals(first.cpuPerStep(), adopted.cpuPerStep());
+        assertEquals(first.curve().size(), adopted.curve().size());
+        assertEquals(first.curve().stream().filter(StudyResult.StepMetric::evaluated).count(),
+                adopted.curve().stream().filter(StudyResult.StepMetric::evaluated).count());
+
+        // Results of another grid (other steps) are refused.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StudyJob.adopt(spark, grid(7), earlier, dir.resolve("adopt-other")));
+        assertTrue(e.getMessage().contains("ran 5 steps, the grid says 7"), e.getMessage());
+    }
+
+    @Test
     void aResultOfOtherSettingsIsRefusedWithItsFile() throws Exception {
         Path out = dir.resolve("stale-out");
         SparkSession spark = LocalSpark.get();
