@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,16 +24,12 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.twintrain.engine.Param;
-import org.twintrain.engine.models.Classifier;
-import org.twintrain.engine.train.ChannelGradientSum;
 import org.twintrain.jobs.LocalSpark;
 import org.twintrain.jobs.TwinTrainConf;
 import org.twintrain.jobs.reveal.ModelReveal;
 import org.twintrain.jobs.share.ShareJob;
 import org.twintrain.jobs.triples.TripleJob;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
-import org.twintrain.sharing.channel.InMemoryChannel;
 import org.twintrain.sharing.channel.PeerIdentity;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.TripleKey;
@@ -158,7 +151,7 @@ class DataParallelJobTest {
         // Local share truncation may differ from the emulation's floor by one unit per truncation.
         double diff = SecureEngineTest.maxDifference(want, got);
         assertTrue(diff <= 256 * codec.ulp(), "secure vs emulation: max |difference| " + diff);
-        Map<String, double[]> initial = reveal(new FixedPointArithmetic(codec), EngineProgram.model(
+        Map<String, double[]> initial = DataParallelTest.reveal(new FixedPointArithmetic(codec), EngineProgram.model(
                 new FixedPointArithmetic(codec), conf.asMap(), FEATURES, CLASSES));
         double moved = SecureEngineTest.maxDifference(initial, want);
         assertTrue(moved > 16 * 256 * codec.ulp(), "training moved the weights far more than the tolerance: " + moved);
@@ -183,50 +176,26 @@ class DataParallelJobTest {
     /** The same data-parallel run on the fixed-point emulation: task j holds partitions j, j + 2 of the stored order. */
     private static Map<String, double[]> emulate(Map<String, String> settings, DataShareManifest manifest)
             throws Exception {
-        FixedPoint codec = new FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
         int[] rowsPerTask = DataParallel.rowsPerTask(manifest.partitions(), 2);
         List<Row> stored = LocalSpark.get().read().parquet(s1.data("toy") + "/data").orderBy("partition", "position")
                 .select("partition", "row_id").collectAsList();
-        InMemoryChannel[] intra = InMemoryChannel.pair(60_000);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Map<String, double[]>>> out = new ArrayList<>();
-            for (int task = 0; task < 2; task++) {
-                int t = task;
-                double[] xs = new double[rowsPerTask[t] * FEATURES];
-                double[] ys = new double[rowsPerTask[t] * CLASSES];
-                int at = 0;
-                for (Row row : stored) {
-                    if (row.getInt(0) % 2 == t) {
-                        int id = (int) row.getLong(1);
-                        System.arraycopy(x[id], 0, xs, at * FEATURES, FEATURES);
-                        ys[at * CLASSES + label[id]] = 1.0;
-                        at++;
-                    }
+        double[][] xs = new double[2][];
+        double[][] ys = new double[2][];
+        for (int t = 0; t < 2; t++) {
+            xs[t] = new double[rowsPerTask[t] * FEATURES];
+            ys[t] = new double[rowsPerTask[t] * CLASSES];
+            int at = 0;
+            for (Row row : stored) {
+                if (row.getInt(0) % 2 == t) {
+                    int id = (int) row.getLong(1);
+                    System.arraycopy(x[id], 0, xs[t], at * FEATURES, FEATURES);
+                    ys[t][at * CLASSES + label[id]] = 1.0;
+                    at++;
                 }
-                out.add(pool.submit(() -> {
-                    FixedPointArithmetic a = new FixedPointArithmetic(codec);
-                    DataParallel dp = new DataParallel(t, rowsPerTask,
-                            new ChannelGradientSum(t, 2, List.of(intra[t])));
-                    Classifier m = EngineProgram.train(a, a.fromPublic(rowsPerTask[t], FEATURES, xs),
-                            a.fromPublic(rowsPerTask[t], CLASSES, ys), settings, null, dp, null);
-                    return reveal(a, m);
-                }));
             }
-            Map<String, double[]> task0 = out.get(0).get();
-            assertEquals(0.0, SecureEngineTest.maxDifference(task0, out.get(1).get()), "emulated tasks disagree");
-            return task0;
-        } finally {
-            pool.shutdownNow();
         }
-    }
-
-    private static Map<String, double[]> reveal(FixedPointArithmetic a, Classifier model) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (Param p : model.params()) {
-            out.put(p.name(), a.reveal(p.value()));
-        }
-        return out;
+        return DataParallelTest.emulate(settings, new FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits"))),
+                xs, ys, FEATURES, CLASSES);
     }
 
     @Test

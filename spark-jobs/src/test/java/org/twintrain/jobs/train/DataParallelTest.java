@@ -118,33 +118,63 @@ class DataParallelTest {
     /** The same data-parallel run on the fixed-point emulation: two threads summing their encodings. */
     private static Map<String, double[]> emulate(Map<String, String> settings, SecureEngineTest.Data d, int[] split)
             throws Exception {
-        int[] rowsPerTask = {split[1] - split[0], split[2] - split[1]};
-        InMemoryChannel[] intra = InMemoryChannel.pair(60_000);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        double[][] x = new double[TASKS][];
+        double[][] y = new double[TASKS][];
+        for (int t = 0; t < TASKS; t++) {
+            x[t] = Arrays.copyOfRange(d.x(), split[t] * d.features(), split[t + 1] * d.features());
+            y[t] = Arrays.copyOfRange(d.y(), split[t] * d.classes(), split[t + 1] * d.classes());
+        }
+        return emulate(settings, CODEC, x, y, d.features(), d.classes());
+    }
+
+    /**
+     * A data-parallel run on the fixed-point emulation, task j training on the rows x[j] (features) and y[j]
+     * (one-hot labels), one thread per task summing encodings over in-memory channels; the revealed model, which
+     * every task must hold alike.
+     */
+    static Map<String, double[]> emulate(Map<String, String> settings, FixedPoint codec, double[][] x, double[][] y,
+            int features, int classes) throws Exception {
+        int tasks = x.length;
+        int[] rowsPerTask = new int[tasks];
+        for (int t = 0; t < tasks; t++) {
+            rowsPerTask[t] = x[t].length / features;
+        }
+        InMemoryChannel[][] links = new InMemoryChannel[tasks][];
+        for (int t = 1; t < tasks; t++) {
+            links[t] = InMemoryChannel.pair(60_000);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(tasks);
         try {
             List<Future<Map<String, double[]>>> out = new ArrayList<>();
-            for (int task = 0; task < TASKS; task++) {
+            for (int task = 0; task < tasks; task++) {
                 int t = task;
+                List<Channel> channels = new ArrayList<>();
+                if (t == 0) {
+                    for (int j = 1; j < tasks; j++) {
+                        channels.add(links[j][0]);
+                    }
+                } else {
+                    channels.add(links[t][1]);
+                }
                 out.add(pool.submit(() -> {
-                    FixedPointArithmetic a = new FixedPointArithmetic(CODEC);
-                    double[] x = Arrays.copyOfRange(d.x(), split[t] * d.features(), split[t + 1] * d.features());
-                    double[] y = Arrays.copyOfRange(d.y(), split[t] * d.classes(), split[t + 1] * d.classes());
-                    DataParallel dp = new DataParallel(t, rowsPerTask,
-                            new ChannelGradientSum(t, TASKS, reducerChannels(t, intra)));
-                    Classifier m = EngineProgram.train(a, a.fromPublic(rowsPerTask[t], d.features(), x),
-                            a.fromPublic(rowsPerTask[t], d.classes(), y), settings, null, dp, null);
+                    FixedPointArithmetic a = new FixedPointArithmetic(codec);
+                    DataParallel dp = new DataParallel(t, rowsPerTask, new ChannelGradientSum(t, tasks, channels));
+                    Classifier m = EngineProgram.train(a, a.fromPublic(rowsPerTask[t], features, x[t]),
+                            a.fromPublic(rowsPerTask[t], classes, y[t]), settings, null, dp, null);
                     return reveal(a, m);
                 }));
             }
             Map<String, double[]> task0 = out.get(0).get();
-            assertEquals(0.0, SecureEngineTest.maxDifference(task0, out.get(1).get()), "emulated tasks disagree");
+            for (int t = 1; t < tasks; t++) {
+                assertEquals(0.0, SecureEngineTest.maxDifference(task0, out.get(t).get()), "emulated tasks disagree");
+            }
             return task0;
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static Map<String, double[]> reveal(Arithmetic a, Classifier model) {
+    static Map<String, double[]> reveal(Arithmetic a, Classifier model) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (Param p : model.params()) {
             out.put(p.name(), a.reveal(p.value()));
