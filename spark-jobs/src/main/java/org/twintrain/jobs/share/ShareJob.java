@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.twintrain.sharing.ring.FixedPoint;
@@ -74,8 +75,11 @@ public final class ShareJob {
         AtomicFolder out1 = AtomicFolder.begin(store1.data(name), overwrite, hadoop);
         try {
             spark.sparkContext().setJobDescription("share " + datasetId + ": server 1's half (" + partitions + " partitions)");
-            JavaRDD<Row> shares = prepared.select("id", "features", "label").javaRDD()
-                    .repartition(partitions)
+            // Rows go to partitions by a hash of their id and in id order within each: the layout (which row sits
+            // at which partition and position, and so the order training visits them) then depends only on the
+            // ids, not on how the input happened to be split, so the same data shares alike on any cluster.
+            JavaRDD<Row> shares = prepared.select("id", "features", "label")
+                    .repartition(partitions, functions.col("id")).sortWithinPartitions("id").javaRDD()
                     .mapPartitionsWithIndex(shareServer1(seeds, features, classes, codec.fractionalBits()), true);
             Path data1 = new Path(out1.path(), "data");
             spark.createDataFrame(shares, SHARE_SCHEMA).write().parquet(data1.toString());

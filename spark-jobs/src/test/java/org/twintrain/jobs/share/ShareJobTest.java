@@ -106,6 +106,27 @@ class ShareJobTest {
     }
 
     @Test
+    void theLayoutDependsOnTheRowIdsOnlyNotOnHowTheInputIsSplit(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        int n = 300;
+        double[][] x = new double[n][FEATURES];
+        int[] y = new int[n];
+        FixedPoint codec = new FixedPoint(13);
+        List<String> layouts = new java.util.ArrayList<>();
+        for (int inputPartitions : new int[] {1, 7}) {
+            // The input shuffled into another split and order each time, as a prep job on another cluster would.
+            org.apache.spark.sql.Dataset<Row> input = prepared(spark, x, y).repartition(inputPartitions)
+                    .orderBy(org.apache.spark.sql.functions.rand(inputPartitions));
+            StoreLayout s0 = new StoreLayout(dir.resolve("a" + inputPartitions).toString());
+            StoreLayout s1 = new StoreLayout(dir.resolve("b" + inputPartitions).toString());
+            ShareJob.share(spark, input, "unit", "unit", FEATURES, CLASSES, codec, 4, s0, s1, false);
+            layouts.add(spark.read().parquet(s1.data("unit") + "/data").orderBy("partition", "position")
+                    .select("partition", "position", "row_id").collectAsList().toString());
+        }
+        assertEquals(layouts.get(0), layouts.get(1));
+    }
+
+    @Test
     void refusesAnExistingDataSetUnlessOverwrite(@TempDir Path dir) throws Exception {
         SparkSession spark = LocalSpark.get();
         double[][] x = {{1, 2, 3, 4, 5}, {5, 4, 3, 2, 1}};
