@@ -38,7 +38,7 @@ public final class TrainCommand implements Command {
         return """
                 usage: submit/twintrain train --store0 DIR --store1 DIR --data NAME --run RUN [--test NAME]
                                               [--conf FILE] [--set key=value ...]
-                       submit/twintrain train --server 0|1 --store DIR --data NAME --run RUN
+                       submit/twintrain train --server 0|1 --store DIR --data NAME --run RUN [--test NAME]
                                               [--conf FILE] [--set key=value ...]
 
                 One application, two pools (--store0/--store1): trains model.name on the data set NAME shared into
@@ -54,7 +54,11 @@ public final class TrainCommand implements Command {
                 server's key must not be set). Server 0 listens on channel.host:channel.port and accepts exactly one
                 peer; server 1 connects to it; both give up after channel.connectTimeoutMs. Needs stored triples
                 (triples.plan). Right after connecting, both check that they run the same plan (training settings,
-                data set session, triples plan, run id) and refuse otherwise, before any share is opened.
+                data set session, triples plan, run id) and refuse otherwise, before any share is opened. With
+                --test, the stored plan must hold the evaluation's triples (triples --data NAME --test TEST).
+
+                train.tasks = k (both forms) runs k data-parallel task pairs: each server's k tasks in one barrier
+                stage (k task slots per server), pair j on channel.port + j (docs/data-parallel.md).
 
                   --store0 DIR   server 0's store        --store1 DIR   server 1's store
                   --server N     run only server N       --store DIR    that server's store
