@@ -10,6 +10,8 @@
  * after the channel opens, {@code PlanAgreement} checks that both servers run the same plan. Fault recovery:
  * per-server checkpoints in each store ({@link org.twintrain.jobs.train.RunCheckpoints}), agreement on the last
  * common step ({@link org.twintrain.jobs.train.ResumeAgreement}) and the driver's retries of both tasks
- * (docs/faults.md). Data-parallel training over k task pairs: {@link org.twintrain.jobs.train.DataParallel}.
+ * (docs/faults.md). Data-parallel training over k task pairs ({@code train.tasks}, {@link
+ * org.twintrain.jobs.train.DataParallel}): each server's k tasks in one barrier stage, summing their gradient shares
+ * among themselves over channels keyed with the server's own key pair (docs/data-parallel.md).
  */
 package org.twintrain.jobs.train;
