@@ -183,8 +183,7 @@ public final class ServerPools {
         }
         JavaRDD<Integer> input = taskIndices(spark, server, tasks);
         FlatMapFunction<Iterator<Integer>, T> work = guarded(server, mode, perIndex(task));
-        return inPool(spark, server, () -> input.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(work),
-                false, scala.reflect.ClassTag$.MODULE$.<T>apply(Object.class)).toJavaRDD().collect());
+        return inPool(spark, server, () -> barrierMapPartitions(input, work).collect());
     }
 
     /**

@@ -102,7 +102,7 @@ public final class StudyJob {
      * made before results were stored per configuration) into out's completed results, so the next {@link #run}
      * reports them without training them again. A row is taken only if its id is a configuration of the grid and
      * out holds no result of it yet; the configuration recorded is the grid's, which must therefore be the grid
-     * the earlier run used (its steps and scale are checked). Returns the number adopted.
+     * the earlier run used (a finished row's step count is checked against it). Returns the number adopted.
      */
     public static int adopt(SparkSession spark, StudyGrid grid, Path earlier, Path out) throws IOException {
         CompletedResults completed = new CompletedResults(out);

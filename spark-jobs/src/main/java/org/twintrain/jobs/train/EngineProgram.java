@@ -79,9 +79,8 @@ public final class EngineProgram implements SecureProgram {
             this.a = a;
             this.every = Math.max(0, Long.parseLong(settings.getOrDefault("train.progressEvery", "0")));
             int batch = Integer.parseInt(settings.get("train.batchSize"));
-            int fewest = java.util.Arrays.stream(parallel.rowsPerTask()).min().orElse(0);
-            int taskBatch = batch / parallel.tasks();
-            this.stepsPerEpoch = taskBatch == 0 ? 0 : fewest / taskBatch; // as DataParallel.stepsPerEpoch, no checks
+            this.stepsPerEpoch = DataParallel.stepsPerEpoch(parallel.rowsPerTask(),
+                    DataParallel.taskBatch(batch, parallel.tasks()), batch);
             this.taskLabel = parallel.tasks() == 1 ? "" : "task " + parallel.task() + " of ";
         }
 
@@ -208,11 +207,8 @@ public final class EngineProgram implements SecureProgram {
      */
     static List<TripleKey> evaluationKeys(Map<String, String> settings, int rows, int features, int classes,
             String namespace) {
-        org.twintrain.sharing.ring.FixedPoint codec = new org.twintrain.sharing.ring.FixedPoint(
-                Integer.parseInt(settings.get("ring.fractionalBits")));
-        org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
-                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
-        var run = new org.twintrain.sharing.arith.TwoPartyRunner(codec, truncation, new byte[32]).run(a -> {
+        var runner = new org.twintrain.sharing.arith.TwoPartyRunner(codec(settings), truncation(settings), new byte[32]);
+        var run = runner.run(a -> {
             a.setKeyNamespace(namespace);
             Map<String, LongMatrix> zeros = new LinkedHashMap<>();
             for (Param p : model(a, settings, features, classes).params()) {
@@ -223,6 +219,17 @@ public final class EngineProgram implements SecureProgram {
             return List.copyOf(a.context().triples().consumed());
         });
         return run.party0();
+    }
+
+    /** The ring's fixed-point encoding of the settings (ring.fractionalBits). */
+    private static org.twintrain.sharing.ring.FixedPoint codec(Map<String, String> settings) {
+        return new org.twintrain.sharing.ring.FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
+    }
+
+    /** The truncation mode of the settings (ring.truncation). */
+    private static org.twintrain.sharing.protocol.TruncationMode truncation(Map<String, String> settings) {
+        return org.twintrain.sharing.protocol.TruncationMode.valueOf(
+                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -241,12 +248,8 @@ public final class EngineProgram implements SecureProgram {
         int stepsPerEpoch = DataParallel.stepsPerEpoch(rowsPerTask, taskBatch, s.batchSize);
         int steps = s.maxSteps > 0 ? (int) Math.min(s.maxSteps, (long) stepsPerEpoch * s.epochs) : stepsPerEpoch * s.epochs;
         int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
-        org.twintrain.sharing.ring.FixedPoint codec = new org.twintrain.sharing.ring.FixedPoint(
-                Integer.parseInt(settings.get("ring.fractionalBits")));
-        org.twintrain.sharing.protocol.TruncationMode truncation = org.twintrain.sharing.protocol.TruncationMode.valueOf(
-                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
-        org.twintrain.sharing.triples.TriplePlan whole = TelemetryPlans.record(epochs, stepsPerEpoch, codec, truncation,
-                TelemetryConfig.parse(settings),
+        org.twintrain.sharing.triples.TriplePlan whole = TelemetryPlans.record(epochs, stepsPerEpoch, codec(settings),
+                truncation(settings), TelemetryConfig.parse(settings),
                 telemetry -> (a, epoch, step) -> {
                     for (int task = 0; task < tasks; task++) {
                         ((TwoPartyArithmetic) a).setKeyNamespace(DataParallel.namespace(task, tasks));

@@ -54,8 +54,8 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     /**
      * The input of server party's k tasks (train.tasks; one partition per task): for server 0 one placeholder row
      * per task (each task expands its own partitions' halves from the seeds in its store), for server 1 its
-     * materialized rows, each stored partition's rows in task p mod k's partition ({@link DataParallel#holds}),
-     * and the test set's rows in task 0's (split 1; only pair 0 evaluates).
+     * materialized rows in any order, each stored partition's rows in task p mod k's partition ({@link
+     * DataParallel#holds}), and the test set's rows in task 0's (split 1; only pair 0 evaluates).
      */
     static JavaRDD<Row> input(SparkSession spark, int party, StoreLayout store, String dataName, String testName,
             int tasks) {
@@ -73,10 +73,10 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             rows = rows.unionByName(spark.read().parquet(new Path(store.data(testName), "data").toString())
                     .withColumn("split", functions.lit(1)));
         }
+        // Rows are placed by (partition, position) inside the task (Rows), so their order here does not matter.
         if (tasks == 1) {
-            return rows.orderBy("split", "partition", "position").coalesce(1).javaRDD();
+            return rows.coalesce(1).javaRDD();
         }
-        // Rows are placed by (partition, position) inside the task, so the shuffle's order does not matter.
         return rows.javaRDD()
                 .mapToPair(r -> new scala.Tuple2<>(r.<Integer>getAs("split") == 1 ? 0 : r.<Integer>getAs("partition") % tasks, r))
                 .partitionBy(new org.apache.spark.HashPartitioner(tasks)).values();
