@@ -10,7 +10,7 @@ final class Batch {
 
     /**
      * x times each public factor, as one {@link Arithmetic#mulPublic} on the copies side by side: one truncation
-     * (one round with exact truncation) instead of one per factor. Factors 0 and 1 take no product.
+     * (one round with wrap-free truncation) instead of one per factor. Factors 0 and 1 take no product.
      */
     static Matrix[] scaleEach(Arithmetic a, Matrix x, double[] factors) {
         Matrix[] out = new Matrix[factors.length];

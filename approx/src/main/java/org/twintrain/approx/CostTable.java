@@ -67,7 +67,7 @@ public final class CostTable {
         md.append("- *AND gates/elem*: boolean AND triples (64 gates per 64-bit word triple) per element;\n");
         md.append("- *ms per 10^6*: wall time scaled to 10^6 elements (no network latency: add rounds x RTT).\n");
         md.append("- An element is one input value; for softmax, one logit (a row of c classes is c elements).\n\n");
-        for (Object[] setting : new Object[][] {{16, TruncationMode.EXACT}, {13, TruncationMode.LOCAL}}) {
+        for (Object[] setting : new Object[][] {{16, TruncationMode.WRAP_FREE}, {13, TruncationMode.LOCAL}}) {
             int f = (Integer) setting[0];
             TruncationMode mode = (TruncationMode) setting[1];
             md.append("## f = ").append(f).append(", ").append(mode.name().toLowerCase(Locale.ROOT))

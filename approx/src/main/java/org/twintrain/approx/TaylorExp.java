@@ -72,7 +72,7 @@ public final class TaylorExp implements ExpApproximation {
         if (d == 0) {
             return a.constant(x.rows(), x.cols(), 1.0);
         }
-        // x/j for every j in one truncation (one round on two parties with exact truncation).
+        // x/j for every j in one truncation (one round on two parties with wrap-free truncation).
         double[] inverse = new double[d + 1];
         for (int j = 1; j <= d; j++) {
             inverse[j] = 1.0 / j;

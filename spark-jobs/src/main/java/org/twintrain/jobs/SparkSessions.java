@@ -20,7 +20,10 @@ public final class SparkSessions {
     public static SparkSession start(String appName, TwinTrainConf conf) {
         SparkSession.Builder b = SparkSession.builder().appName(appName)
                 .config("spark.scheduler.mode", "FAIR")
-                .config("spark.scheduler.allocation.file", fairSchedulerFile().toString());
+                .config("spark.scheduler.allocation.file", fairSchedulerFile().toString())
+                // Files that Spark itself writes into a store (server 1's Parquet half) are owner-only: HDFS applies
+                // this umask at creation; on a local disk the store folder around them is made 0700 (StoreFiles).
+                .config("spark.hadoop.fs.permissions.umask-mode", "077");
         boolean submitted = System.getProperty("spark.master") != null
                 && !"local".equals(System.getProperty("twintrain.launcher"));
         if (!submitted) {

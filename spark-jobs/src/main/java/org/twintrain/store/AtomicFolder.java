@@ -10,7 +10,8 @@ import org.apache.hadoop.fs.Path;
  * Writes a store folder so that it appears complete or not at all: everything goes to a temporary sibling
  * ({@code .NAME.tmp-UUID}), the manifest last, then one rename makes it visible. A run killed midway leaves
  * only a temporary folder, which no reader mistakes for data (readers require the manifest). An existing
- * complete folder is refused unless overwrite is asked for.
+ * complete folder is refused unless overwrite is asked for. The folder is created readable by its owner only
+ * ({@link StoreFiles}), so nothing written inside is reachable by other users at any time.
  */
 public final class AtomicFolder {
     private final FileSystem fs;
@@ -31,7 +32,7 @@ public final class AtomicFolder {
             throw new IllegalArgumentException(target + " already exists; refusing to overwrite it (use --overwrite)");
         }
         AtomicFolder f = new AtomicFolder(fs, target, overwrite);
-        fs.mkdirs(f.temporary);
+        StoreFiles.mkdirs(fs, f.temporary); // owner-only from its creation: it holds shares, seeds or triples
         return f;
     }
 

@@ -69,9 +69,9 @@ public final class CheckpointStore {
             }
             return;
         }
-        fs.mkdirs(folder);
+        StoreFiles.mkdirs(fs, folder);
         Path tmp = new Path(folder, "." + RUN_FILE + ".tmp-" + UUID.randomUUID());
-        try (OutputStream out = fs.create(tmp, false)) {
+        try (OutputStream out = StoreFiles.create(fs, tmp, false)) {
             Manifests.json().writeValue(out, identity);
         }
         if (!fs.rename(tmp, file)) {
@@ -105,10 +105,10 @@ public final class CheckpointStore {
             Path p = new Path(out.path(), "params.bin");
             Path v = new Path(out.path(), "velocities.bin");
             FileSystem fs = p.getFileSystem(hadoop);
-            try (OutputStream o = fs.create(p, false)) {
+            try (OutputStream o = StoreFiles.create(fs, p, false)) {
                 TensorFile.write(o, params);
             }
-            try (OutputStream o = fs.create(v, false)) {
+            try (OutputStream o = StoreFiles.create(fs, v, false)) {
                 TensorFile.write(o, velocities);
             }
             Manifests.write(out.path(), new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, identity.party(),

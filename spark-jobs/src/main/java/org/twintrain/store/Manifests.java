@@ -29,7 +29,7 @@ public final class Manifests {
 
     public static void write(Path folder, Object manifest, Configuration hadoop) throws IOException {
         FileSystem fs = folder.getFileSystem(hadoop);
-        try (OutputStream out = fs.create(new Path(folder, MANIFEST), false)) {
+        try (OutputStream out = StoreFiles.create(fs, new Path(folder, MANIFEST), false)) {
             JSON.writeValue(out, manifest);
         }
     }

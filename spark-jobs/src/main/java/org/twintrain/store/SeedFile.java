@@ -23,7 +23,7 @@ public final class SeedFile {
 
     public static void write(Path file, byte[][] seeds, Configuration hadoop) throws IOException {
         FileSystem fs = file.getFileSystem(hadoop);
-        try (DataOutputStream out = new DataOutputStream(fs.create(file, false))) {
+        try (DataOutputStream out = new DataOutputStream(StoreFiles.create(fs, file, false))) {
             out.write(MAGIC);
             out.writeInt(seeds.length);
             for (byte[] s : seeds) {

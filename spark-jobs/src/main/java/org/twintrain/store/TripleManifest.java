@@ -11,7 +11,7 @@ import java.util.Map;
  * @param planId         the plan's id (SHA-256 of its canonical text, also in plan.txt and every file header)
  * @param ring           always "Z_2^64"
  * @param fractionalBits fixed-point fractional bits the truncation pairs are made for
- * @param truncation     LOCAL or EXACT
+ * @param truncation     LOCAL or WRAP_FREE
  * @param layout         "seed" (party 0: one 32-byte seed expands every half) or "parts" (party 1: materialized)
  * @param keys           number of keys of the plan
  * @param counts         keys per kind (MUL, SQUARE, MATMUL, AND, TRUNC, BIT)

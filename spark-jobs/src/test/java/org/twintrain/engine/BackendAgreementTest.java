@@ -22,7 +22,7 @@ import org.twintrain.sharing.ring.FixedPoint;
 
 /**
  * The same tiny model, same seed and data, trained a few steps in double, in fixed point (f = 16) and on two
- * parties (f = 16, exact truncation): the weights agree within the fixed-point tolerance, and a repeated run
+ * parties (f = 16, wrap-free truncation): the weights agree within the fixed-point tolerance, and a repeated run
  * on one backend is bit-identical. The runs are short on purpose: once a pre-activation lies within a few ulps
  * of zero, the backends may take different ReLU (or max) decisions and their trajectories then separate by
  * design, e.g. at step 3-4 of the MLP below one weight column moves by 7e-4 to 1.3e-3 in fixed point.
@@ -69,7 +69,7 @@ class BackendAgreementTest {
         Shape shape = new Shape(channels, side, side);
         double[] d = train(new DoubleArithmetic(1), model, shape, width, depth, steps);
         double[] fixed = train(new FixedPointArithmetic(F), model, shape, width, depth, steps);
-        TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(F), TruncationMode.EXACT,
+        TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(F), TruncationMode.WRAP_FREE,
                 "engine-agreement".getBytes(StandardCharsets.UTF_8));
         TwoPartyRunner.Result<double[]> two = runner.run(a -> train(a, model, shape, width, depth, steps));
         assertArrayEquals(two.party0(), two.party1(), "both parties reveal the same weights");

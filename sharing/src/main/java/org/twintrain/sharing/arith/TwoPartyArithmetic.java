@@ -150,7 +150,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return truncate(BeaverMul.mul(ctx, x, y));
     }
 
-    /** All products in one Beaver round and (EXACT mode) one truncation round. */
+    /** All products in one Beaver round and (WRAP_FREE mode) one truncation round. */
     @Override
     public Matrix[] mulBatch(Matrix[] a, Matrix[] b) {
         if (a.length != b.length) {

@@ -20,20 +20,22 @@ public final class MaskedData implements TwoPartyArithmetic.LeftOperandHook {
     private final LongMatrix x;
     private final LongMatrix u;
     private final LongMatrix e;
+    private final long maskId;
     private LongMatrix batch;
     private int[] batchRows;
 
-    private MaskedData(LongMatrix x, LongMatrix u, LongMatrix e) {
+    private MaskedData(LongMatrix x, LongMatrix u, LongMatrix e, long maskId) {
         this.x = x;
         this.u = u;
         this.e = e;
+        this.maskId = maskId;
     }
 
     /** Takes the data mask of x's shape and opens X - U: one round, 8 N F bytes. Call in a scope of its own. */
     public static MaskedData open(ProtocolContext ctx, LongMatrix x) {
         Correlation t = ctx.take(TripleKey.Kind.DATA_MASK, x.rows(), x.cols());
         BeaverMatMul.MaskedLeft m = BeaverMatMul.maskLeft(ctx, x, new LongMatrix(x.rows(), x.cols(), t.part(0)));
-        return new MaskedData(x, m.u(), m.e());
+        return new MaskedData(x, m.u(), m.e(), org.twintrain.sharing.triples.Dealer.maskId(t.key()));
     }
 
     /** This party's share of the given rows of X (local); products with it reuse the opening. */
@@ -68,9 +70,11 @@ public final class MaskedData implements TwoPartyArithmetic.LeftOperandHook {
         return BeaverMatMul.multiplyMasked(ctx, left, b, new LongMatrix(k, n, t.part(0)), new LongMatrix(m, n, t.part(1)));
     }
 
+    /** {t, m, k, n, the data mask's id, rows...}: the dealer slices the rows of this data mask, no other. */
     private int[] shape(int transposed, int m, int k, int n) {
-        int[] s = Arrays.copyOf(new int[] {transposed, m, k, n}, 4 + batchRows.length);
-        System.arraycopy(batchRows, 0, s, 4, batchRows.length);
+        int at = org.twintrain.sharing.triples.Dealer.MASKED_ROWS;
+        int[] s = Arrays.copyOf(new int[] {transposed, m, k, n, (int) (maskId >>> 32), (int) maskId}, at + batchRows.length);
+        System.arraycopy(batchRows, 0, s, at, batchRows.length);
         return s;
     }
 

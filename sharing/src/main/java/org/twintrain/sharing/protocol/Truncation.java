@@ -15,7 +15,7 @@ import org.twintrain.sharing.triples.TripleKey;
  * off by about 2^(64-f): garbage, which is why products must stay small (l_x is the bit length of the
  * untruncated product, 2f plus the integer bits of both factors).
  *
- * <p><b>EXACT</b> (the probabilistic truncation over Z_2^k of Escudero, Ghosh, Keller, Rachuri and Scholl,
+ * <p><b>WRAP_FREE</b> (not exact truncation: the probabilistic truncation over Z_2^k of Escudero, Ghosh, Keller, Rachuri and Scholl,
  * CRYPTO 2020, with a dealer pair): shift x' = x + 2^62 into [0, 2^63), open c = x' + r for r uniform in
  * Z_2^64 (perfectly hiding), and write r = 2^63 r_top + r_low. Since x' + r_low &lt; 2^64, the carry into bit 63
  * is w = top(c) XOR r_top = top(c) + r_top - 2 top(c) r_top, linear in the shared r_top; then
@@ -29,7 +29,7 @@ public final class Truncation {
     private Truncation() {
     }
 
-    /** Truncates every matrix by f bits with the given mode; EXACT uses one round for all of them. */
+    /** Truncates every matrix by f bits with the given mode; WRAP_FREE uses one round for all of them. */
     public static LongMatrix[] truncate(ProtocolContext ctx, TruncationMode mode, LongMatrix... xs) {
         if (mode == TruncationMode.LOCAL) {
             LongMatrix[] out = new LongMatrix[xs.length];
@@ -54,7 +54,7 @@ public final class Truncation {
         return new LongMatrix(x.rows(), x.cols(), out);
     }
 
-    /** Exact truncation with TRUNC pairs, all matrices in one round; valid for |x| &lt; 2^62. */
+    /** Wrap-free probabilistic truncation with TRUNC pairs (at most 1 ulp off), all matrices in one round; valid for |x| &lt; 2^62. */
     public static LongMatrix[] exact(ProtocolContext ctx, LongMatrix... xs) {
         int f = ctx.fixedPoint().fractionalBits();
         boolean zero = ctx.isParty0();

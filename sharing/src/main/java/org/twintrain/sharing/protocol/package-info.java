@@ -10,7 +10,7 @@
  *   <li>{@link org.twintrain.sharing.protocol.BeaverMul}: 1 round, 16n; {@link
  *       org.twintrain.sharing.protocol.BeaverSquare}: 1 round, 8n.</li>
  *   <li>{@link org.twintrain.sharing.protocol.BeaverMatMul} (m x k by k x n): 1 round, 8(mk + kn).</li>
- *   <li>{@link org.twintrain.sharing.protocol.Truncation}: LOCAL 0 rounds; EXACT 1 round, 8n.</li>
+ *   <li>{@link org.twintrain.sharing.protocol.Truncation}: LOCAL 0 rounds; WRAP_FREE 1 round, 8n.</li>
  *   <li>{@link org.twintrain.sharing.protocol.A2B}: 7 rounds; {@link org.twintrain.sharing.protocol.LessThanZero}
  *       bits: 7 rounds, 181 AND gates per entry = 45.25n bytes.</li>
  *   <li>{@link org.twintrain.sharing.protocol.B2A}: 1 round, n/8; with a product by the bit, 1 round, n/8 + 16n.</li>

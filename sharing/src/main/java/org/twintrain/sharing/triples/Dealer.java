@@ -26,10 +26,12 @@ import org.twintrain.sharing.ring.Prg;
  *       lets {@link org.twintrain.sharing.protocol.Truncation} recover the wrap of the opening exactly.</li>
  *   <li>BIT: b uniform in {0, 1}; part 0 is b XOR-shared in bit 0 (the other bits are 0), part 1 is b
  *       arithmetic-shared.</li>
- *   <li>DATA_MASK, shape {rows, cols}: U, each row uniform from (dealer seed, cols, row index) alone, so one
- *       dealer seed has one data mask per width; arithmetic shares.</li>
- *   <li>MASKED_MATMUL, shape {t, m, k, n, rows...}: V (k*n) uniform and Z = U_b V (t = 0) or U_b^T V (t = 1),
- *       U_b the listed rows of the DATA_MASK U; arithmetic shares.</li>
+ *   <li>DATA_MASK, shape {rows, cols}: U, row r uniform from (dealer seed, the key's {@link #maskId}, r): bound to
+ *       its own key, so two data masks (of two data sets, or two runs) under one dealer seed never share a row;
+ *       arithmetic shares.</li>
+ *   <li>MASKED_MATMUL, shape {t, m, k, n, idHigh, idLow, rows...}: V (k*n) uniform and Z = U_b V (t = 0) or
+ *       U_b^T V (t = 1), U_b the listed rows of the DATA_MASK whose {@link #maskId} is (idHigh, idLow); arithmetic
+ *       shares.</li>
  * </ul>
  */
 public final class Dealer {
@@ -144,12 +146,13 @@ public final class Dealer {
                 for (int r = 0; r < all.length; r++) {
                     all[r] = r;
                 }
-                return new long[][] {dataMaskRows(all, shape[1]).data()};
+                return new long[][] {dataMaskRows(maskId(key), all, shape[1]).data()};
             }
             case MASKED_MATMUL: {
                 int m = shape[1], k = shape[2], n = shape[3];
-                int[] rows = java.util.Arrays.copyOfRange(shape, 4, shape.length);
-                LongMatrix ub = dataMaskRows(rows, shape[0] == 0 ? k : m);
+                long mask = ((long) shape[4] << 32) | (shape[5] & 0xFFFFFFFFL);
+                int[] rows = java.util.Arrays.copyOfRange(shape, MASKED_ROWS, shape.length);
+                LongMatrix ub = dataMaskRows(mask, rows, shape[0] == 0 ? k : m);
                 LongMatrix left = shape[0] == 0 ? ub : ub.transpose();
                 if (left.rows() != m || left.cols() != k) {
                     throw new IllegalArgumentException(key + ": the rows do not give an " + m + "x" + k + " left mask");
@@ -162,11 +165,26 @@ public final class Dealer {
         }
     }
 
-    /** The given rows of the data mask U of width cols (row r from its own PRG stream). */
-    private LongMatrix dataMaskRows(int[] rows, int cols) {
+    /** Position of the first row index in a MASKED_MATMUL shape {t, m, k, n, idHigh, idLow, rows...}. */
+    public static final int MASKED_ROWS = 6;
+
+    /**
+     * The 64-bit name of a DATA_MASK key (the first 8 bytes of SHA-256 of its id), which a MASKED_MATMUL key carries
+     * to say whose rows it slices.
+     */
+    public static long maskId(TripleKey dataMask) {
+        if (dataMask.kind() != TripleKey.Kind.DATA_MASK) {
+            throw new IllegalArgumentException(dataMask + " is not a data mask");
+        }
+        return Long.parseUnsignedLong(TriplePlan.sha256(dataMask.id()).substring(0, 16), 16);
+    }
+
+    /** The given rows of the data mask named mask, of width cols (row r from its own PRG stream). */
+    private LongMatrix dataMaskRows(long mask, int[] rows, int cols) {
         long[] out = new long[Math.multiplyExact(rows.length, cols)];
         for (int i = 0; i < rows.length; i++) {
-            new Prg(dealerSeed, "twintrain/value/data-mask/" + cols + "/" + rows[i]).nextLongs(out, i * cols, (i + 1) * cols);
+            new Prg(dealerSeed, "twintrain/value/data-mask/" + Long.toHexString(mask) + "/" + cols + "/" + rows[i])
+                    .nextLongs(out, i * cols, (i + 1) * cols);
         }
         return new LongMatrix(rows.length, cols, out);
     }
@@ -215,9 +233,10 @@ public final class Dealer {
             }
             case MASKED_MATMUL: {
                 int[] s = key.shape();
-                if (s.length < 5 || (s[0] != 0 && s[0] != 1) || s.length - 4 != (s[0] == 0 ? s[1] : s[2])) {
-                    throw new IllegalArgumentException(key + " needs a shape {t, m, k, n, rows...} with one row per"
-                            + " row (t = 0) or column (t = 1) of the left operand");
+                if (s.length < MASKED_ROWS + 1 || (s[0] != 0 && s[0] != 1)
+                        || s.length - MASKED_ROWS != (s[0] == 0 ? s[1] : s[2])) {
+                    throw new IllegalArgumentException(key + " needs a shape {t, m, k, n, idHigh, idLow, rows...} with"
+                            + " one row per row (t = 0) or column (t = 1) of the left operand");
                 }
                 return new int[] {Math.multiplyExact(s[2], s[3]), Math.multiplyExact(s[1], s[3])};
             }

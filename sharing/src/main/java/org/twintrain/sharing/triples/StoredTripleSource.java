@@ -63,6 +63,11 @@ public final class StoredTripleSource implements TripleSource {
      *                       the folder's plan as it is
      * @param ledger         the ledger of this plan and party, or null to keep the ledger in memory only
      */
+    /** The ledger this source records its takes in, or null. */
+    public TripleLedger ledger() {
+        return ledger;
+    }
+
     public static StoredTripleSource open(ByteSource folder, int party, FixedPoint codec, TruncationMode truncation,
             String expectedPlanId, TripleLedger ledger) throws IOException {
         if (party != 0 && party != 1) {

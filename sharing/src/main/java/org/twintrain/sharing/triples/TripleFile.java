@@ -19,7 +19,7 @@ import org.twintrain.sharing.protocol.TruncationMode;
  *   12  4  party (0 or 1): whose half the file holds
  *   16 32  plan id (the SHA-256 of {@link TriplePlan}, raw bytes)
  *   48  4  fixed-point fractional bits
- *   52  4  truncation mode: 0 LOCAL, 1 EXACT
+ *   52  4  truncation mode: 0 LOCAL, 1 WRAP_FREE
  *   56  4  first: plan index of the file's first key (party 1; 0 for party 0)
  *   60  4  count: keys in the file (party 1; 0 for party 0)
  * party 0 ({@value #PARTY0_FILE}): 32 bytes, the party-0 seed ({@link Dealer#expandParty0} derives every half)
@@ -92,7 +92,7 @@ public final class TripleFile {
             int mode = b.getInt();
             TruncationMode truncation = switch (mode) {
                 case 0 -> TruncationMode.LOCAL;
-                case 1 -> TruncationMode.EXACT;
+                case 1 -> TruncationMode.WRAP_FREE;
                 default -> throw new IllegalArgumentException(where + ": unknown truncation code " + mode + " at byte 52");
             };
             return new Header(party, HexFormat.of().formatHex(plan), f, truncation, b.getInt(), b.getInt());
@@ -102,7 +102,7 @@ public final class TripleFile {
     static int truncationCode(TruncationMode mode) {
         return switch (mode) {
             case LOCAL -> 0;
-            case EXACT -> 1;
+            case WRAP_FREE -> 1;
         };
     }
 

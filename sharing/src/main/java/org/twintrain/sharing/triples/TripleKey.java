@@ -24,7 +24,7 @@ public record TripleKey(long epoch, long step, String layer, int op, Kind kind, 
         MATMUL,
         /** XOR-shared AND triples over 64-bit words. */
         AND,
-        /** Truncation pair r, (r mod 2^63) >> f and r's top bit (exact truncation; see Dealer). */
+        /** Truncation pair r, (r mod 2^63) >> f and r's top bit (wrap-free truncation; see Dealer). */
         TRUNC,
         /** Random bit shared both as XOR and as arithmetic (for B2A). */
         BIT,

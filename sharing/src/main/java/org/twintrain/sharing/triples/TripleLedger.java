@@ -2,216 +2,209 @@ package org.twintrain.sharing.triples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The persistent record of the triple keys one party has consumed from a stored plan, over every run that used
- * it (a first run and its resumptions), so that a resumed run can prove it never takes a key twice.
+ * The persistent record of the triple keys one party (one task) has consumed from a stored plan, so that a
+ * resumed run can prove it never takes a key twice. A plan serves one run (the run's claim on the plan, in the
+ * store module, refuses any other run id); the ledger covers that run's attempts.
  *
- * <p>Format (text, UTF-8, append-only, one item a line):
+ * <p>Layout: a {@link LedgerFolder} of segments {@code seg-NNNNNNNN.txt} (numbered from 0, each created
+ * exclusively and written whole, never changed). A segment is UTF-8 text, one item a line:
  * <pre>
- * twintrain-triple-ledger 1
+ * twintrain-triple-ledger 2
  * plan PLAN_ID
  * party P
- * run RUN_ID          (each run that opens the ledger appends one)
- * take KEY_ID         (one per key taken, in order, written and flushed before the half is handed out)
- * attempt RUN_ID      (a resumable run: each attempt of it that opens the ledger appends one)
- * done RUN_ID         (a resumable run finished and committed all its keys)
+ * attempt RUN_ID      (an attempt of the run opened the ledger)
+ * take KEY_ID         (a key committed: both servers hold a checkpoint after its step)
+ * done RUN_ID         (the run finished and committed all its keys)
+ * end
  * </pre>
+ * A segment without its {@code end} line is torn (a crash while writing it): its keys were never committed and
+ * it is ignored. Because writers create the next number exclusively, two attempts writing at once (a lost task
+ * still running beside its retry) cannot both succeed: the second is refused. Append-only semantics without
+ * append, so it works on HDFS and object stores alike.
  *
- * <p>Resumable runs ({@link #openResumable}, used by training with checkpoints) do not write a key when it is
- * taken: {@link #record} keeps it pending and {@link #commit} appends the pending keys when a checkpoint that
- * both servers hold is committed. A failed attempt's keys after that checkpoint are never written, and the
- * next attempt of the same run, resuming from the checkpoint, takes them again: a deterministic replay from
- * the same shares and the same triples opens exactly the values the failed attempt opened, so nothing new is
- * revealed, and the ledger still lists every key once. Because the pending keys of a stopped attempt are
- * unknown, another run may not open the ledger until the stopped run has finished ({@code done}).
- * A crash can leave a last line without its newline: that take never returned its half, so it is ignored; the
- * next run closes it with a newline and marks it with an empty line (which no complete write makes). Opening a ledger that names a key twice fails: it is the proof of reuse.
- * Not thread-safe on its own; {@link StoredTripleSource} serializes its calls.
+ * <p>Keys are not written when taken: {@link #record} keeps them pending and {@link #commit} writes them when a
+ * checkpoint that both servers hold is committed. A failed attempt's keys after that checkpoint are never written,
+ * and the next attempt of the same run, resuming from the checkpoint, takes them again: a deterministic replay
+ * from the same shares and the same triples opens exactly the values the failed attempt opened, so nothing new is
+ * revealed, and the ledger still lists every key once. Because the pending keys of a stopped attempt are unknown,
+ * another run may not open the ledger until the stopped run has finished ({@code done}). Opening a ledger that
+ * names a key twice fails: it is the proof of reuse. Not thread-safe on its own; {@link StoredTripleSource}
+ * serializes its calls.
  */
 public final class TripleLedger implements AutoCloseable {
-    static final String HEADER = "twintrain-triple-ledger 1";
+    static final String HEADER = "twintrain-triple-ledger 2";
+    static final String END = "end";
 
-    private final Path file;
+    private final LedgerFolder folder;
     private final String planId;
     private final int party;
     private final String runId;
-    private final FileChannel out;
     private final Set<TripleKey> consumed;
     private final List<String> runs;
-    // Resumable runs only: keys taken since the last commit, written by commit().
-    private final boolean deferred;
     private final Set<TripleKey> pending = new LinkedHashSet<>();
+    private int nextSegment;
 
-    private TripleLedger(Path file, String planId, int party, String runId, FileChannel out, Set<TripleKey> consumed,
-            List<String> runs, boolean deferred) {
-        this.file = file;
+    private TripleLedger(LedgerFolder folder, String planId, int party, String runId, Set<TripleKey> consumed,
+            List<String> runs, int nextSegment) {
+        this.folder = folder;
         this.planId = planId;
         this.party = party;
         this.runId = runId;
-        this.out = out;
         this.consumed = consumed;
         this.runs = runs;
-        this.deferred = deferred;
+        this.nextSegment = nextSegment;
     }
 
-    /** What a ledger file says. */
+    /** What a ledger says. */
     public record Contents(String planId, int party, List<String> runs, Set<TripleKey> consumed) {
     }
 
     /**
-     * Opens (creating if absent) the ledger of planId and party for the run runId (no whitespace), checking
-     * that an existing file belongs to the same plan and party and names no key twice.
+     * Opens the ledger in folder (creating it if empty) for an attempt of run runId (no whitespace) on planId and
+     * party: checks that existing segments belong to the same plan and party, name no key twice, and that no
+     * other run stopped before it finished; the run id may already be there (an earlier attempt of the run).
      */
-    public static TripleLedger open(Path file, String planId, int party, String runId) throws IOException {
-        return open(file, planId, party, runId, false);
-    }
-
-    /**
-     * Opens the ledger for an attempt of a resumable run: the run id may already be there (an earlier attempt
-     * of the same run), takes stay pending until {@link #commit}, and {@link #finish} marks the run done.
-     */
-    public static TripleLedger openResumable(Path file, String planId, int party, String runId) throws IOException {
-        return open(file, planId, party, runId, true);
-    }
-
-    private static TripleLedger open(Path file, String planId, int party, String runId, boolean resumable)
+    public static TripleLedger openResumable(LedgerFolder folder, String planId, int party, String runId)
             throws IOException {
         if (runId == null || runId.isEmpty() || !runId.matches("\\S+")) {
             throw new IllegalArgumentException("a ledger run id must be non-empty and without whitespace");
         }
+        Parsed p = parse(folder);
+        Contents c = p.contents();
+        if (c != null && (!c.planId().equals(planId) || c.party() != party)) {
+            throw new IllegalArgumentException("ledger " + folder + " belongs to plan " + c.planId() + ", party "
+                    + c.party() + ", not to plan " + planId + ", party " + party);
+        }
         Set<TripleKey> consumed = new LinkedHashSet<>();
         List<String> runs = new ArrayList<>();
-        boolean exists = Files.exists(file);
-        boolean endsWithNewline = true;
-        if (exists) {
-            Parsed p = parse(file);
-            Contents c = p.contents();
-            if (!c.planId().equals(planId) || c.party() != party) {
-                throw new IllegalArgumentException("ledger " + file + " belongs to plan " + c.planId() + ", party "
-                        + c.party() + ", not to plan " + planId + ", party " + party);
-            }
-            if (c.runs().contains(runId) && !(resumable && p.resumable().contains(runId))) {
-                throw new IllegalArgumentException("ledger " + file + " already has a run " + runId
-                        + (resumable ? " that was not resumable" : "") + "; a new run needs a new run id");
-            }
-            for (String r : p.resumable()) {
+        if (c != null) {
+            for (String r : c.runs()) {
                 if (!r.equals(runId) && !p.done().contains(r)) {
-                    throw new IllegalArgumentException("ledger " + file + ": run " + r + " stopped before it finished"
+                    throw new IllegalArgumentException("ledger " + folder + ": run " + r + " stopped before it finished"
                             + " and committed its triples only up to its last checkpoint; resume run " + r
                             + " (same run id) before starting run " + runId);
                 }
             }
             consumed.addAll(c.consumed());
             runs.addAll(c.runs());
-            byte[] all = Files.readAllBytes(file);
-            endsWithNewline = all.length == 0 || all[all.length - 1] == '\n';
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        TripleLedger ledger = new TripleLedger(file, planId, party, runId, ch, consumed, runs, resumable);
-        StringBuilder start = new StringBuilder();
-        if (!endsWithNewline) {
-            start.append("\n\n"); // closes a torn line of a crashed run and marks it with an empty line
-        }
-        if (!exists) {
-            start.append(HEADER).append('\n').append("plan ").append(planId).append('\n').append("party ")
-                    .append(party).append('\n');
-        }
-        start.append(resumable ? "attempt " : "run ").append(runId).append('\n');
-        ledger.append(start.toString());
-        ch.force(false);
+        TripleLedger ledger = new TripleLedger(folder, planId, party, runId, consumed, runs, p.nextSegment());
+        ledger.writeSegment("attempt " + runId + "\n");
         if (!runs.contains(runId)) {
             runs.add(runId);
         }
         return ledger;
     }
 
-    /** Reads and checks a ledger file: same header, and no key taken twice across all its runs. */
-    public static Contents read(Path file) throws IOException {
-        return parse(file).contents();
-    }
-
-    /** A ledger's contents and, of its resumable runs, which ones finished. */
-    private record Parsed(Contents contents, Set<String> resumable, Set<String> done) {
-    }
-
-    private static Parsed parse(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        String[] lines = text.split("\n", -1);
-        // The element after the last '\n' is "" for a complete file, or a torn line to ignore.
-        int complete = lines.length - 1;
-        if (complete < 3 || !lines[0].equals(HEADER) || !lines[1].startsWith("plan ") || !lines[2].startsWith("party ")) {
-            throw new IllegalArgumentException(file + " is not a TwinTrain triple ledger (it must start with '" + HEADER
-                    + "', 'plan ID', 'party P')");
+    /** Reads and checks a ledger: same header in every segment, and no key taken twice across all its runs. */
+    public static Contents read(LedgerFolder folder) throws IOException {
+        Contents c = parse(folder).contents();
+        if (c == null) {
+            throw new IllegalArgumentException("ledger " + folder + " holds no complete segment");
         }
-        String planId = lines[1].substring(5);
-        int party = Integer.parseInt(lines[2].substring(6));
+        return c;
+    }
+
+    /** {@link #read} of a local ledger folder. */
+    public static Contents read(java.nio.file.Path dir) throws IOException {
+        return read(LedgerFolder.local(dir));
+    }
+
+    /** A ledger's contents (null when it has no complete segment), which runs finished, and the next number. */
+    private record Parsed(Contents contents, Set<String> done, int nextSegment) {
+    }
+
+    private static Parsed parse(LedgerFolder folder) throws IOException {
+        TreeMap<Integer, String> segments = new TreeMap<>();
+        for (String name : folder.list()) {
+            if (name.startsWith("seg-") && name.endsWith(".txt")) {
+                try {
+                    segments.put(Integer.parseInt(name.substring(4, name.length() - 4)), name);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("ledger " + folder + " holds " + name + ", which is not a segment"
+                            + " name (seg-NNNNNNNN.txt)");
+                }
+            }
+        }
+        String planId = null;
+        int party = -1;
         List<String> runs = new ArrayList<>();
         Set<TripleKey> consumed = new LinkedHashSet<>();
         Map<TripleKey, String> takenBy = new HashMap<>();
-        Set<String> resumable = new LinkedHashSet<>();
         Set<String> done = new LinkedHashSet<>();
-        String run = null;
-        for (int i = 3; i < complete; i++) {
-            String line = lines[i];
-            if (line.isEmpty() || isTorn(lines, i)) {
-                continue; // a torn line, closed by a later run, and its empty marker line
+        String run = null; // the attempt that wrote the following segments
+        for (String name : segments.values()) {
+            String where = folder + "/" + name;
+            String[] lines = new String(folder.read(name), StandardCharsets.UTF_8).split("\n", -1);
+            // A complete segment ends with "end\n": its last element is "" and the one before it END.
+            if (lines.length < 5 || !lines[lines.length - 1].isEmpty() || !lines[lines.length - 2].equals(END)) {
+                continue; // torn: a crash while writing it, its keys were never committed
             }
-            if (line.startsWith("run ")) {
-                run = line.substring(4);
-                runs.add(run);
-            } else if (line.startsWith("attempt ")) {
-                run = line.substring(8);
-                if (resumable.add(run)) {
-                    runs.add(run);
+            if (!lines[0].equals(HEADER) || !lines[1].startsWith("plan ") || !lines[2].startsWith("party ")) {
+                throw new IllegalArgumentException(where + " is not a TwinTrain triple ledger segment (it must start"
+                        + " with '" + HEADER + "', 'plan ID', 'party P')");
+            }
+            String segPlan = lines[1].substring(5);
+            int segParty = Integer.parseInt(lines[2].substring(6));
+            if (planId == null) {
+                planId = segPlan;
+                party = segParty;
+            } else if (!planId.equals(segPlan) || party != segParty) {
+                throw new IllegalArgumentException(where + " belongs to plan " + segPlan + ", party " + segParty
+                        + ", but the ledger's first segment to plan " + planId + ", party " + party);
+            }
+            for (int i = 3; i < lines.length - 2; i++) {
+                String line = lines[i];
+                if (line.startsWith("attempt ")) {
+                    run = line.substring(8);
+                    if (!runs.contains(run)) {
+                        runs.add(run);
+                    }
+                } else if (line.startsWith("done ")) {
+                    done.add(line.substring(5));
+                } else if (line.startsWith("take ")) {
+                    String by = run;
+                    if (by == null) {
+                        throw new IllegalArgumentException(where + " line " + (i + 1) + ": a take before any attempt");
+                    }
+                    TripleKey key = TriplePlan.parseKey(line.substring(5), i + 1);
+                    String before = takenBy.putIfAbsent(key, by);
+                    if (before != null) {
+                        throw new TripleReuseException(key, "ledger " + folder + " records it in run " + before
+                                + " and again in run " + by + " (" + name + " line " + (i + 1) + ")");
+                    }
+                    consumed.add(key);
+                } else {
+                    throw new IllegalArgumentException(where + " line " + (i + 1) + " is none of 'attempt ID', 'done ID',"
+                            + " 'take KEY'");
                 }
-            } else if (line.startsWith("done ")) {
-                done.add(line.substring(5));
-            } else if (line.startsWith("take ")) {
-                if (run == null) {
-                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": a take before any run line");
-                }
-                TripleKey key = TriplePlan.parseKey(line.substring(5), i + 1);
-                String before = takenBy.putIfAbsent(key, run);
-                if (before != null) {
-                    throw new TripleReuseException(key, "ledger " + file + " records it in run " + before
-                            + " and again in run " + run + " (line " + (i + 1) + ")");
-                }
-                consumed.add(key);
-            } else {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + " is none of 'run ID', 'attempt ID',"
-                        + " 'done ID', 'take KEY'");
             }
         }
-        return new Parsed(new Contents(planId, party, List.copyOf(runs), consumed), resumable, done);
+        int next = segments.isEmpty() ? 0 : segments.lastKey() + 1;
+        Contents c = planId == null ? null : new Contents(planId, party, List.copyOf(runs), consumed);
+        return new Parsed(c, done, next);
     }
 
-    // A line a crash cut short: the next run closed it and added an empty line, which no complete write makes.
-    private static boolean isTorn(String[] lines, int i) {
-        return i + 1 < lines.length - 1 && lines[i + 1].isEmpty();
-    }
-
-    /** Whether any run of this ledger (this one included) consumed key. */
+    /** Whether any run of this ledger (this one included) committed key. */
     public boolean isConsumed(TripleKey key) {
         return consumed.contains(key);
     }
 
-    /** Keys consumed by all runs so far, in order. */
+    /** Keys committed by all runs so far, in order. */
     public Set<TripleKey> consumed() {
-        return java.util.Collections.unmodifiableSet(consumed);
+        return Collections.unmodifiableSet(consumed);
     }
 
     /** The runs that opened this ledger, oldest first, this one last. */
@@ -231,31 +224,19 @@ public final class TripleLedger implements AutoCloseable {
         return runId;
     }
 
-    /**
-     * Appends key (a resumable run: keeps it pending until {@link #commit}); refuses a key any run consumed
-     * before.
-     */
+    /** Keeps key pending until {@link #commit}; refuses a key committed before or taken twice by this attempt. */
     public void record(TripleKey key) {
         if (consumed.contains(key)) {
-            throw new TripleReuseException(key, "ledger " + file + " shows it consumed before");
+            throw new TripleReuseException(key, "ledger " + folder + " shows it consumed before");
         }
-        if (deferred) {
-            if (!pending.add(key)) {
-                throw new TripleReuseException(key, "taken twice by this attempt of run " + runId);
-            }
-            return;
+        if (!pending.add(key)) {
+            throw new TripleReuseException(key, "taken twice by this attempt of run " + runId);
         }
-        try {
-            append("take " + key.id() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to the triple ledger " + file, e);
-        }
-        consumed.add(key);
     }
 
     /**
-     * Resumable runs: appends the pending keys and forces them to disk. Call it only when both servers hold a
-     * checkpoint after every pending key's step, so no resumed attempt takes them again.
+     * Writes the pending keys as one segment. Call it only when both servers hold a checkpoint after every
+     * pending key's step, so no resumed attempt takes them again.
      */
     public void commit() {
         if (pending.isEmpty()) {
@@ -265,49 +246,43 @@ public final class TripleLedger implements AutoCloseable {
         for (TripleKey k : pending) {
             text.append("take ").append(k.id()).append('\n');
         }
-        try {
-            append(text.toString());
-            out.force(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to the triple ledger " + file, e);
-        }
+        writeSegment(text.toString());
         consumed.addAll(pending);
         pending.clear();
     }
 
-    /** Resumable runs: commits the pending keys and marks the run done, so that other runs may follow. */
+    /** Commits the pending keys and marks the run done, so that the ledger is complete. */
     public void finish() {
-        commit();
-        try {
-            append("done " + runId + "\n");
-            out.force(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to the triple ledger " + file, e);
+        StringBuilder text = new StringBuilder();
+        for (TripleKey k : pending) {
+            text.append("take ").append(k.id()).append('\n');
         }
+        writeSegment(text.append("done ").append(runId).append('\n').toString());
+        consumed.addAll(pending);
+        pending.clear();
     }
 
-    /** Keys taken by this attempt and not committed yet (resumable runs; always empty otherwise). */
+    /** Keys taken by this attempt and not committed yet. */
     public Set<TripleKey> pending() {
-        return java.util.Collections.unmodifiableSet(pending);
+        return Collections.unmodifiableSet(pending);
     }
 
-    private void append(String text) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            out.write(b);
+    private void writeSegment(String items) {
+        String name = String.format("seg-%08d.txt", nextSegment);
+        String text = HEADER + "\nplan " + planId + "\nparty " + party + "\n" + items + END + "\n";
+        try {
+            folder.createNew(name, text.getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("ledger " + folder + ": segment " + name + " was written by another attempt"
+                    + " of run " + runId + " at the same time; only one attempt of a run may run at once", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + name + " of the triple ledger " + folder, e);
         }
+        nextSegment++;
     }
 
     @Override
     public void close() {
-        if (!out.isOpen()) {
-            return;
-        }
-        try {
-            out.force(false);
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not close the triple ledger " + file, e);
-        }
+        // Segments are written whole and closed at once; nothing stays open.
     }
 }

@@ -27,8 +27,10 @@ import org.twintrain.sharing.ring.FixedPoint;
  * serves only the keys of its plan.
  *
  * <p>The id is the SHA-256 (hex) of the canonical text ({@link #write}): a header line, "fractionalBits f",
- * "truncation MODE", "keys N", then one {@link TripleKey#id()} per line, all '\n'-terminated UTF-8. Two plans
- * with the same id are the same plan.
+ * "truncation MODE", "binding B", "keys N", then one {@link TripleKey#id()} per line, all '\n'-terminated UTF-8.
+ * Two plans with the same id are the same plan. The binding names what the plan's triples are for (the jobs put
+ * the sharing-session ids of the training and test data there, see {@link #bound}), so triples made for one data
+ * set have another plan id than triples for another data set of the same shape, and are refused for it.
  *
  * <p>Derivation ({@link #record}): the secure program's control flow does not depend on the data, so a dry
  * run of one step on two in-process parties ({@link TwoPartyRunner}), with zero data and throwaway dealer
@@ -37,11 +39,12 @@ import org.twintrain.sharing.ring.FixedPoint;
  * the whole run (as {@link TripleKey#step()} says): epoch e, i-th step of the epoch is step e*stepsPerEpoch+i.
  */
 public final class TriplePlan {
-    static final String HEADER = "twintrain-triple-plan 1";
+    static final String HEADER = "twintrain-triple-plan 2";
 
     private final List<TripleKey> keys;
     private final int fractionalBits;
     private final TruncationMode truncation;
+    private final String binding;
     private final String id;
     private Map<TripleKey, Integer> index;
 
@@ -55,10 +58,11 @@ public final class TriplePlan {
         void step(Arithmetic a, long epoch, long step);
     }
 
-    private TriplePlan(List<TripleKey> keys, int fractionalBits, TruncationMode truncation) {
+    private TriplePlan(List<TripleKey> keys, int fractionalBits, TruncationMode truncation, String binding) {
         this.keys = List.copyOf(keys);
         this.fractionalBits = fractionalBits;
         this.truncation = truncation;
+        this.binding = binding;
         this.id = sha256(canonicalText());
     }
 
@@ -68,7 +72,7 @@ public final class TriplePlan {
         if (truncation == null) {
             throw new IllegalArgumentException("truncation mode must be given");
         }
-        TriplePlan plan = new TriplePlan(keys, fractionalBits, truncation);
+        TriplePlan plan = new TriplePlan(keys, fractionalBits, truncation, "");
         plan.indexMap(); // checks uniqueness
         for (TripleKey k : keys) {
             String layer = k.layer();
@@ -133,6 +137,24 @@ public final class TriplePlan {
             }
         }
         return r.party0();
+    }
+
+    /**
+     * The same keys bound to binding (one line of text, e.g. "data SESSION_ID test SESSION_ID"): a plan of
+     * another id, whose triples serve only what the binding names.
+     */
+    public TriplePlan bound(String binding) {
+        if (binding == null || binding.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a plan binding is one line of text");
+        }
+        TriplePlan plan = new TriplePlan(keys, fractionalBits, truncation, binding);
+        plan.index = index;
+        return plan;
+    }
+
+    /** What the plan's triples are bound to ("" when unbound). */
+    public String binding() {
+        return binding;
     }
 
     /** Hex SHA-256 of the canonical text. */
@@ -228,24 +250,29 @@ public final class TriplePlan {
     public static TriplePlan read(InputStream in, String expectedId) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String header = r.readLine();
+        if ("twintrain-triple-plan 1".equals(header)) {
+            throw new IllegalArgumentException("a triple plan of format 1 (made before plans were bound to their data"
+                    + " set): make the triples again with submit/twintrain triples");
+        }
         if (!HEADER.equals(header)) {
             throw new IllegalArgumentException("not a TwinTrain triple plan (line 1 must be '" + HEADER + "')");
         }
         int f = Integer.parseInt(field(r.readLine(), "fractionalBits", 2));
-        TruncationMode mode = TruncationMode.valueOf(field(r.readLine(), "truncation", 3));
-        int n = Integer.parseInt(field(r.readLine(), "keys", 4));
+        TruncationMode mode = TruncationMode.parse(field(r.readLine(), "truncation", 3));
+        String binding = field(r.readLine(), "binding", 4);
+        int n = Integer.parseInt(field(r.readLine(), "keys", 5));
         List<TripleKey> keys = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String line = r.readLine();
             if (line == null) {
                 throw new IllegalArgumentException("triple plan ends after " + i + " of its " + n + " keys");
             }
-            keys.add(parseKey(line, 5 + i));
+            keys.add(parseKey(line, 6 + i));
         }
         if (r.readLine() != null) {
             throw new IllegalArgumentException("triple plan has lines after its " + n + " keys");
         }
-        TriplePlan plan = of(keys, f, mode);
+        TriplePlan plan = of(keys, f, mode).bound(binding);
         if (expectedId != null && !plan.id().equals(expectedId)) {
             throw new IllegalArgumentException("triple plan has id " + plan.id() + ", expected " + expectedId);
         }
@@ -271,6 +298,9 @@ public final class TriplePlan {
     }
 
     private static String field(String line, String name, int lineNo) {
+        if (line != null && line.equals(name)) {
+            return ""; // an empty value (the binding of an unbound plan)
+        }
         if (line == null || !line.startsWith(name + " ")) {
             throw new IllegalArgumentException("triple plan line " + lineNo + " must be '" + name + " VALUE'");
         }
@@ -282,6 +312,7 @@ public final class TriplePlan {
         sb.append(HEADER).append('\n')
                 .append("fractionalBits ").append(fractionalBits).append('\n')
                 .append("truncation ").append(truncation.name()).append('\n')
+                .append("binding").append(binding.isEmpty() ? "" : " " + binding).append('\n')
                 .append("keys ").append(keys.size()).append('\n');
         for (TripleKey k : keys) {
             sb.append(k.id()).append('\n');

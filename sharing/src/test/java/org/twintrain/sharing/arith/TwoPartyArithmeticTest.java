@@ -107,7 +107,7 @@ class TwoPartyArithmeticTest {
         Random r = new Random(1);
         // Full-range ring elements: linear operations wrap the same way on shares and in cleartext.
         LongMatrix[] inputs = {encodings(r, R, C, 63), encodings(r, R, C, 63)};
-        check(TruncationMode.EXACT, inputs, linearOps());
+        check(TruncationMode.WRAP_FREE, inputs, linearOps());
     }
 
     private static List<Op> productOps() {
@@ -128,7 +128,7 @@ class TwoPartyArithmeticTest {
         // |x|, |y| < 2^30 raw: products below 2^60, matmul sums of 4 terms below 2^62 (EXACT's limit).
         LongMatrix[] inputs = {encodings(r, R, C, 30), encodings(r, R, C, 30), encodings(r, 5, 4, 29),
             encodings(r, 4, 5, 30)};
-        check(TruncationMode.EXACT, inputs, productOps());
+        check(TruncationMode.WRAP_FREE, inputs, productOps());
     }
 
     @Test
@@ -162,7 +162,7 @@ class TwoPartyArithmeticTest {
     @Test
     void revealOpensToBothParties() {
         double[] values = {0, -1.5, 3.25, -FP.maxMagnitude() + 1, FP.maxMagnitude() - 1};
-        TwoPartyRunner.Result<double[]> got = new TwoPartyRunner(FP, TruncationMode.EXACT, SEED)
+        TwoPartyRunner.Result<double[]> got = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED)
                 .run(a -> a.reveal(a.fromPublic(1, values.length, values)));
         assertEquals(java.util.Arrays.toString(values), java.util.Arrays.toString(got.party0()));
         assertEquals(java.util.Arrays.toString(values), java.util.Arrays.toString(got.party1()));
@@ -195,7 +195,7 @@ class TwoPartyArithmeticTest {
 
     @Test
     void applyCleartextIsRefusedAndToStringShowsNoShares() {
-        TwoPartyRunner.Result<String> got = new TwoPartyRunner(FP, TruncationMode.EXACT, SEED).run(a -> {
+        TwoPartyRunner.Result<String> got = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED).run(a -> {
             Matrix x = a.constant(1, 3, 2.75);
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> a.applyCleartext(x, Math::exp));
@@ -208,7 +208,7 @@ class TwoPartyArithmeticTest {
 
     @Test
     void runnerReportsTheFirstFailureAndDoesNotHang() {
-        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.EXACT, SEED, java.time.Duration.ofSeconds(20),
+        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED, java.time.Duration.ofSeconds(20),
                 java.time.Duration.ofSeconds(60));
         long start = System.nanoTime();
         TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class, () -> runner.run(a -> {
@@ -225,7 +225,7 @@ class TwoPartyArithmeticTest {
 
     @Test
     void runnerTimesOutASilentParty() {
-        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.EXACT, SEED, java.time.Duration.ofSeconds(30),
+        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED, java.time.Duration.ofSeconds(30),
                 java.time.Duration.ofMillis(500));
         long start = System.nanoTime();
         TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class, () -> runner.run(a -> {

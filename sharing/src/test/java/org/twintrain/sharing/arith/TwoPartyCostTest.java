@@ -53,8 +53,8 @@ class TwoPartyCostTest {
     @Test
     void elementwiseProductsAndComparisons() {
         for (TruncationMode mode : TruncationMode.values()) {
-            int truncRounds = mode == TruncationMode.EXACT ? 1 : 0;
-            long truncBytes = mode == TruncationMode.EXACT ? 8L : 0L;
+            int truncRounds = mode == TruncationMode.WRAP_FREE ? 1 : 0;
+            long truncBytes = mode == TruncationMode.WRAP_FREE ? 8L : 0L;
 
             Cost mul = measure(mode, a -> {
                 Matrix x = input(a, 64, N / 64), y = input(a, 64, N / 64);
@@ -104,8 +104,8 @@ class TwoPartyCostTest {
                 return () -> a.matmul(x, y);
             });
             row("matmul " + m + "x" + k + "x" + n + " (per output)", mode, c, (double) m * n);
-            long trunc = mode == TruncationMode.EXACT ? 8L * m * n : 0L;
-            assertEquals(new Cost(mode == TruncationMode.EXACT ? 2 : 1, 8L * (m * k + k * n) + trunc), c);
+            long trunc = mode == TruncationMode.WRAP_FREE ? 8L * m * n : 0L;
+            assertEquals(new Cost(mode == TruncationMode.WRAP_FREE ? 2 : 1, 8L * (m * k + k * n) + trunc), c);
         }
     }
 }

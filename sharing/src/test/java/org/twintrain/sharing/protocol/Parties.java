@@ -16,7 +16,7 @@ final class Parties {
 
     /** The body once per party on two threads, each with its own context; f fractional bits (TRUNC pairs use f). */
     static <T> TwoPartyRunner.Result<T> run(int fractionalBits, Function<ProtocolContext, T> body) {
-        return new TwoPartyRunner(new FixedPoint(fractionalBits), TruncationMode.EXACT, DEALER_SEED)
+        return new TwoPartyRunner(new FixedPoint(fractionalBits), TruncationMode.WRAP_FREE, DEALER_SEED)
                 .run(arith -> body.apply(arith.context()));
     }
 

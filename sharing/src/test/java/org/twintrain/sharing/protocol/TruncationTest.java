@@ -10,7 +10,7 @@ import org.twintrain.sharing.ring.LongMatrix;
 
 /**
  * Both truncations give the cleartext twin's x &gt;&gt; f or one more; LOCAL fails at the documented rate on large
- * |x|, EXACT never does.
+ * |x|, WRAP_FREE never does.
  */
 class TruncationTest {
     private static final int F = 16;
@@ -89,7 +89,7 @@ class TruncationTest {
                 failures++;
             }
         }
-        assertEquals(0, failures, "exact truncation failures");
+        assertEquals(0, failures, "wrap-free truncation failures");
         assertEquals(1, got.stats0().rounds());
         assertEquals(8L * n, got.stats0().bytesSent());
     }
@@ -100,7 +100,7 @@ class TruncationTest {
         LongMatrix a = new LongMatrix(3, 3, large(r, 9, 45)), b = new LongMatrix(2, 5, large(r, 10, 30));
         LongMatrix[] as = Parties.share(a, r), bs = Parties.share(b, r);
         TwoPartyRunner.Result<LongMatrix[]> got = Parties.run(F,
-                ctx -> Truncation.truncate(ctx, TruncationMode.EXACT, as[ctx.party()], bs[ctx.party()]));
+                ctx -> Truncation.truncate(ctx, TruncationMode.WRAP_FREE, as[ctx.party()], bs[ctx.party()]));
         LongMatrix ta = got.party0()[0].add(got.party1()[0]), tb = got.party0()[1].add(got.party1()[1]);
         for (int i = 0; i < 9; i++) {
             assertTrue(withinOneUlp(ta.data()[i], a.data()[i]));

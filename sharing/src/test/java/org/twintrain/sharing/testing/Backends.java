@@ -69,11 +69,11 @@ public final class Backends {
 
     // ==== TWO-PARTY CASE GOES HERE (see the class comment): return Stream.of(new TwoPartyCase(...)). ====
     /**
-     * Two parties with exact truncation at f = 16 and SecureML's local truncation at f = 13 over the in-memory
+     * Two parties with wrap-free truncation at f = 16 and SecureML's local truncation at f = 13 over the in-memory
      * channel, and once more (f = 16, local truncation) over mutual TLS on loopback.
      */
     public static Stream<BackendCase> twoParty() {
-        return Stream.of(new TwoPartyCase(16, TruncationMode.EXACT), new TwoPartyCase(13, TruncationMode.LOCAL),
+        return Stream.of(new TwoPartyCase(16, TruncationMode.WRAP_FREE), new TwoPartyCase(13, TruncationMode.LOCAL),
                 new TwoPartyCase(16, TruncationMode.LOCAL, "over TLS", LoopbackTls::pair));
     }
 

@@ -42,7 +42,7 @@ class DealerTest {
             TripleKey k = switch (kind) {
                 case MATMUL -> key(0, kind, 5, 6, 7);
                 case DATA_MASK -> key(0, kind, 10, 6);
-                case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, 2, 5, 9);
+                case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, maskHigh(MASK_10x6), maskLow(MASK_10x6), 2, 5, 9);
                 default -> key(0, kind, n);
             };
             Correlation[] h = dealer.halves(k);
@@ -97,6 +97,17 @@ class DealerTest {
         }
     }
 
+    private static final TripleKey MASK_10x6 = new TripleKey(-1, 0, "data", 0, TripleKey.Kind.DATA_MASK, new int[] {10, 6});
+    private static final TripleKey MASK_8x5 = new TripleKey(-1, 0, "data", 0, TripleKey.Kind.DATA_MASK, new int[] {8, 5});
+
+    private static int maskHigh(TripleKey mask) {
+        return (int) (Dealer.maskId(mask) >>> 32);
+    }
+
+    private static int maskLow(TripleKey mask) {
+        return (int) Dealer.maskId(mask);
+    }
+
     /** Rows of the data mask U of a rows x cols data matrix, from the DATA_MASK correlation's value. */
     private static LongMatrix dataMaskRows(Dealer dealer, int[] rows, int all, int cols) {
         LongMatrix u = new LongMatrix(all, cols, dealer.value(new TripleKey(-1, 0, "data", 0, TripleKey.Kind.DATA_MASK,
@@ -113,12 +124,32 @@ class DealerTest {
         Dealer dealer = new Dealer(SEED, FP);
         int[] rows = {7, 1, 4, 4};
         LongMatrix ub = dataMaskRows(dealer, rows, 8, 5);
-        long[][] t0 = dealer.value(key(11, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, 7, 1, 4, 4));
+        int hi = maskHigh(MASK_8x5), lo = maskLow(MASK_8x5);
+        long[][] t0 = dealer.value(key(11, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, hi, lo, 7, 1, 4, 4));
         assertEquals(ub.matmul(new LongMatrix(5, 3, t0[0])), new LongMatrix(4, 3, t0[1]));
-        long[][] t1 = dealer.value(key(12, TripleKey.Kind.MASKED_MATMUL, 1, 5, 4, 2, 7, 1, 4, 4));
+        long[][] t1 = dealer.value(key(12, TripleKey.Kind.MASKED_MATMUL, 1, 5, 4, 2, hi, lo, 7, 1, 4, 4));
         assertEquals(ub.transpose().matmul(new LongMatrix(4, 2, t1[0])), new LongMatrix(5, 2, t1[1]));
-        assertFalse(Arrays.equals(t0[0], dealer.value(key(13, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, 7, 1, 4, 4))[0]),
+        assertFalse(Arrays.equals(t0[0], dealer.value(key(13, TripleKey.Kind.MASKED_MATMUL, 0, 4, 5, 3, hi, lo, 7, 1, 4, 4))[0]),
                 "a fresh V per key");
+    }
+
+    @Test
+    void twoDataMasksOfOneWidthShareNoRowUnderOneDealerSeed() {
+        // Two data sets of equal width masked under one dealer seed: X - U and X' - U' must not share U, or their
+        // openings would reveal X - X' row by row. Each mask is derived from its own key.
+        Dealer dealer = new Dealer(SEED, FP);
+        TripleKey train = new TripleKey(-1, 0, "data-mask", 0, TripleKey.Kind.DATA_MASK, new int[] {8, 5});
+        TripleKey other = new TripleKey(-1, 0, "data-mask", 1, TripleKey.Kind.DATA_MASK, new int[] {8, 5});
+        TripleKey taller = new TripleKey(-1, 0, "data-mask", 0, TripleKey.Kind.DATA_MASK, new int[] {9, 5});
+        long[] u = dealer.value(train)[0];
+        for (TripleKey k : new TripleKey[] {other, taller}) {
+            long[] v = dealer.value(k)[0];
+            for (int r = 0; r < 8; r++) {
+                assertFalse(Arrays.equals(Arrays.copyOfRange(u, r * 5, r * 5 + 5), Arrays.copyOfRange(v, r * 5, r * 5 + 5)),
+                        "row " + r + " of " + k + " differs from the other mask's");
+            }
+        }
+        assertArrayEquals(u, dealer.value(train)[0], "and each mask is deterministic for its key");
     }
 
     @Test

@@ -32,7 +32,7 @@ public final class GoldenTriples {
                 new TripleKey(0, 0, "relu", 1, TripleKey.Kind.BIT, new int[] {2}),
                 new TripleKey(0, 1, "loss", 0, TripleKey.Kind.MUL, new int[] {3}),
                 new TripleKey(0, 1, "loss", 1, TripleKey.Kind.SQUARE, new int[] {1})),
-                CODEC.fractionalBits(), TruncationMode.EXACT);
+                CODEC.fractionalBits(), TruncationMode.WRAP_FREE);
     }
 
     /** The golden files by path relative to the golden folder: store0/..., store1/... (two part files). */

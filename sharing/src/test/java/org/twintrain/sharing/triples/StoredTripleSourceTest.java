@@ -57,7 +57,7 @@ class StoredTripleSourceTest {
 
     @Test
     void bothHalvesReconstructTheDealersCorrelationForEveryKey() throws IOException {
-        TriplePlan plan = plan(2, TruncationMode.EXACT);
+        TriplePlan plan = plan(2, TruncationMode.WRAP_FREE);
         Dealer dealer = new Dealer(SEED, F16);
         writeStore(plan, dealer, tmp.resolve("s0"), tmp.resolve("s1"), 3);
         try (StoredTripleSource s0 = open(tmp.resolve("s0"), 0, plan);
@@ -145,18 +145,18 @@ class StoredTripleSourceTest {
 
     @Test
     void refusesAnotherPlanAndOtherFixedPointParameters() throws IOException {
-        TriplePlan plan = plan(1, TruncationMode.EXACT);
-        TriplePlan other = plan(2, TruncationMode.EXACT);
+        TriplePlan plan = plan(1, TruncationMode.WRAP_FREE);
+        TriplePlan other = plan(2, TruncationMode.WRAP_FREE);
         writeStore(plan, new Dealer(SEED, F16), tmp.resolve("s0"), tmp.resolve("s1"), 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> open(tmp.resolve("s1"), 1, other));
         assertTrue(e.getMessage().contains("made for plan " + plan.id()) && e.getMessage().contains(other.id()),
                 e.getMessage());
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> StoredTripleSource.open(
-                ByteSource.folder(tmp.resolve("s1")), 1, new FixedPoint(13), TruncationMode.EXACT, plan.id(), null));
+                ByteSource.folder(tmp.resolve("s1")), 1, new FixedPoint(13), TruncationMode.WRAP_FREE, plan.id(), null));
         assertTrue(f.getMessage().contains("made for 16 fractional bits, but the run uses 13"), f.getMessage());
         IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> StoredTripleSource.open(
                 ByteSource.folder(tmp.resolve("s0")), 0, F16, TruncationMode.LOCAL, plan.id(), null));
-        assertTrue(m.getMessage().contains("truncation EXACT, but the run uses LOCAL"), m.getMessage());
+        assertTrue(m.getMessage().contains("truncation WRAP_FREE, but the run uses LOCAL"), m.getMessage());
         // A part file of another plan among this plan's files.
         writeStore(other, new Dealer(SEED, F16), tmp.resolve("o0"), tmp.resolve("o1"), 1);
         Files.copy(tmp.resolve("o1").resolve(TripleFile.partName(0)), tmp.resolve("s1").resolve(TripleFile.partName(0)),
@@ -181,21 +181,20 @@ class StoredTripleSourceTest {
     }
 
     @Test
-    void theLedgerCarriesConsumedKeysAcrossAResumedRun() throws IOException {
+    void theLedgerCarriesCommittedKeysAcrossAResumedAttempt() throws IOException {
         TriplePlan plan = plan(2, TruncationMode.LOCAL);
         writeStore(plan, new Dealer(SEED, F16), tmp.resolve("s0"), tmp.resolve("s1"), 1);
-        Path ledgerFile = tmp.resolve("ledger1.txt");
+        LedgerFolder ledger = LedgerFolder.local(tmp.resolve("ledger1"));
         int half = plan.size() / 2;
         try (StoredTripleSource s = StoredTripleSource.open(ByteSource.folder(tmp.resolve("s1")), 1, F16,
-                TruncationMode.LOCAL, plan.id(), TripleLedger.open(ledgerFile, plan.id(), 1, "run-a"))) {
+                TruncationMode.LOCAL, plan.id(), TripleLedger.openResumable(ledger, plan.id(), 1, "run-a"))) {
             for (int i = 0; i < half; i++) {
                 s.take(plan.key(i));
             }
+            s.ledger().commit(); // a checkpoint both servers hold
         }
-        // A crash midway through writing a take line.
-        Files.writeString(ledgerFile, "take 0/1/den", StandardOpenOption.APPEND);
         try (StoredTripleSource s = StoredTripleSource.open(ByteSource.folder(tmp.resolve("s1")), 1, F16,
-                TruncationMode.LOCAL, plan.id(), TripleLedger.open(ledgerFile, plan.id(), 1, "run-b"))) {
+                TruncationMode.LOCAL, plan.id(), TripleLedger.openResumable(ledger, plan.id(), 1, "run-a"))) {
             TripleReuseException e = assertThrows(TripleReuseException.class, () -> s.take(plan.key(0)));
             assertTrue(e.getMessage().contains("ledger"), e.getMessage());
             assertThrows(TripleReuseException.class, () -> s.reserve(plan.keys()));
@@ -203,16 +202,11 @@ class StoredTripleSourceTest {
             for (int i = half; i < plan.size(); i++) {
                 s.take(plan.key(i));
             }
+            s.ledger().finish();
         }
-        TripleLedger.Contents c = TripleLedger.read(ledgerFile);
-        assertEquals(List.of("run-a", "run-b"), c.runs());
+        TripleLedger.Contents c = TripleLedger.read(ledger);
+        assertEquals(List.of("run-a"), c.runs());
         assertEquals(plan.keys(), new ArrayList<>(c.consumed()), "every key once, in plan order");
-        assertThrows(IllegalArgumentException.class, () -> TripleLedger.open(ledgerFile, plan.id(), 0, "run-c"));
-        assertThrows(IllegalArgumentException.class, () -> TripleLedger.open(ledgerFile, plan.id(), 1, "run-a"));
-
-        // A ledger that shows a key taken twice is the proof of reuse: it is refused.
-        Files.writeString(ledgerFile, "run run-x\ntake " + plan.key(3).id() + "\n", StandardOpenOption.APPEND);
-        TripleReuseException dup = assertThrows(TripleReuseException.class, () -> TripleLedger.read(ledgerFile));
-        assertTrue(dup.getMessage().contains("run-a") && dup.getMessage().contains("run-x"), dup.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TripleLedger.openResumable(ledger, plan.id(), 0, "run-c"));
     }
 }

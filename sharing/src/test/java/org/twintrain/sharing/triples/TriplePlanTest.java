@@ -21,8 +21,8 @@ class TriplePlanTest {
 
     @Test
     void recordedPlanRepeatsTheDryRunForEveryStep() {
-        TriplePlan plan = TriplePlan.record(2, 3, F16, TruncationMode.EXACT, new ToyProgram());
-        List<TripleKey> template = TriplePlan.dryRun(F16, TruncationMode.EXACT, new ToyProgram());
+        TriplePlan plan = TriplePlan.record(2, 3, F16, TruncationMode.WRAP_FREE, new ToyProgram());
+        List<TripleKey> template = TriplePlan.dryRun(F16, TruncationMode.WRAP_FREE, new ToyProgram());
         assertEquals(2 * 3 * template.size(), plan.size());
         assertEquals(6, TriplePlan.steps(plan.keys()).size());
         for (int s = 0; s < 6; s++) {
@@ -37,7 +37,7 @@ class TriplePlanTest {
         Map<TripleKey.Kind, Integer> counts = plan.counts();
         assertEquals(2 * 6, counts.get(TripleKey.Kind.MATMUL)); // two matmuls per step
         assertTrue(counts.get(TripleKey.Kind.AND) > 0, "comparisons draw AND triples");
-        assertTrue(counts.get(TripleKey.Kind.TRUNC) > 0, "exact truncation draws truncation pairs");
+        assertTrue(counts.get(TripleKey.Kind.TRUNC) > 0, "wrap-free truncation draws truncation pairs");
         assertEquals(plan.size(), counts.values().stream().mapToInt(Integer::intValue).sum());
     }
 
@@ -66,13 +66,13 @@ class TriplePlanTest {
 
     @Test
     void idCoversKeysFractionalBitsAndTruncation() throws Exception {
-        TriplePlan a = TriplePlan.record(1, 2, F16, TruncationMode.EXACT, new ToyProgram());
-        TriplePlan same = TriplePlan.record(1, 2, F16, TruncationMode.EXACT, new ToyProgram());
+        TriplePlan a = TriplePlan.record(1, 2, F16, TruncationMode.WRAP_FREE, new ToyProgram());
+        TriplePlan same = TriplePlan.record(1, 2, F16, TruncationMode.WRAP_FREE, new ToyProgram());
         assertEquals(a.id(), same.id());
         assertEquals(64, a.id().length());
-        assertNotEquals(a.id(), TriplePlan.of(a.keys(), 13, TruncationMode.EXACT).id());
+        assertNotEquals(a.id(), TriplePlan.of(a.keys(), 13, TruncationMode.WRAP_FREE).id());
         assertNotEquals(a.id(), TriplePlan.of(a.keys(), 16, TruncationMode.LOCAL).id());
-        assertNotEquals(a.id(), TriplePlan.of(a.keys().subList(1, a.size()), 16, TruncationMode.EXACT).id());
+        assertNotEquals(a.id(), TriplePlan.of(a.keys().subList(1, a.size()), 16, TruncationMode.WRAP_FREE).id());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         a.write(out);

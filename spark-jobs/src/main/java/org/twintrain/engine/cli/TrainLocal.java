@@ -86,7 +86,7 @@ public final class TrainLocal {
             // dev logits are revealed for the accuracy line.
             int f = backend.contains(":") ? Integer.parseInt(backend.substring(backend.indexOf(':') + 1))
                     : FixedPoint.DEFAULT_FRACTIONAL_BITS;
-            TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(f), TruncationMode.EXACT,
+            TwoPartyRunner runner = new TwoPartyRunner(new FixedPoint(f), TruncationMode.WRAP_FREE,
                     ("trainlocal-" + args.get("seed")).getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(5),
                     Duration.ofDays(7));
             runner.run(a -> {

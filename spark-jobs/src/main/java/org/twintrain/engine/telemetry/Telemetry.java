@@ -155,14 +155,15 @@ public final class Telemetry {
                 : count + " values of " + layer + " with |x| >= " + config.boundOf(layer);
         String message = String.format(Locale.ROOT, "telemetry at step %d: %s, above train.telemetry.threshold %d (%s)",
                 report.step(), what, config.threshold(), report.describe());
-        if (config.action() == TelemetryConfig.Action.STOP) {
-            throw new TelemetryStopException(message + "; stopped by train.telemetry.action = stop before the step's"
+        String key = layer == null ? "train.telemetry.failureAction" : "train.telemetry.action";
+        if ((layer == null ? config.failureAction() : config.action()) == TelemetryConfig.Action.STOP) {
+            throw new TelemetryStopException(message + "; stopped by " + key + " = stop before the step's"
                     + " update. Fixed-point wrap-around is likely: lower train.learningRate, or use"
-                    + " ring.truncation = exact", report.step(), layer, count);
+                    + " ring.truncation = wrap-free", report.step(), layer, count);
         }
         if (!warned) {
             // Once per run: later crossings are in every progress line's counts.
-            LOG.warn(message + "; later crossings are not logged again (train.telemetry.action = log)");
+            LOG.warn(message + "; later crossings are not logged again (" + key + " = log)");
             warned = true;
         }
     }

@@ -13,11 +13,13 @@ import java.util.Map;
  * @param layerBounds per-layer overflow bounds ({@code train.telemetry.layerBounds = LAYER:BOUND, ...}), overriding
  *                    bound
  * @param failures    also count detected truncation failures (|x| &gt;= 2^(62-2f)); fixed-point backends only
- * @param action      what crossing the threshold does
+ * @param action      what an overflow count above the threshold does
  * @param threshold   a count above this crosses it (per layer for overflows, the step's total for failures)
+ * @param failureAction what a detected truncation-failure count above the threshold does (the model is garbage
+ *                    from then on, so it stops by default)
  */
 public record TelemetryConfig(long every, double bound, Map<String, Double> layerBounds, boolean failures,
-        Action action, long threshold) {
+        Action action, long threshold, Action failureAction) {
 
     static final String PREFIX = "train.telemetry.";
 
@@ -49,7 +51,7 @@ public record TelemetryConfig(long every, double bound, Map<String, Double> laye
 
     /** Telemetry off. */
     public static TelemetryConfig off() {
-        return new TelemetryConfig(0, 1024, Map.of(), true, Action.LOG, 0);
+        return new TelemetryConfig(0, 1024, Map.of(), true, Action.LOG, 0, Action.STOP);
     }
 
     /** From the train.telemetry.* keys; absent keys take the defaults of {@link #off} (so absent = off). */
@@ -70,16 +72,19 @@ public record TelemetryConfig(long every, double bound, Map<String, Double> laye
         if (!failures.equals("auto") && !failures.equals("off")) {
             throw new IllegalArgumentException(PREFIX + "failures must be auto or off, got '" + failures + "'");
         }
-        String action = conf.getOrDefault(PREFIX + "action", "log").trim();
-        Action a;
-        try {
-            a = Action.valueOf(action.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PREFIX + "action must be log or stop, got '" + action + "'");
-        }
         return new TelemetryConfig(integer(PREFIX + "every", conf.getOrDefault(PREFIX + "every", "0")),
                 number(PREFIX + "bound", conf.getOrDefault(PREFIX + "bound", "1024")), layers, failures.equals("auto"),
-                a, integer(PREFIX + "threshold", conf.getOrDefault(PREFIX + "threshold", "0")));
+                action(conf, "action", "log"), integer(PREFIX + "threshold", conf.getOrDefault(PREFIX + "threshold", "0")),
+                action(conf, "failureAction", "stop"));
+    }
+
+    private static Action action(Map<String, String> conf, String name, String fallback) {
+        String action = conf.getOrDefault(PREFIX + name, fallback).trim();
+        try {
+            return Action.valueOf(action.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + name + " must be log or stop, got '" + action + "'");
+        }
     }
 
     public boolean enabled() {
@@ -98,7 +103,7 @@ public record TelemetryConfig(long every, double bound, Map<String, Double> laye
 
     /** The same settings with telemetry off. */
     public TelemetryConfig disabled() {
-        return new TelemetryConfig(0, bound, layerBounds, failures, action, threshold);
+        return new TelemetryConfig(0, bound, layerBounds, failures, action, threshold, failureAction);
     }
 
     private static double number(String key, String value) {

@@ -117,9 +117,17 @@ public final class ShareJob {
             Prg labelMask = new Prg(seeds[partition], DataShares.LABELS);
             List<Row> out = new ArrayList<>();
             int position = 0;
+            long previous = 0;
             while (rows.hasNext()) {
                 Row r = rows.next();
                 long rowId = r.getLong(0);
+                // Rows arrive in id order within the partition and equal ids hash to one partition, so a repeated
+                // id is the previous row's: refused, since a row's place (and so its mask) must be its own.
+                if (position > 0 && rowId == previous) {
+                    throw new IllegalArgumentException("row_id " + rowId + " appears more than once in the input; each"
+                            + " row of a data set needs its own id");
+                }
+                previous = rowId;
                 double[] x = featuresOf(r, 1, rowId);
                 if (x.length != features) {
                     throw new IllegalArgumentException("row_id " + rowId + " has " + x.length + " features, expected "

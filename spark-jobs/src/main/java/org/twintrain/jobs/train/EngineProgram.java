@@ -228,8 +228,7 @@ public final class EngineProgram implements SecureProgram {
 
     /** The truncation mode of the settings (ring.truncation). */
     private static org.twintrain.sharing.protocol.TruncationMode truncation(Map<String, String> settings) {
-        return org.twintrain.sharing.protocol.TruncationMode.valueOf(
-                settings.get("ring.truncation").toUpperCase(java.util.Locale.ROOT));
+        return org.twintrain.sharing.protocol.TruncationMode.parse(settings.get("ring.truncation"));
     }
 
     /**

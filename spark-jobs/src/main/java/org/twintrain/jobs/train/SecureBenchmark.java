@@ -128,7 +128,7 @@ public final class SecureBenchmark {
                 Long.parseLong(settings.get("train.seed"))) : mnist(o.mnist(), rows);
 
         FixedPoint codec = new FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
-        TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase(Locale.ROOT));
+        TruncationMode truncation = TruncationMode.parse(settings.get("ring.truncation"));
         byte[] seed = new byte[32];
         new SecureRandom().nextBytes(seed);
         Prg prg = new Prg(seed, "twintrain/benchmark/data");

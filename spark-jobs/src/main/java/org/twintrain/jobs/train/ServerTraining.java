@@ -101,7 +101,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             test = h.test();
         }
         FixedPoint codec = new FixedPoint(manifest.fractionalBits());
-        TruncationMode truncation = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
+        TruncationMode truncation = TruncationMode.parse(settings.get("ring.truncation"));
         List<Channel> siblings = barrier == null ? List.of()
                 : channels.siblings(party, task, tasks, message -> barrier.allGather(message));
         try {
@@ -308,7 +308,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         try {
             Path file = new Path(out.path(), "share.bin");
             FileSystem fs = file.getFileSystem(hadoop);
-            try (OutputStream o = fs.create(file, false)) {
+            try (OutputStream o = org.twintrain.store.StoreFiles.create(fs, file, false)) {
                 TensorFile.write(o, model);
             }
             List<String> names = new ArrayList<>(model.keySet());

@@ -91,7 +91,7 @@ public final class TripleCommand implements Command {
     /** Refuses a plan made for other fixed-point parameters than the configuration's. */
     static void checkConf(TriplePlan plan, TwinTrainConf conf) {
         int f = conf.getInt("ring.fractionalBits");
-        TruncationMode mode = TruncationMode.valueOf(conf.get("ring.truncation").toUpperCase(Locale.ROOT));
+        TruncationMode mode = TruncationMode.parse(conf.get("ring.truncation"));
         if (plan.fractionalBits() != f || plan.truncation() != mode) {
             throw new IllegalArgumentException("plan " + plan.id() + " is for " + plan.fractionalBits()
                     + " fractional bits and truncation " + plan.truncation() + ", but the configuration says "

@@ -154,7 +154,7 @@ public final class TripleJob {
                 FileSystem fs = file.getFileSystem(conf.value());
                 long bytes;
                 // A retried task overwrites its own part file: the dealer is deterministic, so it is the same file.
-                try (OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(fs.create(file, true),
+                try (OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(org.twintrain.store.StoreFiles.create(fs, file, true),
                         1 << 20), sha)) {
                     bytes = TripleFile.writeParty1(o, p, dealer, r.first(), r.count());
                 }
@@ -197,7 +197,7 @@ public final class TripleJob {
     private static long writeFile(Path folder, String name, byte[] bytes, Map<String, String> sums, Configuration hadoop)
             throws IOException {
         Path file = new Path(folder, name);
-        try (OutputStream o = file.getFileSystem(hadoop).create(file, false)) {
+        try (OutputStream o = org.twintrain.store.StoreFiles.create(file.getFileSystem(hadoop), file, false)) {
             o.write(bytes);
         }
         sums.put(name, HexFormat.of().formatHex(sha256().digest(bytes)));

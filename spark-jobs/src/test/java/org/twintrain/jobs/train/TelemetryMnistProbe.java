@@ -43,7 +43,7 @@ public final class TelemetryMnistProbe {
         double[][] train = read(dir, "train", rows);
         double[][] dev = read(dir, "t10k-dev", Integer.MAX_VALUE);
         FixedPoint codec = new FixedPoint(conf.getInt("ring.fractionalBits"));
-        TruncationMode mode = TruncationMode.valueOf(conf.get("ring.truncation").toUpperCase(Locale.ROOT));
+        TruncationMode mode = TruncationMode.parse(conf.get("ring.truncation"));
         byte[] seed = new byte[32];
         new SecureRandom().nextBytes(seed);
         Prg prg = new Prg(seed, "probe/data");

@@ -56,7 +56,7 @@ class TelemetryTest {
 
     private static Run secure(Map<String, String> settings) {
         FixedPoint codec = new FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
-        TruncationMode mode = TruncationMode.valueOf(settings.get("ring.truncation").toUpperCase());
+        TruncationMode mode = TruncationMode.parse(settings.get("ring.truncation"));
         byte[] seed = new byte[32];
         new SplittableRandom(11).nextBytes(seed);
         Prg prg = new Prg(seed, "test/data");
@@ -204,8 +204,8 @@ class TelemetryTest {
         TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class, () -> secure(settings));
         TelemetryStopException stop = assertInstanceOf(TelemetryStopException.class, e.getCause());
         // The first step whose count is above the threshold, as the log-only run reports it.
-        List<TelemetryReport> logged = secure(settings("logreg", "10000", 13, "local", "train.telemetry.threshold", "3"))
-                .reports();
+        List<TelemetryReport> logged = secure(settings("logreg", "10000", 13, "local", "train.telemetry.threshold", "3",
+                "train.telemetry.failureAction", "log")).reports();
         TelemetryReport first = logged.stream().filter(r -> r.overflow().values().stream().anyMatch(n -> n > 3)
                 || r.totalFailures() > 3).findFirst().orElseThrow();
         assertEquals(first.step(), stop.step());
@@ -214,12 +214,13 @@ class TelemetryTest {
         assertTrue(stop.getMessage().contains("at step " + stop.step()), stop.getMessage());
         assertTrue(stop.getMessage().contains(stop.count() + " values of " + layer)
                 || stop.getMessage().contains(stop.count() + " detected truncation failures"), stop.getMessage());
-        assertTrue(stop.getMessage().contains("train.telemetry.action = stop"), stop.getMessage());
+        assertTrue(stop.getMessage().contains((stop.layer() == null ? "train.telemetry.failureAction"
+                : "train.telemetry.action") + " = stop"), stop.getMessage());
     }
 
     @Test
     void thePlanHoldsExactlyTheKeysARunTakes() {
-        // With exact truncation, SGD's momentum products draw truncation keys: the plan's one-step template
+        // With wrap-free truncation, SGD's momentum products draw truncation keys: the plan's one-step template
         // holds them only because the first step starts from a zero velocity instead of skipping the product.
         for (String truncation : new String[] {"local", "exact"}) {
             for (String every : new String[] {"1", "4"}) {
@@ -251,7 +252,10 @@ class TelemetryTest {
 
     @Test
     void configurationKeys() {
-        assertFalse(TelemetryConfig.parse(TwinTrainConf.defaults().asMap()).enabled(), "off by default");
+        TelemetryConfig defaults = TelemetryConfig.parse(TwinTrainConf.defaults().asMap());
+        assertTrue(defaults.enabled() && defaults.due(20) && !defaults.due(10), "on by default, every 20 steps");
+        assertEquals(TelemetryConfig.Action.STOP, defaults.failureAction(), "a detected truncation failure stops by default");
+        assertEquals(TelemetryConfig.Action.LOG, defaults.action());
         TelemetryConfig c = TelemetryConfig.parse(TwinTrainConf.defaults().with("train.telemetry.every", "5")
                 .with("train.telemetry.layerBounds", "dense0:256, softmax.in:64").with("train.telemetry.action", "stop")
                 .asMap());

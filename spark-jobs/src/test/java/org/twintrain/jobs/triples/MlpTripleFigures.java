@@ -70,7 +70,7 @@ public final class MlpTripleFigures {
         int steps = Integer.parseInt(args[0]);
         int tasks = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
-        TruncationMode mode = args.length > 3 && args[3].equals("exact") ? TruncationMode.EXACT : TruncationMode.LOCAL;
+        TruncationMode mode = args.length > 3 && args[3].equals("exact") ? TruncationMode.WRAP_FREE : TruncationMode.LOCAL;
         FixedPoint codec = new FixedPoint(13);
 
         long t0 = System.nanoTime();

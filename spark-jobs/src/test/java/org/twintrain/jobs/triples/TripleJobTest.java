@@ -61,7 +61,7 @@ class TripleJobTest {
     @Test
     void bothStoredHalvesReconstructTheDealersCorrelations(@TempDir Path dir) throws IOException {
         SparkSession spark = LocalSpark.get();
-        TriplePlan plan = plan(3, TruncationMode.EXACT);
+        TriplePlan plan = plan(3, TruncationMode.WRAP_FREE);
         StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());
         StoreLayout s1 = new StoreLayout(dir.resolve("store1").toString());
         TripleJob.Result r = TripleJob.run(spark, plan, s0, s1, 3, false);
@@ -93,8 +93,8 @@ class TripleJobTest {
         assertEquals(List.of(), names(dir.resolve("store0/triples")).stream().filter(n -> n.startsWith(".")).toList(),
                 "no temporary folder is left");
 
-        try (StoredTripleSource p0 = TripleStore.open(s0, 0, plan.id(), F16, TruncationMode.EXACT, null, true, hadoop());
-                StoredTripleSource p1 = TripleStore.open(s1, 1, plan.id(), F16, TruncationMode.EXACT, null, true,
+        try (StoredTripleSource p0 = TripleStore.open(s0, 0, plan.id(), F16, TruncationMode.WRAP_FREE, null, true, hadoop());
+                StoredTripleSource p1 = TripleStore.open(s1, 1, plan.id(), F16, TruncationMode.WRAP_FREE, null, true,
                         hadoop())) {
             p0.reserve(plan.keys());
             p1.reserve(plan.keys());
@@ -226,7 +226,7 @@ class TripleJobTest {
 
     @Test
     void rangesCoverThePlanOnceAndBalanceWords() {
-        TriplePlan plan = plan(4, TruncationMode.EXACT);
+        TriplePlan plan = plan(4, TruncationMode.WRAP_FREE);
         for (int tasks : new int[] {1, 2, 3, 7, 1000}) {
             List<TripleJob.Range> ranges = TripleJob.ranges(plan, tasks);
             assertTrue(ranges.size() <= tasks && !ranges.isEmpty());
