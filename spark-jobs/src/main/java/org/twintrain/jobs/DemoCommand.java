@@ -116,11 +116,11 @@ final class DemoCommand implements Command {
         step("3/6 share", "training split into two server stores (server 0 keeps seeds, server 1 the rest)");
         StoreLayout store0 = new StoreLayout(work.resolve("store0").toString());
         StoreLayout store1 = new StoreLayout(work.resolve("store1").toString());
-        ShareJob.share(spark, train, data.dataset(), "train", features, classes, codec, 2, store0, store1, false);
+        ShareJob.Result shared = ShareJob.share(spark, train, data.dataset(), "train", features, classes, codec, 2,
+                store0, store1, false);
 
         step("4/6 triples", "offline phase: the run's plan of triples, each server's half into its own store");
-        long trainCount = train.count();
-        TriplePlan plan = EngineProgram.plan(settings, (int) trainCount, features, classes);
+        TriplePlan plan = EngineProgram.plan(settings, shared.server0());
         TripleJob.Result triples = TripleJob.run(spark, plan, store0, store1, 2, false);
         System.out.println("  " + triples.summary());
         conf = conf.with("triples.plan", plan.id());

@@ -8,10 +8,14 @@ import org.twintrain.jobs.reveal.RevealCommand;
 
 /**
  * The single entry point of {@code submit/twintrain COMMAND [options]}: dispatches to a {@link Command}.
- * Errors in the user's input end with a one-line message and exit code 2, not a stack trace; a failed or refused
- * channel to the other server ends with a one-line message and exit code 1.
+ * Errors in the user's input end with a one-line message and exit code 2, not a stack trace. A refusal (a refused
+ * or failed pairing with the other server, a spent plan, a stopped run, bad input found inside a task) ends with
+ * one line, the last the command prints, and exit code 1: the innermost TwinTrain error of the chain, not Spark's
+ * "job aborted" wrapper; the full chain with the tasks' stack traces goes to the log ({@link #LOG}).
  */
 public final class TwinTrain {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TwinTrain.class);
+
     private TwinTrain() {
     }
 
@@ -51,15 +55,61 @@ public final class TwinTrain {
         } catch (IllegalArgumentException e) {
             System.err.println("twintrain " + c.name() + ": " + e.getMessage());
             return 2;
-        } catch (org.twintrain.sharing.channel.ChannelException e) {
-            // A refused or failed pairing with the other server: its message says who and why.
-            System.err.println("twintrain " + c.name() + ": " + e.getMessage());
-            return 1;
         } catch (Exception e) {
-            System.err.println("twintrain " + c.name() + " failed: " + e);
-            e.printStackTrace();
+            Throwable ours = refusal(e);
+            if (ours != null) {
+                LOG.warn("twintrain {} refused", c.name(), e);
+                System.err.flush();
+                System.err.println("twintrain " + c.name() + ": refused: " + oneLine(ours.getMessage()) + " (details: "
+                        + logFile() + ")");
+                return 1;
+            }
+            LOG.error("twintrain {} failed", c.name(), e);
+            System.err.flush();
+            System.err.println("twintrain " + c.name() + " failed: " + oneLine(String.valueOf(innermost(e)))
+                    + " (stack traces: " + logFile() + ")");
             return 1;
         }
+    }
+
+    /**
+     * The refusal behind e, if it is one: the innermost of our own errors that says why a run cannot go on (a
+     * refused pairing, bad input found in a task, a spent plan or reused triple, a telemetry stop), else null.
+     */
+    static Throwable refusal(Throwable e) {
+        Throwable found = null;
+        java.util.Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            boolean ours = t.getClass().getName().startsWith("org.twintrain.");
+            if (t instanceof org.twintrain.sharing.channel.ChannelException
+                    || t instanceof org.twintrain.store.PlanSpentException
+                    || t instanceof org.twintrain.sharing.triples.TripleReuseException
+                    || t instanceof org.twintrain.sharing.triples.MissingTripleException
+                    || t instanceof org.twintrain.engine.telemetry.TelemetryStopException
+                    || (t instanceof IllegalArgumentException && (ours || found == null))) {
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    /** Where conf/log4j2.properties writes the log file (the same default). */
+    static String logFile() {
+        return System.getProperty("twintrain.log.file", System.getProperty("java.io.tmpdir") + "/twintrain-"
+                + System.getProperty("user.name") + ".log");
+    }
+
+    private static Throwable innermost(Throwable e) {
+        Throwable t = e;
+        java.util.Set<Throwable> seen = new java.util.HashSet<>();
+        while (t.getCause() != null && seen.add(t)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     static String overview(Map<String, Command> commands) {

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param formatVersion  {@link #FORMAT_VERSION} (the triple file format's version); a reader refuses any other
  * @param party          0 or 1: whose half the folder holds
  * @param planId         the plan's id (SHA-256 of its canonical text, also in plan.txt and every file header)
+ * @param sessionId      the triple session: a random id drawn by each run of the triple job and written into both
+ *                       halves' manifests, so halves of two dealings of one plan (one store overwritten) are refused
  * @param ring           always "Z_2^64"
  * @param fractionalBits fixed-point fractional bits the truncation pairs are made for
  * @param truncation     LOCAL or WRAP_FREE
@@ -18,7 +20,8 @@ import java.util.Map;
  * @param totalBytes     bytes of all files of the folder except the manifest
  * @param checksums      SHA-256 of every file of the folder except the manifest, by file name
  */
-public record TripleManifest(int formatVersion, int party, String planId, String ring, int fractionalBits,
+public record TripleManifest(int formatVersion, int party, String planId, String sessionId, String ring,
+        int fractionalBits,
         String truncation, String layout, int keys, Map<String, Integer> counts, long totalBytes,
         Map<String, String> checksums) {
 

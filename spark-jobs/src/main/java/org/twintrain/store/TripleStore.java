@@ -43,6 +43,10 @@ public final class TripleStore {
             throw new IllegalArgumentException(folder + " holds triples made for plan " + m.planId() + ", not for plan "
                     + planId);
         }
+        if (m.sessionId() == null || m.sessionId().isEmpty()) {
+            throw new IllegalArgumentException(folder + " has no triple session id (made by an older TwinTrain); make"
+                    + " the triples again with submit/twintrain triples");
+        }
         return m;
     }
 

@@ -193,12 +193,22 @@ public final class EngineProgram implements SecureProgram {
         org.twintrain.sharing.triples.TriplePlan training = plan(settings, DataParallel.rowsPerTask(data.partitions(),
                 tasks), data.features(), data.classes());
         if (test == null) {
-            return training;
+            return training.bound(binding(data, null));
         }
         List<TripleKey> keys = new ArrayList<>(training.keys());
         keys.addAll(evaluationKeys(settings, (int) test.rows(), test.features(), test.classes(),
                 DataParallel.namespace(0, tasks)));
-        return org.twintrain.sharing.triples.TriplePlan.of(keys, training.fractionalBits(), training.truncation());
+        return org.twintrain.sharing.triples.TriplePlan.of(keys, training.fractionalBits(), training.truncation())
+                .bound(binding(data, test));
+    }
+
+    /**
+     * What a stored plan is bound to: the sharing sessions of its training and test data, so triples made for one
+     * data set have another plan id than those for another data set of the same shape, and are refused for it.
+     */
+    static String binding(org.twintrain.store.DataShareManifest data, org.twintrain.store.DataShareManifest test) {
+        return "data " + data.datasetId() + " " + data.sessionId()
+                + (test == null ? "" : " test " + test.datasetId() + " " + test.sessionId());
     }
 
     /**

@@ -77,6 +77,10 @@ public final class PerServerTrainJob {
         }
         SecureTrainJob.checkPlanId(conf, planId, m, test);
         SecureTrainJob.checkStoredHalf(store, party, planId, m, hadoop);
+        org.twintrain.store.PlanClaim.check(store, party, planId, runId, hadoop);
+        SecureRunChecks.warnings(conf.asMap(), m, org.slf4j.LoggerFactory.getLogger(PerServerTrainJob.class));
+        SecureRunChecks.warnIfReadableByOthers(store, party, hadoop,
+                org.slf4j.LoggerFactory.getLogger(PerServerTrainJob.class));
 
         ServerTraining work = new ServerTraining(party, store.root().toString(), dataName, testName, runId, m, test,
                 conf.asMap(), null, program, channels);

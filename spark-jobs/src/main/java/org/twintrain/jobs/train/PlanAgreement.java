@@ -47,7 +47,7 @@ final class PlanAgreement {
 
     /** What this server states about its run (no party: that is sent beside it). */
     static SortedMap<String, String> statement(Map<String, String> settings, String runId, DataShareManifest data,
-            DataShareManifest test) {
+            DataShareManifest test, String tripleSession) {
         SortedMap<String, String> s = new TreeMap<>();
         settings.forEach((k, v) -> {
             if (SECTIONS.stream().anyMatch(k::startsWith) && !LOCAL_KEYS.contains(k)) {
@@ -55,6 +55,10 @@ final class PlanAgreement {
             }
         });
         s.put("run.id", runId);
+        if (tripleSession != null) {
+            // Each server's half of the stored triples must come from the same dealing of the plan.
+            s.put("triples.session", tripleSession);
+        }
         putData(s, "data.", data);
         if (test != null) {
             putData(s, "test.", test);

@@ -74,14 +74,28 @@ public final class SecureTrainJob {
         }
 
         String planId = conf.get("triples.plan");
+        byte[] dealerSeed = null; // stored triples: no dealer seed anywhere in this application
         if (!planId.isEmpty()) {
             checkStoredTriples(conf, store0, store1, planId, new DataShareManifest[] {m0, m1}, t0, hadoop);
-        }
-        byte[] dealerSeed = new byte[32];
-        if (planId.isEmpty()) {
+            String[] sessions = new String[2];
+            for (int p = 0; p < 2; p++) {
+                StoreLayout s = p == 0 ? store0 : store1;
+                org.twintrain.store.PlanClaim.check(s, p, planId, runId, hadoop);
+                sessions[p] = org.twintrain.store.TripleStore.manifest(s, p, planId, hadoop).sessionId();
+            }
+            if (!sessions[0].equals(sessions[1])) {
+                throw new IllegalArgumentException("the two stores hold halves of two different dealings of plan "
+                        + planId.substring(0, 12) + "... (triple sessions " + sessions[0] + " and " + sessions[1]
+                        + "): one store's triples were made again; run submit/twintrain triples for both stores");
+            }
+        } else {
+            dealerSeed = new byte[32];
             new SecureRandom().nextBytes(dealerSeed);
         }
         Map<String, String> settings = conf.asMap();
+        SecureRunChecks.warnings(settings, m0, LOG);
+        SecureRunChecks.warnIfReadableByOthers(store0, 0, hadoop, LOG);
+        SecureRunChecks.warnIfReadableByOthers(store1, 1, hadoop, LOG);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataParallel.checkJob(settings, m0, 2, jsc.defaultParallelism());
 
@@ -168,7 +182,9 @@ public final class SecureTrainJob {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException || t instanceof UnsupportedOperationException
                     || t instanceof LinkageError || t instanceof org.twintrain.sharing.triples.TripleReuseException
-                    || t instanceof org.twintrain.sharing.triples.MissingTripleException) {
+                    || t instanceof org.twintrain.sharing.triples.MissingTripleException
+                    || t instanceof org.twintrain.store.PlanSpentException
+                    || t instanceof org.twintrain.engine.telemetry.TelemetryStopException) {
                 return false;
             }
             for (Throwable other : t.getSuppressed()) {

@@ -104,17 +104,26 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         TruncationMode truncation = TruncationMode.parse(settings.get("ring.truncation"));
         List<Channel> siblings = barrier == null ? List.of()
                 : channels.siblings(party, task, tasks, message -> barrier.allGather(message));
+        String planId = settings.get("triples.plan");
+        // Before pairing: a plan held by another run is refused here, with nothing written.
+        String tripleSession = null;
+        if (!planId.isEmpty()) {
+            org.twintrain.store.PlanClaim.check(store, party, planId, runId, hadoop);
+            tripleSession = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop).sessionId();
+        }
         try {
             // Both servers agree on the plan before any share is opened or anything of the run is written: the
-            // run's identity in the store, the triples and their ledger.
+            // run's identity in the store, the plan's claim, the triples and their ledger.
             try (Channel channel = PlanAgreement.agreed(channels.open(party, task), party,
-                    PlanAgreement.statement(settings, runId, manifest, testManifest))) {
+                    PlanAgreement.statement(settings, runId, manifest, testManifest, tripleSession))) {
                 if (task == 0) {
+                    if (!planId.isEmpty()) {
+                        org.twintrain.store.PlanClaim.claim(store, party, planId, runId, hadoop);
+                    }
                     RunCheckpoints.claimRun(party, runId, store, manifest, settings, hadoop);
                 }
                 afterClaim(task, siblings);
-                try (TripleLedger ledger = settings.get("triples.plan").isEmpty() ? null
-                            : ledger(store, settings.get("triples.plan"), task, tasks);
+                try (TripleLedger ledger = planId.isEmpty() ? null : ledger(store, hadoop, planId, task, tasks);
                         TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
                     return List.of(train(channel, siblings, task, tasks, ledger, triples, store, hadoop, codec,
                             truncation, half, test, start)).iterator();
@@ -176,25 +185,27 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         if (planId.isEmpty()) {
             return new DealerTripleSource(party, dealerSeed, codec);
         }
-        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
+        // Checksums verified before the first take: a damaged or swapped file fails the run before any opening.
+        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, true, hadoop);
     }
 
     /**
-     * The ledger of this task's consumed keys of the plan, beside its triples: a later run that would take a
-     * key again is refused. Resumable: keys are written when a checkpoint both servers hold commits (see
-     * {@link RunCheckpoints}), so a retried attempt may replay the steps after it. Kept for local stores; on
-     * a remote file system (hdfs://) the append-only ledger would need that file system's append, which is
-     * not wired yet (null: no ledger).
+     * The ledger of this task's consumed keys of the plan, beside its triples, on any file system (its segments
+     * need only exclusive create): a retried attempt that would take a committed key again is refused.
+     * Resumable: keys are written when a checkpoint both servers hold commits (see {@link RunCheckpoints}), so a
+     * retried attempt may replay the steps after it.
      */
-    private TripleLedger ledger(StoreLayout store, String planId, int task, int tasks) throws IOException {
-        java.net.URI root = store.root().toUri();
-        if (root.getScheme() != null && !root.getScheme().equals("file")) {
-            return null;
-        }
-        // One ledger file per task (each task takes its own namespace's keys), so tasks never write one file.
-        String name = "ledger-party" + party + (tasks == 1 ? "" : "-task" + task) + ".txt";
-        java.nio.file.Path file = java.nio.file.Path.of(root.getPath(), "triples", planId, name);
-        return TripleLedger.openResumable(file, planId, party, runId);
+    private TripleLedger ledger(StoreLayout store, Configuration hadoop, String planId, int task, int tasks)
+            throws IOException {
+        // One ledger folder per task (each task takes its own namespace's keys), so tasks never write one folder.
+        Path folder = new Path(store.triples(planId), ledgerName(party, task, tasks));
+        return TripleLedger.openResumable(org.twintrain.store.StoreFiles.ledgerFolder(folder, hadoop), planId, party,
+                runId);
+    }
+
+    /** The folder name of task's ledger under STORE/triples/PLAN. */
+    static String ledgerName(int party, int task, int tasks) {
+        return "ledger-party" + party + (tasks == 1 ? "" : "-task" + task);
     }
 
     /** This task's half of a data set: the partitions of task (of tasks) expanded from their seeds, in order. */

@@ -78,6 +78,7 @@ public final class TrainCommand implements Command {
             throw new IllegalArgumentException("--store goes with --server N; for both servers in one application give"
                     + " --store0 and --store1");
         }
+        checkTriples(conf);
         String[][] keys = keyFiles(conf);
         return SparkSessions.run("twintrain-train", conf, spark -> {
             SecureTrainJob.Result r = run(spark, conf, new StoreLayout(line.require("store0")),
@@ -86,6 +87,36 @@ public final class TrainCommand implements Command {
             System.out.print(report(r, conf.get("model.name")));
             return 0;
         });
+    }
+
+    /** The value of triples.inApplicationDealer that accepts the in-application dealer; it names the risk. */
+    static final String INSECURE_DEALER = "either-server-can-unmask-everything";
+
+    /**
+     * train needs stored triples: without triples.plan the in-application dealer would put one dealer seed into both
+     * servers' tasks, and either executor could then unmask all data and weights. Accepted only when
+     * triples.inApplicationDealer names that risk, and then with a warning.
+     */
+    static void checkTriples(TwinTrainConf conf) {
+        if (!conf.get("triples.plan").isEmpty()) {
+            return;
+        }
+        String dealer = conf.get("triples.inApplicationDealer").trim();
+        if (dealer.equals(INSECURE_DEALER)) {
+            org.slf4j.LoggerFactory.getLogger(TrainCommand.class).warn("training with the in-application dealer"
+                    + " (triples.inApplicationDealer = {}): one dealer seed goes into both servers' tasks, so either"
+                    + " server's executor can compute every triple and unmask all training data and the model; for"
+                    + " demos and tests only", INSECURE_DEALER);
+            return;
+        }
+        if (!dealer.equals("refuse")) {
+            throw new IllegalArgumentException("triples.inApplicationDealer must be refuse or " + INSECURE_DEALER
+                    + ", got '" + dealer + "'");
+        }
+        throw new IllegalArgumentException("train needs stored triples: set triples.plan to the plan id that"
+                + " submit/twintrain triples --data NAME prints. Without a plan, one dealer seed would go into both"
+                + " servers' tasks and either server could unmask all data and weights; to accept that (demos, tests)"
+                + " set triples.inApplicationDealer=" + INSECURE_DEALER);
     }
 
     /** {@code --server N}: this server's own application. */

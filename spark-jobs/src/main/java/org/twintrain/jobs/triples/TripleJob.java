@@ -97,6 +97,10 @@ public final class TripleJob {
         }
         byte[] dealerSeed = new byte[32];
         new SecureRandom().nextBytes(dealerSeed);
+        // The triple session: both halves of this dealing carry it, so halves of two dealings never pair up.
+        byte[] session = new byte[16];
+        new SecureRandom().nextBytes(session);
+        String sessionId = HexFormat.of().formatHex(session);
         try {
             byte[] planText = planText(plan);
             spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12) + ": server 1's "
@@ -119,8 +123,8 @@ public final class TripleJob {
                     .party0Seed());
             bytes0 += writeFile(out0.path(), TripleFile.PARTY0_FILE, seedFile.toByteArray(), sums0, hadoop);
 
-            TripleManifest m0 = manifest(plan, 0, "seed", bytes0, sums0);
-            TripleManifest m1 = manifest(plan, 1, "parts", bytes1, sums1);
+            TripleManifest m0 = manifest(plan, 0, sessionId, "seed", bytes0, sums0);
+            TripleManifest m1 = manifest(plan, 1, sessionId, "parts", bytes1, sums1);
             Manifests.write(out0.path(), m0, hadoop);
             Manifests.write(out1.path(), m1, hadoop);
             out0.commit();
@@ -184,13 +188,13 @@ public final class TripleJob {
         return out;
     }
 
-    private static TripleManifest manifest(TriplePlan plan, int party, String layout, long bytes,
+    private static TripleManifest manifest(TriplePlan plan, int party, String sessionId, String layout, long bytes,
             Map<String, String> checksums) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Map.Entry<TripleKey.Kind, Integer> e : plan.counts().entrySet()) {
             counts.put(e.getKey().name(), e.getValue());
         }
-        return new TripleManifest(TripleManifest.FORMAT_VERSION, party, plan.id(), TripleManifest.RING,
+        return new TripleManifest(TripleManifest.FORMAT_VERSION, party, plan.id(), sessionId, TripleManifest.RING,
                 plan.fractionalBits(), plan.truncation().name(), layout, plan.size(), counts, bytes, checksums);
     }
 
