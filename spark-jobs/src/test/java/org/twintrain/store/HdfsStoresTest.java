@@ -83,9 +83,9 @@ class HdfsStoresTest {
         StoreLayout s0 = new StoreLayout(hdfs + "/server0");
         StoreLayout s1 = new StoreLayout(hdfs + "/server1");
 
-        ShareJob.share(spark, prepared, "toy", "toy", features, classes,
+        ShareJob.Result shared = ShareJob.share(spark, prepared, "toy", "toy", features, classes,
                 new FixedPoint(conf.getInt("ring.fractionalBits")), 2, s0, s1, false);
-        TriplePlan plan = EngineProgram.plan(conf.asMap(), 64, features, classes);
+        TriplePlan plan = EngineProgram.plan(conf.asMap(), shared.server0());
         TripleJob.run(spark, plan, s0, s1, 2, false);
         SecureTrainJob.Result r = SecureTrainJob.run(spark, conf.with("triples.plan", plan.id()), s0, s1, "toy", "hdfs-run",
                 new EngineProgram(), InMemoryChannels.named("hdfs"));

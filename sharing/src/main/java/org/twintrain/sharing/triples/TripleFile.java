@@ -34,7 +34,7 @@ import org.twintrain.sharing.protocol.TruncationMode;
  * a key; the index and word count in each record catch a file that does not match its plan.
  */
 public final class TripleFile {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2; // 2: plan.txt carries the plan's binding (TriplePlan format 2)
     public static final int HEADER_BYTES = 64;
     public static final int RECORD_HEADER_BYTES = 8;
     public static final int SEED_BYTES = 32;

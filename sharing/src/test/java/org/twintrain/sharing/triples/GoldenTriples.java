@@ -12,10 +12,10 @@ import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 
 /**
- * Makes the golden store folders of {@link TripleFile} format version 1: a tiny plan with one key of every
+ * Makes the golden store folders of {@link TripleFile} format version 2: a tiny plan with one key of every
  * kind, a fixed dealer seed, and both servers' files. Regenerate (only when the format version changes) with
  * {@code java -cp sharing/target/classes:sharing/target/test-classes org.twintrain.sharing.triples.GoldenTriples
- * sharing/src/test/resources/org/twintrain/sharing/triples/golden-v1}.
+ * sharing/src/test/resources/org/twintrain/sharing/triples/golden-v2}.
  */
 public final class GoldenTriples {
     static final byte[] DEALER_SEED = "twintrain golden triples v1".getBytes(StandardCharsets.US_ASCII);

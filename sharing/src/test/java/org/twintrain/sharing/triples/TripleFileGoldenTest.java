@@ -15,9 +15,9 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The committed files of format version 1 (made by {@link GoldenTriples}) still read, and are still written. */
+/** The committed files of format version 2 (made by {@link GoldenTriples}) still read, and are still written. */
 class TripleFileGoldenTest {
-    private static final String GOLDEN = "golden-v1/";
+    private static final String GOLDEN = "golden-v2/";
 
     private static byte[] golden(String name) throws IOException {
         try (InputStream in = TripleFileGoldenTest.class.getResourceAsStream(GOLDEN + name)) {
@@ -46,12 +46,12 @@ class TripleFileGoldenTest {
         byte[] magic = new byte[8];
         b.get(magic);
         assertEquals("TTTRIPLE", new String(magic, StandardCharsets.US_ASCII));
-        assertEquals(1, b.getInt(8));
+        assertEquals(2, b.getInt(8));
         assertEquals(1, b.getInt(12));
         byte[] plan = Arrays.copyOfRange(b.array(), 16, 48);
         assertEquals(GoldenTriples.plan().id(), java.util.HexFormat.of().formatHex(plan));
         assertEquals(13, b.getInt(48));
-        assertEquals(1, b.getInt(52)); // EXACT
+        assertEquals(1, b.getInt(52)); // WRAP_FREE
         assertEquals(4, b.getInt(56)); // first
         assertEquals(2, b.getInt(60)); // count
         assertEquals(4, b.getInt(64)); // first record: plan index 4 (MUL {3})
@@ -82,9 +82,9 @@ class TripleFileGoldenTest {
         }
         assertThrows(IllegalArgumentException.class, () -> TripleFile.Header.decode(
                 Arrays.copyOf("TTTRIPLX".getBytes(StandardCharsets.US_ASCII), 64), "x"));
-        byte[] v2 = golden("store0/" + TripleFile.PARTY0_FILE);
-        ByteBuffer.wrap(v2).putInt(8, 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TripleFile.Header.decode(v2, "y"));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        byte[] v3 = golden("store0/" + TripleFile.PARTY0_FILE);
+        ByteBuffer.wrap(v3).putInt(8, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TripleFile.Header.decode(v3, "y"));
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
     }
 }

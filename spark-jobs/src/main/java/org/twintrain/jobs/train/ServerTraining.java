@@ -114,8 +114,10 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         try {
             // Both servers agree on the plan before any share is opened or anything of the run is written: the
             // run's identity in the store, the plan's claim, the triples and their ledger.
-            try (Channel channel = PlanAgreement.agreed(channels.open(party, task), party,
-                    PlanAgreement.statement(settings, runId, manifest, testManifest, tripleSession))) {
+            java.util.SortedMap<String, String> statement = PlanAgreement.statement(settings, runId, manifest,
+                    testManifest, tripleSession);
+            statement.put("pair.task", task + " of " + tasks);
+            try (Channel channel = PlanAgreement.agreed(channels.open(party, task), party, statement)) {
                 if (task == 0) {
                     if (!planId.isEmpty()) {
                         org.twintrain.store.PlanClaim.claim(store, party, planId, runId, hadoop);

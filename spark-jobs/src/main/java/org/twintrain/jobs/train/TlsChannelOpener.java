@@ -40,20 +40,24 @@ public record TlsChannelOpener(String host, int basePort, String runId, String[]
         }
         ChannelConfig config = config(host);
         int port = basePort + task;
+        // The hello carries the run id and the task index: a task of server 1 that meets server 0's task of
+        // another index (cross-paired ports) is refused like a peer of another run.
+        String label = runId + "/task" + task;
         try {
             if (party == 0) {
                 // Exactly one peer per task: the listener closes once it has paired (or failed to), so a third
                 // process that connects later finds nobody listening.
                 try (TlsChannelServer server = TlsChannelServer.listen(port, own, peer, config)) {
-                    return server.accept(runId);
+                    return server.accept(label);
                 }
             }
-            return TlsChannel.connect(host, port, own, peer, config, runId);
+            return TlsChannel.connect(host, port, own, peer, config, label);
         } catch (ChannelException e) {
             String role = party == 0 ? "waited on " + host + ":" + port + " for server 1"
                     : "tried to reach server 0 at " + host + ":" + port;
             throw new ChannelException("server " + party + " (run " + runId + ", task " + task + ") " + role
-                    + " and could not pair (channel.connectTimeoutMs = " + connectTimeoutMs + "): " + e.getMessage(), e);
+                    + " and could not pair" + (timedOut(e) ? " within channel.connectTimeoutMs = " + connectTimeoutMs : "")
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,5 +125,17 @@ public record TlsChannelOpener(String host, int basePort, String runId, String[]
     private String executorHost() {
         org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
         return env == null ? host : env.blockManager().blockManagerId().host();
+    }
+
+    /** Whether the pairing failed by waiting too long (not by a refusal, which the message names). */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof java.net.SocketTimeoutException || m.contains("timed out") || m.contains(" within ")
+                    || m.contains("no peer connected")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

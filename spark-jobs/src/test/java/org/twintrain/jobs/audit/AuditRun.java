@@ -136,7 +136,7 @@ public final class AuditRun {
         StoreLayout s1 = new StoreLayout(work.resolve("store1").toString());
         ShareJob.share(spark, spark.read().parquet(owner + "/train"), "audit", "train", FEATURES, CLASSES, codec, 2, s0,
                 s1, false);
-        ShareJob.share(spark, spark.read().parquet(owner + "/test"), "audit", "test", FEATURES, CLASSES, codec, 1, s0, s1,
+        ShareJob.Result shared = ShareJob.share(spark, spark.read().parquet(owner + "/test"), "audit", "test", FEATURES, CLASSES, codec, 1, s0, s1,
                 false);
         String[][] keys = keys(work.resolve("keys"));
         Path auditor = Files.createDirectories(work.resolve("auditor"));
@@ -146,7 +146,7 @@ public final class AuditRun {
                 tls(conf, "run-dealer", keys));
 
         // Trained on the 64-row set (two steps of 32), which keeps the plan's triples small.
-        TriplePlan plan = EngineProgram.plan(storedConf().asMap(), TEST_ROWS, FEATURES, CLASSES);
+        TriplePlan plan = EngineProgram.plan(storedConf().asMap(), shared.server0());
         TripleJob.run(spark, plan, s0, s1, 2, false);
         TwinTrainConf stored = storedConf().with("triples.plan", plan.id());
         SecureTrainJob.run(spark, stored, s0, s1, "test", "run-stored", new EngineProgram(), tls(stored, "run-stored",

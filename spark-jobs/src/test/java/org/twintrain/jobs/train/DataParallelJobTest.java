@@ -133,7 +133,7 @@ class DataParallelJobTest {
             Set<TripleKey> all = new HashSet<>();
             for (int task = 0; task < 2; task++) {
                 TripleLedger.Contents ledger = TripleLedger.read(dir.resolve("store" + party + "/triples/" + plan.id()
-                        + "/ledger-party" + party + "-task" + task + ".txt"));
+                        + "/ledger-party" + party + "-task" + task));
                 String ns = "t" + task + ".";
                 assertTrue(ledger.consumed().stream().allMatch(k -> k.layer().startsWith(ns)),
                         "task " + task + "'s ledger lists only its pair's keys");

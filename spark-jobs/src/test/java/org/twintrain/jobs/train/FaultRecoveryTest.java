@@ -71,9 +71,9 @@ class FaultRecoveryTest {
         TwinTrainConf base = TwinTrainConf.defaults().with("train.batchSize", "16").with("train.epochs", "2")
                 .with("train.checkpointEvery", "4").with("train.maxAttempts", "3");
         StoreLayout[] s = stores("base");
-        ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES,
+        ShareJob.Result shared = ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES,
                 new FixedPoint(base.getInt("ring.fractionalBits")), 2, s[0], s[1], false);
-        plan = EngineProgram.plan(base.asMap(), ROWS, FEATURES, CLASSES);
+        plan = EngineProgram.plan(base.asMap(), shared.server0());
         TripleJob.run(spark, plan, s[0], s[1], 2, false);
         conf = base.with("triples.plan", plan.id());
 
@@ -252,7 +252,7 @@ class FaultRecoveryTest {
         for (int p = 0; p < 2; p++) {
             // read() refuses a ledger that lists a key twice.
             TripleLedger.Contents ledger = TripleLedger.read(Path.of(s[p].triples(plan.id()).toString())
-                    .resolve("ledger-party" + p + ".txt"));
+                    .resolve("ledger-party" + p));
             assertEquals(new HashSet<>(plan.keys()), ledger.consumed(), "server " + p + "'s ledger");
             assertEquals(List.of("run1"), ledger.runs());
         }

@@ -70,9 +70,9 @@ class PerServerPairingTest {
                 .with("channel.connectTimeoutMs", String.valueOf(connectTimeoutMs));
         StoreLayout[] stores = {new StoreLayout(dir.resolve("store0").toString()),
             new StoreLayout(dir.resolve("store1").toString())};
-        ShareJob.share(spark, spark.createDataFrame(rows, schema), "toy", "train", 3, 2,
+        ShareJob.Result shared = ShareJob.share(spark, spark.createDataFrame(rows, schema), "toy", "train", 3, 2,
                 new FixedPoint(base.getInt("ring.fractionalBits")), 1, stores[0], stores[1], false);
-        TriplePlan plan = EngineProgram.plan(base.asMap(), ROWS, 3, 2);
+        TriplePlan plan = EngineProgram.plan(base.asMap(), shared.server0());
         TripleJob.run(spark, plan, stores[0], stores[1], 1, false);
         for (String name : new String[] {"server0", "server1", "rogue"}) {
             PeerIdentity.generate(name).write(dir.resolve(name + "-key.pem"), dir.resolve(name + "-cert.pem"));
@@ -155,7 +155,7 @@ class PerServerPairingTest {
     void aPeerWithAnotherRunIdIsRefused(@TempDir Path dir) throws Exception {
         Fixture f = fixture(dir, 10_000);
         Outcome[] o = both(f, f.confs()[0], "run1", f.confs()[1], "run2");
-        assertRefused(o[0], "server 0", "run id mismatch", "ours 'run1', the peer's 'run2'");
+        assertRefused(o[0], "server 0", "run id mismatch", "ours 'run1/task0', the peer's 'run2/task0'");
         assertRefused(o[1], "server 1", "run id mismatch", "ours 'run2', the peer's 'run1'");
         assertNothingWritten(f, "run1");
         assertNothingWritten(f, "run2");
@@ -173,8 +173,7 @@ class PerServerPairingTest {
         assertNothingWritten(f, "run1");
         // Nothing was taken either: the refused run left no trace in the triples' ledgers.
         for (int p = 0; p < 2; p++) {
-            assertFalse(Files.exists(dir.resolve("store" + p + "/triples/" + f.plan().id() + "/ledger-party" + p
-                    + ".txt")), "server " + p + " opened its triples before agreeing");
+            assertFalse(Files.exists(dir.resolve("store" + p + "/triples/" + f.plan().id() + "/ledger-party" + p)), "server " + p + " opened its triples before agreeing");
         }
         // A setting that only changes one server's logs does not prevent pairing.
         Outcome[] ok = both(f, f.confs()[0], "run1", f.confs()[1].with("train.progressEvery", "1"), "run1");

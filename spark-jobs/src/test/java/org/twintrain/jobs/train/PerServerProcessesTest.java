@@ -74,9 +74,9 @@ class PerServerProcessesTest {
                 .with("train.learningRate", "0.5");
         StoreLayout s0 = new StoreLayout(dir.resolve("server0/store").toString());
         StoreLayout s1 = new StoreLayout(dir.resolve("server1/store").toString());
-        ShareJob.share(spark, spark.createDataFrame(rows, schema), "toy", "train", FEATURES, CLASSES,
+        ShareJob.Result shared = ShareJob.share(spark, spark.createDataFrame(rows, schema), "toy", "train", FEATURES, CLASSES,
                 new FixedPoint(conf.getInt("ring.fractionalBits")), 2, s0, s1, false);
-        TriplePlan plan = EngineProgram.plan(conf.asMap(), ROWS, FEATURES, CLASSES);
+        TriplePlan plan = EngineProgram.plan(conf.asMap(), shared.server0());
         TripleJob.run(spark, plan, s0, s1, 2, false);
 
         for (int p = 0; p < 2; p++) {
@@ -173,14 +173,13 @@ class PerServerProcessesTest {
         String out0 = Files.readString(dir.resolve("server0.log")), out1 = Files.readString(dir.resolve("server1.log"));
         assertEquals(1, exit[0], out0);
         assertEquals(1, exit[1], out1);
-        assertTrue(out0.contains("twintrain train: server 0 refuses to train with server 1")
+        assertTrue(out0.contains("twintrain train: refused: server 0 refuses to train with server 1")
                 && out0.contains("train.learningRate: ours '0.5', server 1's '0.25'"), out0);
-        assertTrue(out1.contains("twintrain train: server 1 refuses to train with server 0")
+        assertTrue(out1.contains("twintrain train: refused: server 1 refuses to train with server 0")
                 && out1.contains("train.learningRate: ours '0.25', server 0's '0.5'"), out1);
         for (int p = 0; p < 2; p++) {
             assertFalse(Files.exists(dir.resolve("server" + p + "/store/model/run1")), "server " + p + " wrote a model");
-            assertFalse(Files.exists(dir.resolve("server" + p + "/store/triples/" + s.plan().id() + "/ledger-party" + p
-                    + ".txt")), "server " + p + " touched its triples");
+            assertFalse(Files.exists(dir.resolve("server" + p + "/store/triples/" + s.plan().id() + "/ledger-party" + p)), "server " + p + " touched its triples");
         }
     }
 

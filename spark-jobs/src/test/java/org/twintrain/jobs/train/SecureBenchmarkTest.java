@@ -15,7 +15,7 @@ class SecureBenchmarkTest {
 
     private static SecureBenchmark.Result run(String width, boolean trick) throws Exception {
         Map<String, String> settings = TwinTrainConf.defaults().with("model.name", "secureml")
-                .with("model.width", width).with("train.batchSize", "16")
+                .with("model.width", width).with("train.batchSize", "16").with("ring.truncation", "local")
                 .with("train.reuseDataMask", Boolean.toString(trick)).asMap();
         return SecureBenchmark.run(new SecureBenchmark.Options(settings, 2, 1, 2, false, null, 1600));
     }

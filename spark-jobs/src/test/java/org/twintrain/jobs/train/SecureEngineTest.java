@@ -50,7 +50,9 @@ class SecureEngineTest {
         return TwinTrainConf.defaults().with("model.name", model).with("model.width", width)
                 .with("model.inputShape", shape).with("train.batchSize", Integer.toString(batch))
                 .with("train.epochs", "10").with("train.maxSteps", Integer.toString(steps))
-                .with("train.reuseDataMask", Boolean.toString(trick)).asMap();
+                .with("train.reuseDataMask", Boolean.toString(trick))
+                // These runs compare one protocol with its emulation; telemetry's own test is TelemetryTest.
+                .with("train.telemetry.every", "0").asMap();
     }
 
     /** Revealed parameters of the secure run and party 0's bytes sent. */

@@ -232,7 +232,7 @@ class SecureTrainJobTest {
                 "test", "run-eval-stored", new EngineProgram(), InMemoryChannels.named("t-eval-stored"));
         assertEquals(plan.size(), stored.server0().triplesTaken(), "training and evaluation take exactly the plan");
         assertEquals(plan.size(), org.twintrain.sharing.triples.TripleLedger.read(dir.resolve("store1/triples/"
-                + plan.id() + "/ledger-party1.txt")).consumed().size(), "the ledger lists the evaluation's keys too");
+                + plan.id() + "/ledger-party1")).consumed().size(), "the ledger lists the evaluation's keys too");
         var storedModel = EngineProgram.withParameters(conf.asMap(), FEATURES, CLASSES,
                 ModelReveal.reveal(s0, s1, "run-eval-stored", new Configuration()).parameters());
         assertEquals(Math.round(EngineProgram.accuracy(storedModel, conf.asMap(), testX, testY) * testRows),

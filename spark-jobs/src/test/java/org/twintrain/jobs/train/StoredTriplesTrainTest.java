@@ -49,9 +49,9 @@ class StoredTriplesTrainTest {
         TwinTrainConf conf = TwinTrainConf.defaults().with("train.batchSize", "32").with("train.epochs", "2");
         StoreLayout s0 = new StoreLayout(dir.resolve("store0").toString());
         StoreLayout s1 = new StoreLayout(dir.resolve("store1").toString());
-        ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES,
+        ShareJob.Result shared = ShareJob.share(spark, prepared, "toy", "toy", FEATURES, CLASSES,
                 new FixedPoint(conf.getInt("ring.fractionalBits")), 2, s0, s1, false);
-        TriplePlan plan = EngineProgram.plan(conf.asMap(), ROWS, FEATURES, CLASSES);
+        TriplePlan plan = EngineProgram.plan(conf.asMap(), shared.server0());
         TripleJob.run(spark, plan, s0, s1, 2, false);
 
         SecureTrainJob.Result r = SecureTrainJob.run(spark, conf.with("triples.plan", plan.id()), s0, s1, "toy", "run1",
@@ -60,7 +60,7 @@ class StoredTriplesTrainTest {
         assertEquals(plan.size(), r.server1().triplesTaken());
         for (int party = 0; party < 2; party++) {
             org.twintrain.sharing.triples.TripleLedger.Contents ledger = org.twintrain.sharing.triples.TripleLedger.read(
-                    dir.resolve("store" + party + "/triples/" + plan.id() + "/ledger-party" + party + ".txt"));
+                    dir.resolve("store" + party + "/triples/" + plan.id() + "/ledger-party" + party));
             assertEquals(plan.size(), ledger.consumed().size(), "the ledger records every key the run took");
             assertEquals(List.of("run1"), ledger.runs());
         }
@@ -74,8 +74,8 @@ class StoredTriplesTrainTest {
 
         // train.maxSteps inside an epoch: the plan holds just those steps (3 of 6), and the run takes all of them.
         TwinTrainConf short3 = conf.with("train.maxSteps", "4").with("train.epochs", "2");
-        TriplePlan partial = EngineProgram.plan(short3.asMap(), ROWS, FEATURES, CLASSES);
-        assertEquals(plan.size() / 6 * 4, partial.size(), "4 of the 6 steps' keys");
+        TriplePlan partial = EngineProgram.plan(short3.asMap(), shared.server0());
+        assertEquals(plan.keys().stream().filter(k -> k.step() < 4).count(), partial.size(), "4 of the 6 steps' keys");
         assertTrue(partial.keys().stream().allMatch(k -> k.step() < 4));
         TripleJob.run(spark, partial, s0, s1, 2, false);
         SecureTrainJob.Result r3 = SecureTrainJob.run(spark, short3.with("triples.plan", partial.id()), s0, s1, "toy",
