@@ -137,7 +137,7 @@ public final class Telemetry {
         for (Map.Entry<String, Long> e : report.overflow().entrySet()) {
             if (e.getValue() > config.threshold()) {
                 crossed(report, e.getKey(), e.getValue());
-                return;
+                break; // the first layer that crossed; failures are acted on by their own setting below
             }
         }
         if (report.totalFailures() > config.threshold()) {
