@@ -244,7 +244,7 @@ public final class StoredTripleSource implements TripleSource {
             throw new TripleReuseException(key);
         }
         if (takenEarlier.contains(key)) {
-            throw new TripleReuseException(key, "the ledger shows it consumed by an earlier run of " + ledger.runs());
+            throw new TripleReuseException(key, "the ledger shows it committed at a checkpoint of run " + String.join(", ", ledger.runs()) + " (a key is taken once)");
         }
     }
 

@@ -156,4 +156,24 @@ class ShareJobTest {
         assertFalse(Files.exists(dir.resolve("a/data/d")), "no complete-looking output after a failure");
         assertFalse(Files.exists(dir.resolve("b/data/d")), "no complete-looking output after a failure");
     }
+
+    @Test
+    void aRepeatedRowIdIsRefusedWithoutOutput(@TempDir Path dir) throws Exception {
+        SparkSession spark = LocalSpark.get();
+        double[][] x = {{1, 2, 3, 4, 5}, {5, 4, 3, 2, 1}, {0, 0, 0, 0, 1}};
+        Dataset<Row> twice = prepared(spark, x, new int[] {0, 1, 2}).union(prepared(spark, new double[][] {x[1]},
+                new int[] {2}).selectExpr("1L as id", "features", "label"));
+        StoreLayout s0 = new StoreLayout(dir.resolve("a").toString());
+        StoreLayout s1 = new StoreLayout(dir.resolve("b").toString());
+        Exception e = assertThrows(Exception.class, () -> ShareJob.share(spark, twice, "d", "d", FEATURES, CLASSES,
+                FixedPoint.defaults(), 2, s0, s1, false));
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getMessage()).append(" | ");
+        }
+        String message = chain.toString();
+        assertTrue(message.contains("row_id 1 appears more than once"), message);
+        assertFalse(Files.exists(dir.resolve("a/data/d")));
+        assertFalse(Files.exists(dir.resolve("b/data/d")));
+    }
 }
