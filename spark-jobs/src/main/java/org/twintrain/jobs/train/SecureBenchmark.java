@@ -114,7 +114,28 @@ public final class SecureBenchmark {
                     dealerSecondsPerStep, keysPerStep));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per epoch  %10.1f s   vs online %.1f s%n",
                     offlineEpochSeconds(), epochSeconds));
+            sb.append(String.format(Locale.ROOT, "  step under a network model (compute as measured here + bytes / bandwidth"
+                    + " + rounds x round trip; sharing.channel.NetworkModel):%n"));
+            for (org.twintrain.sharing.channel.NetworkModel m : java.util.List.of(
+                    org.twintrain.sharing.channel.NetworkModel.NONE, org.twintrain.sharing.channel.NetworkModel.LAN,
+                    org.twintrain.sharing.channel.NetworkModel.WAN)) {
+                sb.append(networkLine(m));
+            }
             return sb.toString();
+        }
+
+        /** The step's time under model m, split into compute (as measured), bandwidth and rounds x latency. */
+        public double stepSeconds(org.twintrain.sharing.channel.NetworkModel m) {
+            return secureStep + m.seconds(0, (long) bytesPerStep) + m.seconds((long) roundsPerStep, 0);
+        }
+
+        private String networkLine(org.twintrain.sharing.channel.NetworkModel m) {
+            double bandwidth = m.seconds(0, (long) bytesPerStep);
+            double latency = roundsPerStep * m.roundTripSeconds();
+            double step = secureStep + bandwidth + latency;
+            return String.format(Locale.ROOT, "    %-9s step %8.3f s = compute %.3f + bandwidth %.3f + %.0f rounds x %.1f ms"
+                    + " = %.3f; epoch %.1f min%n", m.isNone() ? "loopback" : m.name(), step, secureStep, bandwidth,
+                    roundsPerStep, m.roundTripSeconds() * 1e3, latency, step * stepsPerEpoch / 60);
         }
     }
 

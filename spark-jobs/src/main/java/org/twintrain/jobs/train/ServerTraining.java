@@ -117,7 +117,10 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             java.util.SortedMap<String, String> statement = PlanAgreement.statement(settings, runId, manifest,
                     testManifest, tripleSession);
             statement.put("pair.task", task + " of " + tasks);
-            try (Channel channel = PlanAgreement.agreed(channels.open(party, task), party, statement)) {
+            // channel.network: the real channel behind a modeled LAN or WAN link (none: as it is).
+            Channel opened = org.twintrain.sharing.channel.NetworkModelChannel.wrap(channels.open(party, task),
+                    org.twintrain.sharing.channel.NetworkModel.parse(settings.getOrDefault("channel.network", "none")));
+            try (Channel channel = PlanAgreement.agreed(opened, party, statement)) {
                 if (task == 0) {
                     if (!planId.isEmpty()) {
                         org.twintrain.store.PlanClaim.claim(store, party, planId, runId, hadoop);
