@@ -110,6 +110,16 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         if (!planId.isEmpty()) {
             org.twintrain.store.PlanClaim.check(store, party, planId, runId, hadoop);
             tripleSession = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop).sessionId();
+            if (task == 0 && !VERIFIED.contains(store.triples(planId).toString())) {
+                // Before pairing: a damaged or swapped file is refused before anything is opened, and the peer is
+                // not left waiting on the channel while this server reads its triples once (server 1: every byte).
+                long began = System.nanoTime();
+                long bytes = org.twintrain.store.TripleStore.verify(store, party, planId, hadoop);
+                LOG.info("server {}: the checksums of plan {}'s {} triple bytes match its manifest ({} s)", party,
+                        planId.substring(0, 12), bytes, String.format(java.util.Locale.ROOT, "%.1f",
+                                (System.nanoTime() - began) / 1e9));
+                VERIFIED.add(store.triples(planId).toString());
+            }
         }
         try {
             // Both servers agree on the plan before any share is opened or anything of the run is written: the
@@ -140,6 +150,10 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
             }
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerTraining.class);
+    /** Plans whose checksums this executor JVM verified: a retried attempt does not read every byte again. */
+    private static final java.util.Set<String> VERIFIED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The siblings of task 0 open their ledgers only once it has claimed the run (a refused claim stops them). */
     private static void afterClaim(int task, List<Channel> siblings) {
@@ -190,8 +204,8 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         if (planId.isEmpty()) {
             return new DealerTripleSource(party, dealerSeed, codec);
         }
-        // Checksums verified before the first take: a damaged or swapped file fails the run before any opening.
-        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, true, hadoop);
+        // Checksums were verified before pairing (call).
+        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
     }
 
     /**
