@@ -207,7 +207,13 @@ class DataParallelTest {
                 .keys());
         Set<TripleKey> drawn = new HashSet<>(pair0);
         drawn.addAll(pair1);
-        assertEquals(planned, drawn, "the plan of two task pairs is the keys both pairs draw");
+        Set<TripleKey> missing = new HashSet<>(planned);
+        missing.removeAll(drawn);
+        Set<TripleKey> extra = new HashSet<>(drawn);
+        extra.removeAll(planned);
+        assertEquals(Set.of(), missing, "planned keys no pair drew (and " + extra.size() + " drawn keys not planned: "
+                + extra.stream().limit(5).toList() + ")");
+        assertEquals(Set.of(), extra, "drawn keys not in the plan");
     }
 
     @Test

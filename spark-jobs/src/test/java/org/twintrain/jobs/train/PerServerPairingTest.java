@@ -156,7 +156,7 @@ class PerServerPairingTest {
         Fixture f = fixture(dir, 10_000);
         Outcome[] o = both(f, f.confs()[0], "run1", f.confs()[1], "run2");
         assertRefused(o[0], "server 0", "run id mismatch", "ours 'run1/task0', the peer's 'run2/task0'");
-        assertRefused(o[1], "server 1", "run id mismatch", "ours 'run2', the peer's 'run1'");
+        assertRefused(o[1], "server 1", "run id mismatch", "ours 'run2/task0', the peer's 'run1/task0'");
         assertNothingWritten(f, "run1");
         assertNothingWritten(f, "run2");
     }

@@ -31,13 +31,27 @@ import org.twintrain.sharing.ring.Prg;
  * the run is stopped.
  */
 class SafeDefaultsTest {
-    private static final int ROWS = 64, FEATURES = 12, CLASSES = 2, F = 27;
-    private static final SecureEngineTest.Data DATA = SecureEngineTest.data(ROWS, FEATURES, CLASSES, 5);
+    private static final int ROWS = 64, CLASSES = 2, F = 27;
+    private static int FEATURES = 12;
+    private static SecureEngineTest.Data DATA = SecureEngineTest.data(ROWS, FEATURES, CLASSES, 5);
 
     private static TwinTrainConf settings() {
         return TwinTrainConf.defaults().with("model.name", "logreg").with("approx.exp", "taylor:2")
                 .with("ring.fractionalBits", Integer.toString(F)).with("train.batchSize", "16")
                 .with("train.epochs", "8").with("train.learningRate", "0.5");
+    }
+
+    /** The small CNN (one conv block of 8 channels, ReLU, max-pool, dense) on 1x4x4 inputs, pwl:4. */
+    private static TwinTrainConf cnnSettings() {
+        return TwinTrainConf.defaults().with("model.name", "cnn").with("model.depth", "1").with("model.width", "0.5")
+                .with("model.inputShape", "1x4x4").with("approx.exp", "pwl:4")
+                .with("ring.fractionalBits", Integer.toString(F)).with("train.batchSize", "16")
+                .with("train.epochs", "16").with("train.learningRate", "0.5");
+    }
+
+    private static void useFeatures(int features) {
+        FEATURES = features;
+        DATA = SecureEngineTest.data(ROWS, FEATURES, CLASSES, 5);
     }
 
     /** The revealed parameters of a two-party run, or the exception that stopped it. */
@@ -86,6 +100,27 @@ class SafeDefaultsTest {
             params.put(p.name(), a.reveal(p.value()));
         }
         return params;
+    }
+
+    /** Training accuracy of revealed parameters, by the double backend's forward pass of the same model. */
+    private static double accuracy(Map<String, String> settings, Map<String, double[]> params) {
+        org.twintrain.sharing.arith.DoubleArithmetic a = new org.twintrain.sharing.arith.DoubleArithmetic();
+        var model = EngineProgram.model(a, settings, FEATURES, CLASSES);
+        for (Param p : model.params()) {
+            p.set(a.fromPublic(p.value().rows(), p.value().cols(), params.get(p.name())));
+        }
+        double[] logits = a.reveal(model.net().forward(new org.twintrain.engine.Context(a,
+                EngineProgram.Settings.of(settings, FEATURES, CLASSES).nonlinearities()),
+                a.fromPublic(ROWS, FEATURES, DATA.x())));
+        int correct = 0;
+        for (int i = 0; i < ROWS; i++) {
+            int arg = 0;
+            for (int c = 1; c < CLASSES; c++) {
+                arg = logits[i * CLASSES + c] > logits[i * CLASSES + arg] ? c : arg;
+            }
+            correct += DATA.y()[i * CLASSES + arg] == 1.0 ? 1 : 0;
+        }
+        return (double) correct / ROWS;
     }
 
     /** Training accuracy of logreg parameters (weight F x C, then bias C). */
@@ -144,6 +179,29 @@ class SafeDefaultsTest {
         TelemetryStopException stop = assertInstanceOf(TelemetryStopException.class, stopped.stopped());
         assertNull(stop.layer(), "stopped for truncation failures: " + stop.getMessage());
         assertTrue(stop.getMessage().contains("train.telemetry.failureAction = stop"), stop.getMessage());
+    }
+
+    @Test
+    void theSmallCnnTrainsWithTheDefaultsAndCollapsesWithLocalTruncation() {
+        useFeatures(16);
+        try {
+            TwinTrainConf defaults = cnnSettings();
+            double emulation = accuracy(defaults.asMap(), emulated(defaults.asMap()));
+            Run safe = secure(defaults.asMap());
+            assertNull(safe.stopped(), "the default run is not stopped");
+            double got = accuracy(defaults.asMap(), safe.params());
+            // 64 rows, 128 steps: the secure run's rounding differs from the emulation's, and a few max-pool
+            // decisions with it, so the two end some rows apart; a collapse ends at chance with garbage weights.
+            assertTrue(emulation >= 0.75 && got >= 0.7 && Math.abs(got - emulation) <= 0.15, "default settings: " + got
+                    + " against the emulation's " + emulation);
+            assertTrue(largest(safe.params()) < 100, "weights stay in range: " + largest(safe.params()));
+            Run silent = secure(defaults.with("ring.truncation", "local").with("train.telemetry.every", "0").asMap());
+            assertTrue(largest(silent.params()) > 100, "collapsed: weights up to " + largest(silent.params()));
+            Run stopped = secure(defaults.with("ring.truncation", "local").with("train.telemetry.every", "1").asMap());
+            assertInstanceOf(TelemetryStopException.class, stopped.stopped());
+        } finally {
+            useFeatures(12);
+        }
     }
 
     @Test

@@ -52,7 +52,9 @@ class SecureEngineTest {
                 .with("train.epochs", "10").with("train.maxSteps", Integer.toString(steps))
                 .with("train.reuseDataMask", Boolean.toString(trick))
                 // These runs compare one protocol with its emulation; telemetry's own test is TelemetryTest.
-                .with("train.telemetry.every", "0").asMap();
+                .with("train.telemetry.every", "0")
+                // The harnesses here run SecureML's local truncation (TwoPartyRunner with LOCAL); the plan must match.
+                .with("ring.truncation", "local").asMap();
     }
 
     /** Revealed parameters of the secure run and party 0's bytes sent. */

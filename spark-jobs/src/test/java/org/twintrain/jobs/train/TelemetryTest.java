@@ -41,7 +41,9 @@ class TelemetryTest {
                 .with("train.batchSize", Integer.toString(BATCH)).with("train.epochs", "4")
                 .with("train.learningRate", lr).with("ring.fractionalBits", Integer.toString(f))
                 .with("ring.truncation", truncation).with("train.telemetry.every", "1")
-                .with("train.telemetry.bound", "100");
+                .with("train.telemetry.bound", "100")
+                // These tests look at the counts; the default (a failure stops the run) is SafeDefaultsTest's.
+                .with("train.telemetry.failureAction", "log");
         for (int i = 0; i < more.length; i += 2) {
             c = c.with(more[i], more[i + 1]);
         }
@@ -200,7 +202,7 @@ class TelemetryTest {
     @Test
     void actionStopStopsTheRunNamingStepLayerAndCount() {
         Map<String, String> settings = settings("logreg", "10000", 13, "local", "train.telemetry.action", "stop",
-                "train.telemetry.threshold", "3");
+                "train.telemetry.threshold", "3", "train.telemetry.failureAction", "stop");
         TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class, () -> secure(settings));
         TelemetryStopException stop = assertInstanceOf(TelemetryStopException.class, e.getCause());
         // The first step whose count is above the threshold, as the log-only run reports it.
