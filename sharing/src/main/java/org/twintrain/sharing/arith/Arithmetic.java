@@ -73,6 +73,22 @@ public interface Arithmetic {
     /** a times a public scalar c (truncated in fixed point). */
     Matrix scale(Matrix a, double c);
 
+    /**
+     * Linear combinations of public multiples: out[i] = sum over j of coefs[i][j] * terms[i][j] (each row's terms of
+     * one shape). In fixed point each output is truncated once (not once per term); on two parties all outputs share
+     * one truncation round. What SGD's update uses: v = mu v + g/b + wd w in one truncation per parameter.
+     */
+    default Matrix[] combineBatch(Matrix[][] terms, double[][] coefs) {
+        Matrix[] out = new Matrix[terms.length];
+        for (int i = 0; i < terms.length; i++) {
+            for (int j = 0; j < terms[i].length; j++) {
+                Matrix t = scale(terms[i][j], coefs[i][j]);
+                out[i] = out[i] == null ? t : add(out[i], t);
+            }
+        }
+        return out;
+    }
+
     /** a times a public integer k: exact, no truncation. */
     Matrix scaleInteger(Matrix a, long k);
 

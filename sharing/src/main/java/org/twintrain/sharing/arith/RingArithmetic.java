@@ -68,6 +68,37 @@ public abstract class RingArithmetic implements Arithmetic {
      */
     protected abstract LongMatrix truncate(LongMatrix product);
 
+    /** Truncates each product; on two parties overridden to do all of them in one round. */
+    protected LongMatrix[] truncateAll(LongMatrix[] products) {
+        LongMatrix[] out = new LongMatrix[products.length];
+        for (int i = 0; i < products.length; i++) {
+            out[i] = truncate(products[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public Matrix[] combineBatch(Matrix[][] terms, double[][] coefs) {
+        LongMatrix[] sums = new LongMatrix[terms.length];
+        for (int i = 0; i < terms.length; i++) {
+            LongMatrix first = ring(terms[i][0], "combineBatch");
+            long[] acc = new long[first.data().length];
+            for (int j = 0; j < terms[i].length; j++) {
+                LongMatrix x = ring(terms[i][j], "combineBatch");
+                if (x.rows() != first.rows() || x.cols() != first.cols()) {
+                    throw new IllegalArgumentException("combineBatch: terms of " + first.shape() + " and " + x.shape());
+                }
+                long k = codec.encode(coefs[i][j]);
+                long[] in = x.data();
+                for (int e = 0; e < acc.length; e++) {
+                    acc[e] += in[e] * k; // a public multiple of a share is a share of the multiple
+                }
+            }
+            sums[i] = new LongMatrix(first.rows(), first.cols(), acc);
+        }
+        return truncateAll(sums);
+    }
+
     // ---- values in -------------------------------------------------------------------------------------
 
     @Override

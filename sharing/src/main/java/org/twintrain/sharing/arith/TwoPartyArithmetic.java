@@ -128,6 +128,12 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Truncation.truncate(ctx, truncation, product);
     }
 
+    /** All products in one truncation round (wrap-free mode; local truncation needs none). */
+    @Override
+    protected LongMatrix[] truncateAll(LongMatrix[] products) {
+        return Truncation.truncate(ctx, truncation, products);
+    }
+
     /** One round: both parties learn the values. */
     @Override
     public double[] reveal(Matrix x) {

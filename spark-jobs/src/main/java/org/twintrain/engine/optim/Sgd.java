@@ -13,7 +13,9 @@ import org.twintrain.sharing.arith.Matrix;
  * velocities are matrices of the backend (shares on two parties). Call order per step: gradients filled by
  * backward, then {@link #step}, which clears them.
  *
- * <p>In fixed point, lr*wd*w is truncated to the resolution 2^-f, so tiny decay terms vanish there.
+ * <p>In fixed point the velocity's terms are summed before one truncation and lr*v is truncated once: two
+ * truncations per parameter and step, and on two parties two rounds per step for all parameters together. Tiny
+ * decay terms below the resolution 2^-f still vanish there.
  */
 public final class Sgd {
     private final double momentum;
@@ -44,22 +46,53 @@ public final class Sgd {
         Arithmetic a = ctx.arith();
         double lr = schedule.rate(ctx.step());
         ctx.scope("sgd");
+        List<Param> updated = new java.util.ArrayList<>();
+        List<Matrix[]> terms = new java.util.ArrayList<>();
+        List<double[]> coefs = new java.util.ArrayList<>();
         for (Param p : params) {
             if (!p.trainable() || p.grad() == null) {
                 continue;
             }
-            Matrix grad = gradScale == 1.0 ? p.grad() : a.scale(p.grad(), gradScale);
-            Matrix g = weightDecay == 0 ? grad : a.add(grad, a.scale(p.value(), weightDecay));
             Matrix v = velocity.get(p.name());
             if (v == null && momentum != 0) {
                 // The first step starts from a zero velocity rather than skipping the product, so every step
-                // makes the same calls: a secure run's triple plan records one step and repeats it (with exact
-                // truncation the product draws keys). 0 * momentum + g is g exactly on every backend.
-                v = a.zeros(g.rows(), g.cols());
+                // makes the same calls: a secure run's triple plan records one step and repeats it.
+                v = a.zeros(p.grad().rows(), p.grad().cols());
             }
-            v = momentum == 0 ? g : a.add(a.scale(v, momentum), g);
-            velocity.put(p.name(), v);
-            p.set(a.sub(p.value(), a.scale(v, lr)));
+            // v = mu v + gradScale g + wd w: one linear combination, truncated once.
+            List<Matrix> t = new java.util.ArrayList<>(List.of(p.grad()));
+            List<Double> c = new java.util.ArrayList<>(List.of(gradScale));
+            if (momentum != 0) {
+                t.add(v);
+                c.add(momentum);
+            }
+            if (weightDecay != 0) {
+                t.add(p.value());
+                c.add(weightDecay);
+            }
+            updated.add(p);
+            terms.add(t.toArray(Matrix[]::new));
+            coefs.add(c.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        if (updated.isEmpty()) {
+            return;
+        }
+        // All parameters at once: on two parties one truncation round for the velocities and one for the steps,
+        // whatever the number of parameters (a round each per parameter and factor before).
+        boolean plainGradient = momentum == 0 && weightDecay == 0 && gradScale == 1.0;
+        Matrix[] v = plainGradient ? updated.stream().map(Param::grad).toArray(Matrix[]::new)
+                : a.combineBatch(terms.toArray(Matrix[][]::new), coefs.toArray(double[][]::new));
+        Matrix[][] steps = new Matrix[v.length][];
+        double[][] rates = new double[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            steps[i] = new Matrix[] {v[i]};
+            rates[i] = new double[] {lr};
+        }
+        Matrix[] delta = a.combineBatch(steps, rates);
+        for (int i = 0; i < v.length; i++) {
+            Param p = updated.get(i);
+            velocity.put(p.name(), v[i]);
+            p.set(a.sub(p.value(), delta[i]));
             p.clearGrad();
         }
     }
