@@ -14,13 +14,13 @@ final class PrepCommand implements Command {
 
     @Override
     public String summary() {
-        return "ETL of CIFAR-10/100 (bin or tarball), MNIST (IDX) or parallel text into Parquet with a manifest";
+        return "ETL of CIFAR-10/100 (bin or tarball), MNIST (IDX), optical digits (CSV) or parallel text into Parquet";
     }
 
     @Override
     public String usage() {
         return """
-                usage: submit/twintrain prep --dataset cifar10|cifar100|mnist|text --input PATH --output PATH
+                usage: submit/twintrain prep --dataset cifar10|cifar100|mnist|digits|text --input PATH --output PATH
                          [--labels fine|coarse] [--vocab-size N | --min-count N] [--src en --tgt fr]
                          [--bucket-width N] [--partitions N] [--overwrite]
 
