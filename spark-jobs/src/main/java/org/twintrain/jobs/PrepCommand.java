@@ -34,7 +34,11 @@ final class PrepCommand implements Command {
         PrepOptions options = PrepOptions.parse(args);
         return SparkSessions.run("twintrain-prep-" + options.dataset(), TwinTrainConf.defaults(), spark -> {
             try {
-                System.out.println("wrote " + options.output() + ": " + PrepJob.run(spark, options).get("splits"));
+                Object splits;
+                try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "prep")) {
+                    splits = PrepJob.run(spark, options).get("splits");
+                }
+                System.out.println("wrote " + options.output() + ": " + splits);
                 return 0;
             } catch (Exception e) {
                 DataFormatException bad = PrepJob.dataError(e);
