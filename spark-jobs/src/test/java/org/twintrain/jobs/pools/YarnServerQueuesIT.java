@@ -154,7 +154,7 @@ class YarnServerQueuesIT {
             assertEquals("store" + s + "/part-0", r.get("content"), task + "content read");
             ContainerId container = ContainerId.fromString(r.get("container"));
             ApplicationId app = container.getApplicationAttemptId().getApplicationId();
-            assertEquals("server" + s, client.getApplicationReport(app).getQueue(), task + "queue of " + app);
+            assertEquals("root.server" + s, client.getApplicationReport(app).getQueue(), task + "queue of " + app);
             assertEquals(NODES[s].toString(), r.get("nodeManager"), task + "node (labelled server" + s + ")");
             assertEquals(Set.of("server" + s), client.getNodeToLabels().get(NODES[s]), "labels of " + NODES[s]);
         }
