@@ -79,6 +79,8 @@ public final class EngineProgram implements SecureProgram {
         /** The task whose line the terminal shows, if any. */
         private static final java.util.concurrent.atomic.AtomicReference<Progress> TERMINAL =
                 new java.util.concurrent.atomic.AtomicReference<>();
+        /** Whether this JVM has a console: then progress is the in-place line only, no INFO lines. */
+        private final boolean atTerminal;
         /** The in-place line at a terminal; null in logs (plain INFO lines every train.progressEvery steps). */
         private final org.twintrain.jobs.progress.ProgressLine terminal;
 
@@ -90,7 +92,8 @@ public final class EngineProgram implements SecureProgram {
                     DataParallel.taskBatch(batch, parallel.tasks()), batch);
             this.taskLabel = parallel.tasks() == 1 ? "" : "task " + parallel.task() + " of ";
             // One line per JVM: when both servers run here (the one-application local run), the first to start.
-            this.terminal = org.twintrain.jobs.progress.ProgressLine.onTerminal() && TERMINAL.compareAndSet(null, this)
+            this.atTerminal = org.twintrain.jobs.progress.ProgressLine.onTerminal();
+            this.terminal = atTerminal && TERMINAL.compareAndSet(null, this)
                     ? org.twintrain.jobs.progress.ProgressLine.start("train, server " + a.party(), "steps") : null;
         }
 
@@ -99,13 +102,17 @@ public final class EngineProgram implements SecureProgram {
             if (firstStep < 0) {
                 firstStep = step - 1;
             }
-            if (terminal != null) {
-                // At a terminal (local mode: this task runs in the command's JVM): one line, redrawn in place.
-                terminal.update(step, totalSteps, String.format(Locale.ROOT, "%s%,d bytes sent, %,d rounds", taskLabel,
-                        a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
-                if (step == totalSteps) {
-                    terminal.finish();
-                    TERMINAL.compareAndSet(this, null);
+            if (atTerminal) {
+                // At a terminal (local mode: this task runs in the command's JVM): one line, redrawn in place by
+                // the task that owns it; the other server's task of the same JVM stays quiet (no log line would
+                // break it).
+                if (terminal != null) {
+                    terminal.update(step, totalSteps, String.format(Locale.ROOT, "%s%,d bytes sent, %,d rounds",
+                            taskLabel, a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
+                    if (step == totalSteps) {
+                        terminal.finish();
+                        TERMINAL.compareAndSet(this, null);
+                    }
                 }
                 return;
             }
