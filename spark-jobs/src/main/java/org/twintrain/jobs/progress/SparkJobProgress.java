@@ -3,14 +3,17 @@ package org.twintrain.jobs.progress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 
 /**
  * The progress of a command's Spark jobs on the driver: tasks finished of the tasks of every job started while
- * it is open (so a command with several jobs counts them all, and the total grows when a job starts). Close it
- * when the command's work is done: it removes its listener and ends the line.
+ * it is open (so a command with several jobs counts them all, and the total grows when a job starts). At a
+ * terminal the line is ended when a job ends, so that what the command prints between jobs starts on its own
+ * line (the next job draws a new one). Close it when the command's work is done: it removes its listener and
+ * ends the line.
  */
 public final class SparkJobProgress implements AutoCloseable {
     private final SparkContext sc;
@@ -26,6 +29,12 @@ public final class SparkJobProgress implements AutoCloseable {
             }
             total.addAndGet(tasks);
             line.update(done.get(), total.get(), "");
+        }
+
+        @Override
+        public void onJobEnd(SparkListenerJobEnd job) {
+            // What the command prints between its jobs starts on a line of its own.
+            line.finish();
         }
 
         @Override
