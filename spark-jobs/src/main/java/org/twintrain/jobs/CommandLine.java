@@ -26,7 +26,13 @@ public final class CommandLine {
      * @param flags        options without a value
      */
     public static CommandLine parse(String command, String[] args, Set<String> valueOptions, Set<String> flags) {
-        TwinTrainConf conf = TwinTrainConf.defaults();
+        return parse(command, args, valueOptions, flags, TwinTrainConf.defaults());
+    }
+
+    /** As {@link #parse(String, String[], Set, Set)}, with {@code base} (a command's own defaults) under the files. */
+    public static CommandLine parse(String command, String[] args, Set<String> valueOptions, Set<String> flags,
+            TwinTrainConf base) {
+        TwinTrainConf conf = base;
         Map<String, String> options = new LinkedHashMap<>();
         List<String> sets = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {

@@ -16,7 +16,6 @@ import org.apache.spark.sql.SparkSession;
 import org.twintrain.dataprep.etl.PrepJob;
 import org.twintrain.dataprep.etl.PrepOptions;
 import org.twintrain.dataprep.etl.PreparedDataset;
-import org.twintrain.dataprep.generate.Generators;
 import org.twintrain.engine.models.Classifier;
 import org.twintrain.jobs.reveal.ModelReveal;
 import org.twintrain.jobs.share.ShareJob;
@@ -35,13 +34,20 @@ import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.store.StoreLayout;
 
 /**
- * The whole pipeline on its embedded default: generates an MNIST-format data set, prepares it (data-prep
- * ETL), shares the training split into two server stores, makes the run's triples (the offline phase), trains the configured model on two parties (one
- * long-lived task per server pool, mutual TLS on loopback, key pairs made for the run), reveals the model and
- * evaluates it on the held-out split, next to the same run in fixed-point emulation and in double precision.
+ * The whole pipeline on its embedded default, real handwritten digits: writes the UCI optical digits packed in
+ * the build (1,797 8x8 images, CC BY 4.0, see data-prep's {@code twintrain/data/digits/PROVENANCE.md}), prepares
+ * them (data-prep ETL: the first 1,437 images train, the last 360 held out), shares the training split into two
+ * server stores, makes the run's triples (the offline phase), trains the configured model (the demo's default:
+ * the MLP {@code secureml}, 64-128-128-10) on two parties (one long-lived task per server pool, mutual TLS on
+ * loopback, key pairs made for the run), reveals the model and evaluates it on the held-out split, next to the
+ * same run in fixed-point emulation and in double precision.
  */
 final class DemoCommand implements Command {
     static final String MARKER = ".twintrain-demo";
+    /** The demo's own defaults under the user's --conf and --set: an MLP rather than the global logreg. */
+    static final Map<String, String> DEMO_DEFAULTS = Map.of("model.name", "secureml");
+    static final int FEATURES = org.twintrain.dataprep.format.DigitsReader.FEATURES;
+    static final int CLASSES = org.twintrain.dataprep.format.DigitsReader.CLASSES;
 
     /** What the demo measured, for its caller (tests). */
     record Outcome(double secureAccuracy, double emulationAccuracy, double doubleAccuracy, ServerReport server0,
@@ -55,7 +61,7 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "end to end on generated data: prep, share, train on two servers over TLS, reveal, evaluate";
+        return "end to end on real digits: prep, share, triples, train on two servers over TLS, reveal, evaluate";
     }
 
     @Override
@@ -63,11 +69,12 @@ final class DemoCommand implements Command {
         return """
                 usage: submit/twintrain demo [--work DIR] [--conf FILE] [--set key=value ...]
 
-                Generates an MNIST-format data set (demo.trainRows / demo.testRows images), prepares it,
-                shares the training split into DIR/store0 and DIR/store1, makes the run's triples (offline
-                phase) into the same stores, trains model.name on two parties
-                (server 0 and server 1 in their own FAIR pools, mutual TLS on loopback), reveals the model and
-                prints its held-out accuracy next to the fixed-point emulation and double precision.
+                Trains on the UCI optical digits packed in the build (1,797 handwritten 8x8 images, CC BY 4.0):
+                prepares them (the first 1,437 train, the last 360 held out), shares the training split into
+                DIR/store0 and DIR/store1, makes the run's triples (offline phase) into the same stores, trains
+                model.name (the demo's default: secureml, the MLP 64-128-128-10) on two parties (server 0 and
+                server 1 in their own FAIR pools, mutual TLS on loopback), reveals the model and prints its
+                held-out accuracy next to the fixed-point emulation and double precision.
                 DIR defaults to demo.workDir (target/demo) and is wiped first if an earlier demo made it.
 
                   --work DIR   the demo's work folder""";
@@ -75,7 +82,11 @@ final class DemoCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CommandLine line = CommandLine.parse(name(), args, Set.of("work"), Set.of());
+        TwinTrainConf base = TwinTrainConf.defaults();
+        for (Map.Entry<String, String> e : DEMO_DEFAULTS.entrySet()) {
+            base = base.with(e.getKey(), e.getValue());
+        }
+        CommandLine line = CommandLine.parse(name(), args, Set.of("work"), Set.of(), base);
         TwinTrainConf conf = line.conf();
         Path work = Path.of(line.get("work", conf.get("demo.workDir"))).toAbsolutePath();
         return SparkSessions.run("twintrain-demo", conf, spark -> {
@@ -85,7 +96,9 @@ final class DemoCommand implements Command {
             System.out.printf("  %-32s %6.2f %%%n", "fixed-point emulation (f=" + conf.get("ring.fractionalBits") + ")",
                     100 * o.emulationAccuracy());
             System.out.printf("  %-32s %6.2f %%%n", "double precision", 100 * o.doubleAccuracy());
-            System.out.printf("  %-32s %.1f %%%n", "chance", 100.0 / 10);
+            System.out.printf("  %-32s %.1f %%%n", "chance", 100.0 / CLASSES);
+            System.out.printf("(%d training and %d held-out images of the UCI optical digits, CC BY 4.0)%n",
+                    o.trainRows(), o.testRows());
             return 0;
         });
     }
@@ -93,25 +106,22 @@ final class DemoCommand implements Command {
     static Outcome run(SparkSession spark, TwinTrainConf conf, Path work) throws Exception {
         prepareWorkDir(work);
         long seed = conf.getLong("train.seed");
-        int trainRows = conf.getInt("demo.trainRows");
-        int testRows = conf.getInt("demo.testRows");
         Map<String, String> settings = conf.asMap();
         FixedPoint codec = new FixedPoint(conf.getInt("ring.fractionalBits"));
 
         long t = System.nanoTime();
-        step("1/6 generate", "MNIST-format data set: " + trainRows + " training and " + testRows + " test images");
-        Path raw = work.resolve("raw");
-        Generators.mnist(raw, trainRows, testRows, seed);
+        step("1/6 data", "UCI optical digits: 1,797 handwritten 8x8 images, 10 classes (CC BY 4.0)");
+        Path raw = org.twintrain.dataprep.format.DigitsReader.writeEmbedded(work.resolve("raw/optdigits.csv.gz"));
 
-        step("2/6 prepare", "data-prep ETL to Parquet");
+        step("2/6 prepare", "data-prep ETL to Parquet: first 1,437 images train, last 360 held out");
         Path prepared = work.resolve("prepared");
-        PrepJob.run(spark, PrepOptions.parse("--dataset", "mnist", "--input", raw.toString(), "--output",
-                prepared.toString()));
+        PrepJob.run(spark, PrepOptions.parse("--dataset", "digits", "--input", raw.toString(), "--output",
+                prepared.toString(), "--partitions", "2"));
         PreparedDataset data = PreparedDataset.load(spark, prepared.toString());
         Dataset<Row> train = data.split("train");
         Dataset<Row> test = data.split("test");
-        int features = 784;
-        int classes = 10;
+        int features = FEATURES;
+        int classes = CLASSES;
 
         step("3/6 share", "training split into two server stores (server 0 keeps seeds, server 1 the rest)");
         StoreLayout store0 = new StoreLayout(work.resolve("store0").toString());
@@ -125,7 +135,8 @@ final class DemoCommand implements Command {
         System.out.println("  " + triples.summary());
         conf = conf.with("triples.plan", plan.id());
 
-        step("5/6 train", conf.get("model.name") + " on two parties, " + conf.get("approx.exp") + " softmax, mutual TLS");
+        step("5/6 train", conf.get("model.name") + " on two parties, " + conf.get("train.epochs") + " epochs, "
+                + conf.get("approx.exp") + " softmax, mutual TLS");
         String runId = "demo-" + HexFormat.of().formatHex(randomBytes(6));
         TlsChannelOpener channels = new TlsChannelOpener(conf.get("channel.host"), TrainCommand.port(conf), runId,
                 keyPairs(work), conf.getLong("channel.connectTimeoutMs"), conf.getLong("channel.readTimeoutMs"));

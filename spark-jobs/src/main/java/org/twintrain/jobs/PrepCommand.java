@@ -14,13 +14,13 @@ final class PrepCommand implements Command {
 
     @Override
     public String summary() {
-        return "ETL of CIFAR-10/100 (bin or tarball), MNIST (IDX) or parallel text into Parquet with a manifest";
+        return "ETL of CIFAR-10/100 (bin or tarball), MNIST (IDX), optical digits (CSV) or parallel text into Parquet";
     }
 
     @Override
     public String usage() {
         return """
-                usage: submit/twintrain prep --dataset cifar10|cifar100|mnist|text --input PATH --output PATH
+                usage: submit/twintrain prep --dataset cifar10|cifar100|mnist|digits|text --input PATH --output PATH
                          [--labels fine|coarse] [--vocab-size N | --min-count N] [--src en --tgt fr]
                          [--bucket-width N] [--partitions N] [--overwrite]
 
@@ -34,7 +34,11 @@ final class PrepCommand implements Command {
         PrepOptions options = PrepOptions.parse(args);
         return SparkSessions.run("twintrain-prep-" + options.dataset(), TwinTrainConf.defaults(), spark -> {
             try {
-                System.out.println("wrote " + options.output() + ": " + PrepJob.run(spark, options).get("splits"));
+                Object splits;
+                try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "prep")) {
+                    splits = PrepJob.run(spark, options).get("splits");
+                }
+                System.out.println("wrote " + options.output() + ": " + splits);
                 return 0;
             } catch (Exception e) {
                 DataFormatException bad = PrepJob.dataError(e);

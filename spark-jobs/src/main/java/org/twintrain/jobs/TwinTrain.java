@@ -21,7 +21,7 @@ public final class TwinTrain {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DemoCommand(), new PrepCommand(), new ShareCommand(),
+        for (Command c : List.<Command>of(new DemoCommand(), new KeysCommand(), new GenerateCommand(), new PrepCommand(), new ShareCommand(),
                 new org.twintrain.jobs.triples.TripleCommand(), new org.twintrain.jobs.train.TrainCommand(),
                 new RevealCommand(), new EvaluateCommand(), new org.twintrain.jobs.study.StudyCommand(),
                 new org.twintrain.jobs.train.BenchSecureCommand())) {

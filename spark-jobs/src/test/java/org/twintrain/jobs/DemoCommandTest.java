@@ -11,24 +11,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's main command, end to end on a small generated data set. */
+/** The README's main command, end to end on the embedded optical digits. */
 class DemoCommandTest {
 
     @Test
-    void pipelineRunsEndToEndAndTheSecureModelMatchesItsEmulation(@TempDir Path dir) throws Exception {
-        TwinTrainConf conf = TwinTrainConf.defaults().with("demo.trainRows", "512").with("demo.testRows", "200")
-                .with("train.batchSize", "64").with("train.epochs", "3");
+    void pipelineRunsEndToEndOnTheDigitsAndEveryRunLearns(@TempDir Path dir) throws Exception {
+        // The demo's own defaults (the MLP), two epochs instead of five to keep the suite short.
+        TwinTrainConf conf = TwinTrainConf.defaults().with("model.name", DemoCommand.DEMO_DEFAULTS.get("model.name"))
+                .with("train.epochs", "2");
+        assertEquals("secureml", conf.get("model.name"));
         Path work = dir.resolve("demo");
         DemoCommand.Outcome o = DemoCommand.run(LocalSpark.get(), conf, work);
 
-        assertEquals(512, o.trainRows());
-        assertEquals(200, o.testRows());
+        assertEquals(1437, o.trainRows());
+        assertEquals(360, o.testRows());
         // Weight-level agreement of secure runs and their emulation is tested where it is deterministic
-        // (SecureTrainJobTest, the engine's backend agreement); here every run must learn.
-        assertTrue(o.secureAccuracy() > 0.5, "the securely trained model must beat chance (10%) clearly: "
-                + o.secureAccuracy());
-        assertTrue(o.emulationAccuracy() > 0.5, "emulation: " + o.emulationAccuracy());
-        assertTrue(o.doubleAccuracy() > 0.5, "double: " + o.doubleAccuracy());
+        // (SecureTrainJobTest, the engine's backend agreement); here every run must learn real digits, and none
+        // may be perfect on the held-out writers' images.
+        for (double[] run : new double[][] {{o.secureAccuracy()}, {o.emulationAccuracy()}, {o.doubleAccuracy()}}) {
+            assertTrue(run[0] > 0.6 && run[0] < 1.0, "held-out accuracy well above chance (10%), below 100%: "
+                    + o.secureAccuracy() + " / " + o.emulationAccuracy() + " / " + o.doubleAccuracy());
+        }
         assertEquals(o.server0().bytesSent(), o.server1().bytesReceived());
         assertEquals(o.server0().rounds(), o.server1().rounds());
         assertTrue(Files.exists(work.resolve("store0/model")) && Files.exists(work.resolve("store1/model")));
@@ -36,6 +39,15 @@ class DemoCommandTest {
         try (Stream<Path> files = Files.walk(work.resolve("store0/data"))) {
             assertFalse(files.anyMatch(p -> p.toString().endsWith(".parquet")));
         }
+    }
+
+    @Test
+    void theDemosModelIsAnMlpUnlessTheUserNamesAnother() {
+        assertEquals("secureml", DemoCommand.DEMO_DEFAULTS.get("model.name"));
+        assertEquals("logreg", TwinTrainConf.defaults().get("model.name"), "the global default stays");
+        TwinTrainConf base = TwinTrainConf.defaults().with("model.name", "secureml");
+        assertEquals("logreg", CommandLine.parse("demo", new String[] {"--set", "model.name=logreg"}, java.util.Set.of(),
+                java.util.Set.of(), base).conf().get("model.name"));
     }
 
     @Test

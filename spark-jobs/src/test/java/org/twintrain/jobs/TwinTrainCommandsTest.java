@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TwinTrainCommandsTest {
 
@@ -46,5 +51,56 @@ class TwinTrainCommandsTest {
         String[] e = runCapturing("evaluate", "--model", "m");
         assertEquals("2", e[0]);
         assertEquals("twintrain evaluate: missing required option --data", e[2].trim());
+    }
+
+    @Test
+    void keysGeneratesChecksAndFingerprintsWithOneLineErrors(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("server0/keys/key.pem");
+        Path cert = dir.resolve("server0/keys/cert.pem");
+        String[] g = runCapturing("keys", "generate", "--name", "server0", "--key", key.toString(), "--cert", cert.toString());
+        assertEquals("0", g[0], g[2]);
+        String fingerprint = org.twintrain.sharing.channel.PeerIdentity.read(key, cert).fingerprint();
+        assertTrue(g[1].contains("SHA-256 " + fingerprint), g[1]);
+
+        String[] f = runCapturing("keys", "fingerprint", "--cert", cert.toString());
+        assertEquals("0", f[0], f[2]);
+        assertEquals("SHA-256 " + fingerprint, f[1].strip());
+        String[] c = runCapturing("keys", "check", "--key", key.toString(), "--cert", cert.toString());
+        assertEquals("0", c[0], c[2]);
+
+        String[] wrong = runCapturing("keys", "fingerprint", "--cert", key.toString());
+        assertEquals("1", wrong[0]);
+        assertEquals("twintrain keys fingerprint: " + key + " is a private key, not a certificate (give the certificate"
+                + " file; the key never leaves its server)", wrong[2].strip());
+        assertEquals("", wrong[1]);
+
+        Path other = dir.resolve("other");
+        assertEquals("0", runCapturing("keys", "generate", "--name", "x", "--key", other + "/k.pem", "--cert",
+                other + "/c.pem")[0]);
+        String[] mismatch = runCapturing("keys", "check", "--key", key.toString(), "--cert", other + "/c.pem");
+        assertEquals("1", mismatch[0]);
+        assertEquals(1, mismatch[2].strip().lines().count(), mismatch[2]);
+        assertTrue(mismatch[2].contains("does not belong to the private key " + key), mismatch[2]);
+
+        String[] usage = runCapturing("keys", "fingerprint");
+        assertEquals("2", usage[0]);
+        assertEquals("twintrain keys: missing required option --cert", usage[2].strip());
+        String[] unknown = runCapturing("keys", "rotate");
+        assertEquals("2", unknown[0]);
+        assertEquals(1, unknown[2].strip().lines().count(), unknown[2]);
+        assertTrue(runCapturing("keys", "--help")[1].contains("keys check --key FILE --cert FILE"));
+    }
+
+    @Test
+    void generateWritesOnlyTheDataSetAskedFor(@TempDir Path dir) throws Exception {
+        String[] r = runCapturing("generate", "--dataset", "mnist", "--output", dir.resolve("raw").toString());
+        assertEquals("0", r[0], r[2]);
+        try (var files = Files.list(dir.resolve("raw"))) {
+            assertEquals(Set.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                    "t10k-labels-idx1-ubyte.gz"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        }
+        String[] bad = runCapturing("generate", "--dataset", "imagenet", "--output", dir.toString());
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].strip().startsWith("twintrain generate: unknown data set 'imagenet'"), bad[2]);
     }
 }

@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.Path;
 import org.twintrain.dataprep.format.CifarRecordStream;
 import org.twintrain.dataprep.format.CifarVariant;
 import org.twintrain.dataprep.format.DataFormatException;
+import org.twintrain.dataprep.format.DigitsReader;
+import org.twintrain.dataprep.format.ImageSet;
 import org.twintrain.dataprep.format.IdxHeader;
 import org.twintrain.dataprep.format.InputStreams;
 import org.twintrain.dataprep.format.LabelKind;
@@ -36,6 +38,7 @@ final class ChunkReader implements Iterator<ChunkReader.Image>, Closeable {
     private final InputStream in;
     private CifarRecordStream cifar;
     private int[] labels;
+    private ImageSet digits;
     private int done;
     private Image next;
 
@@ -70,6 +73,14 @@ final class ChunkReader implements Iterator<ChunkReader.Image>, Closeable {
                 IdxHeader header = IdxHeader.read(in, chunk.path(), IdxHeader.IMAGES_MAGIC);
                 InputStreams.skipFully(in, chunk.firstRecord() * header.recordSize(), chunk.path(), header.size());
                 labels = readLabels(fs, chunk);
+            }
+            case DIGITS_CSV -> {
+                in = fs.open(new Path(chunk.path()));
+                digits = DigitsReader.read(in, chunk.path());
+                if (digits.count < chunk.firstRecord() + chunk.count()) {
+                    throw DataFormatException.of(chunk.path(), "has " + digits.count + " records, fewer than when"
+                            + " the job was planned");
+                }
             }
             default -> throw new IllegalStateException();
         }
@@ -121,7 +132,11 @@ final class ChunkReader implements Iterator<ChunkReader.Image>, Closeable {
 
     private Image read() throws IOException {
         int label;
-        if (cifar != null) {
+        if (digits != null) {
+            int at = (int) chunk.firstRecord() + done;
+            System.arraycopy(digits.pixels, at * pixels.length, pixels, 0, pixels.length);
+            label = digits.labels[at];
+        } else if (cifar != null) {
             label = cifar.next(pixels, 0);
             if (label < 0) {
                 throw DataFormatException.atByte(chunk.path(), cifar.offset(), "unexpected end of file");

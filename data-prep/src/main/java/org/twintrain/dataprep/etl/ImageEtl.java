@@ -27,7 +27,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>Row schema ({@link #SCHEMA}): {@code id} long (position in the split, in file order), {@code split} string
  * (Parquet partition column), {@code label} int, {@code features} array&lt;float&gt; of fixed length
- * channels*height*width, CHW order, value = pixel / 255 in [0, 1]. A plain float array rather than an MLlib
+ * channels*height*width, CHW order, value = pixel / 255 in [0, 1] (pixel / 16 for the optical digits, whose
+ * pixels are 0..16). A plain float array rather than an MLlib
  * vector: it needs no MLlib to read and maps one to one onto the training engine's matrices. Features are not
  * normalized; the training split's per-channel mean and std are in the manifest for the consumer to apply.
  */
@@ -56,6 +57,7 @@ final class ImageEtl {
         int classes = inputs.classNames.length;
         int channels = inputs.channels;
         int imageSize = inputs.channels * inputs.height * inputs.width;
+        float maxValue = maxValue(opts.dataset());
         JavaRDD<ImageChunk> planned = jsc.parallelize(chunks, chunks.size());
 
         long t0 = System.nanoTime();
@@ -75,7 +77,7 @@ final class ImageEtl {
             bySplit.merge(p.split, p, SplitStats::merge);
         }
 
-        JavaRDD<Row> rows = planned.flatMap(chunk -> toRows(chunk, hconf, variant, kind, imageSize));
+        JavaRDD<Row> rows = planned.flatMap(chunk -> toRows(chunk, hconf, variant, kind, imageSize, maxValue));
         spark.createDataFrame(rows, SCHEMA).write().partitionBy("split").parquet(new Path(tmp, Manifest.DATA).toString());
         long t2 = System.nanoTime();
 
@@ -83,12 +85,17 @@ final class ImageEtl {
         System.out.printf("%s: %d records in %d chunks; statistics pass %.2f s (%.0f records/s), "
                         + "decode+write pass %.2f s (%.0f records/s)%n", opts.dataset(), total, chunks.size(),
                 (t1 - t0) / 1e9, total / ((t1 - t0) / 1e9), (t2 - t1) / 1e9, total / ((t2 - t1) / 1e9));
-        fillManifest(manifest, inputs, bySplit, conf, jsc, chunks.size());
+        fillManifest(manifest, inputs, bySplit, conf, jsc, chunks.size(), maxValue);
         return total;
     }
 
+    /** The largest pixel value of a data set's files: 255, or 16 for the optical digits (counts of a 4x4 block). */
+    static float maxValue(String dataset) {
+        return dataset.equals("digits") ? org.twintrain.dataprep.format.DigitsReader.MAX_VALUE : 255f;
+    }
+
     private static Iterator<Row> toRows(ImageChunk chunk, HadoopConf hconf, CifarVariant variant, LabelKind kind,
-                                        int imageSize) throws Exception {
+                                        int imageSize, float maxValue) throws Exception {
         ChunkReader reader = new ChunkReader(chunk, hconf, variant, kind, imageSize);
         // The reader closes itself at the end; a task killed midway closes it here.
         org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
@@ -108,7 +115,7 @@ final class ImageEtl {
                 byte[] px = image.pixels();
                 float[] features = new float[px.length];
                 for (int i = 0; i < px.length; i++) {
-                    features[i] = (px[i] & 0xFF) / 255f;
+                    features[i] = (px[i] & 0xFF) / maxValue;
                 }
                 return RowFactory.create(image.id(), split, image.label(), features);
             }
@@ -116,7 +123,8 @@ final class ImageEtl {
     }
 
     private static void fillManifest(ObjectNode m, ImageInputs inputs, Map<String, SplitStats> bySplit,
-                                     Configuration conf, JavaSparkContext jsc, int chunks) throws Exception {
+                                     Configuration conf, JavaSparkContext jsc, int chunks, float maxValue)
+            throws Exception {
         m.set("sources", Sources.checksums(inputs.files, conf, jsc));
         ArrayNode names = m.putArray("classNames");
         for (String n : inputs.classNames) {
@@ -128,7 +136,7 @@ final class ImageEtl {
         image.put("width", inputs.width);
         image.put("featureLength", inputs.channels * inputs.height * inputs.width);
         image.put("featureOrder", "CHW");
-        image.put("featureScale", "pixel / 255");
+        image.put("featureScale", "pixel / " + (int) maxValue);
         ObjectNode splits = m.putObject("splits");
         for (SplitStats s : bySplit.values()) {
             ObjectNode node = splits.putObject(s.split);
@@ -146,8 +154,8 @@ final class ImageEtl {
         ArrayNode mean = norm.putArray("mean");
         ArrayNode std = norm.putArray("std");
         for (int c = 0; c < inputs.channels; c++) {
-            mean.add(train.mean(c, plane));
-            std.add(train.std(c, plane));
+            mean.add(train.mean(c, plane, maxValue));
+            std.add(train.std(c, plane, maxValue));
         }
         m.put("decodeTasks", chunks);
         m.set("schema", Manifest.JSON.readTree(SCHEMA.json()));

@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 import org.twintrain.dataprep.format.CifarReader;
 import org.twintrain.dataprep.format.CifarVariant;
 import org.twintrain.dataprep.format.DataFormatException;
+import org.twintrain.dataprep.format.DigitsReader;
 import org.twintrain.dataprep.format.IdxHeader;
 import org.twintrain.dataprep.format.InputStreams;
 import org.twintrain.dataprep.format.LabelKind;
@@ -37,8 +38,15 @@ final class ImageInputs {
     private static final Pattern IDX_IMAGES = Pattern.compile("(.+)-images-idx3-ubyte(\\.gz)?");
 
     /** One input file (or tar entry) of one split. */
-    record Source(ImageChunk.Kind kind, String split, String path, String entry, String labelsPath, long records) {
+    record Source(ImageChunk.Kind kind, String split, String path, String entry, String labelsPath, long records,
+                  long firstRecord) {
+        Source(ImageChunk.Kind kind, String split, String path, String entry, String labelsPath, long records) {
+            this(kind, split, path, entry, labelsPath, records, 0);
+        }
     }
+
+    /** Share of a single optical digits file that forms split train (its first rows); the rest is split test. */
+    static final double DIGITS_TRAIN_FRACTION = 0.8;
 
     final List<Source> sources = new ArrayList<>();
     /** Every file read, for the manifest's checksums. */
@@ -58,6 +66,8 @@ final class ImageInputs {
         ImageInputs in = new ImageInputs();
         if (dataset.equals("mnist")) {
             in.discoverMnist(fs, root);
+        } else if (dataset.equals("digits")) {
+            in.discoverDigits(fs, root);
         } else {
             CifarVariant variant = dataset.equals("cifar10") ? CifarVariant.CIFAR10 : CifarVariant.CIFAR100;
             if (fs.getFileStatus(root).isFile()) {
@@ -176,6 +186,43 @@ final class ImageInputs {
         classNames = CifarReader.numberedNames(MnistReader.CLASSES);
     }
 
+    /**
+     * The optical digits: a single file is split by position (the first {@link #DIGITS_TRAIN_FRACTION} train,
+     * the rest test); a folder's {@code *.tra} files are train and {@code *.tes} files test (the UCI release).
+     */
+    private void discoverDigits(FileSystem fs, Path root) throws IOException {
+        channels = 1;
+        height = DigitsReader.SIDE;
+        width = DigitsReader.SIDE;
+        classNames = CifarReader.numberedNames(DigitsReader.CLASSES);
+        if (fs.getFileStatus(root).isFile()) {
+            long n = digitsCount(fs, root);
+            long train = (long) Math.floor(n * DIGITS_TRAIN_FRACTION);
+            if (train == 0 || train == n) {
+                throw DataFormatException.of(root.toString(), n + " records: too few to hold out a test part");
+            }
+            sources.add(new Source(ImageChunk.Kind.DIGITS_CSV, "train", root.toString(), null, null, train, 0));
+            sources.add(new Source(ImageChunk.Kind.DIGITS_CSV, "test", root.toString(), null, null, n - train, train));
+            files.add(root);
+            return;
+        }
+        for (FileStatus st : sortedFiles(fs, root)) {
+            String name = st.getPath().getName().replaceFirst("\\.gz$", "");
+            String split = name.endsWith(".tra") ? "train" : name.endsWith(".tes") ? evalSplit(name) : null;
+            if (split != null) {
+                sources.add(new Source(ImageChunk.Kind.DIGITS_CSV, split, st.getPath().toString(), null, null,
+                        digitsCount(fs, st.getPath())));
+                files.add(st.getPath());
+            }
+        }
+    }
+
+    private static long digitsCount(FileSystem fs, Path path) throws IOException {
+        try (InputStream in = fs.open(path)) {
+            return DigitsReader.read(in, path.toString()).count;
+        }
+    }
+
     private static IdxHeader header(FileSystem fs, Path path, int magic) throws IOException {
         try (InputStream in = InputStreams.maybeGunzip(fs.open(path), path.toString())) {
             return IdxHeader.read(in, path.toString(), magic);
@@ -222,8 +269,8 @@ final class ImageInputs {
             long step = s.kind() == ImageChunk.Kind.CIFAR_TAR_ENTRY ? s.records() : perChunk;
             for (long first = 0; first < s.records(); first += step) {
                 int count = (int) Math.min(step, s.records() - first);
-                chunks.add(new ImageChunk(s.kind(), s.split(), s.path(), s.entry(), s.labelsPath(), first, count,
-                        base + first));
+                chunks.add(new ImageChunk(s.kind(), s.split(), s.path(), s.entry(), s.labelsPath(),
+                        s.firstRecord() + first, count, base + first));
             }
             nextId.put(s.split(), base + s.records());
         }

@@ -28,7 +28,7 @@ public final class PrepJob {
             opts = PrepOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println("usage: PrepJob --dataset cifar10|cifar100|mnist|text --input PATH --output PATH "
+            System.err.println("usage: PrepJob --dataset cifar10|cifar100|mnist|digits|text --input PATH --output PATH "
                     + "[--labels fine|coarse] [--vocab-size N | --min-count N] [--src en --tgt fr] "
                     + "[--bucket-width N] [--partitions N] [--overwrite]");
             System.exit(2);

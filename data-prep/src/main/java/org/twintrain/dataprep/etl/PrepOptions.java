@@ -11,8 +11,8 @@ import org.twintrain.dataprep.format.LabelKind;
 /**
  * Command-line options of {@link PrepJob}:
  * <pre>
- * --dataset cifar10|cifar100|mnist|text   (required)
- * --input PATH        folder (or CIFAR release tarball), local or any Hadoop URI (required)
+ * --dataset cifar10|cifar100|mnist|digits|text   (required)
+ * --input PATH        folder (or CIFAR release tarball, or one optical digits file), local or any Hadoop URI (required)
  * --output PATH       folder to create, local or any Hadoop URI (required)
  * --labels fine|coarse   CIFAR-100 label kind (default fine)
  * --vocab-size N      text: vocabulary size including the 4 specials (default: no limit)
@@ -27,7 +27,7 @@ public record PrepOptions(String dataset, String input, String output, LabelKind
                           long minCount, String srcLang, String tgtLang, int bucketWidth, int partitions,
                           boolean overwrite) {
 
-    public static final List<String> DATASETS = List.of("cifar10", "cifar100", "mnist", "text");
+    public static final List<String> DATASETS = List.of("cifar10", "cifar100", "mnist", "digits", "text");
 
     public PrepOptions {
         if (!DATASETS.contains(dataset)) {

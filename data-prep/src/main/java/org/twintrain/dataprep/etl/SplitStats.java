@@ -48,16 +48,16 @@ final class SplitStats implements Serializable {
         return this;
     }
 
-    /** Mean of channel c of the features (pixel / 255). */
-    double mean(int c, int plane) {
-        return sum[c] / (255.0 * count * plane);
+    /** Mean of channel c of the features (pixel / maxValue: 255, or 16 for the optical digits). */
+    double mean(int c, int plane, double maxValue) {
+        return sum[c] / (maxValue * count * plane);
     }
 
-    /** Population standard deviation of channel c of the features (pixel / 255). */
-    double std(int c, int plane) {
+    /** Population standard deviation of channel c of the features (pixel / maxValue). */
+    double std(int c, int plane, double maxValue) {
         double n = (double) count * plane;
         double m = sum[c] / n;
         double var = Math.max(0, sumSquares[c] / n - m * m);
-        return Math.sqrt(var) / 255.0;
+        return Math.sqrt(var) / maxValue;
     }
 }

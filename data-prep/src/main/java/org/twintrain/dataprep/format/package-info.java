@@ -7,6 +7,8 @@
  *       files or the release tarball, with class names from the meta files when present.</li>
  *   <li>{@link org.twintrain.dataprep.format.IdxReader} and {@link org.twintrain.dataprep.format.MnistReader}:
  *       IDX files, gzipped or not (detected by the gzip magic bytes, not the file name).</li>
+ *   <li>{@link org.twintrain.dataprep.format.DigitsReader}: the UCI optical digits (8x8, values 0..16, CSV), of
+ *       which the 1,797-image test part is packed in the jar with its provenance and licence (CC BY 4.0).</li>
  *   <li>{@link org.twintrain.dataprep.format.ParallelTextReader}, {@link org.twintrain.dataprep.format.Tokenizer},
  *       {@link org.twintrain.dataprep.format.Vocabulary}: aligned one-sentence-a-line text.</li>
  * </ul>

@@ -159,6 +159,46 @@ class PrepJobTest {
     }
 
     @Test
+    void opticalDigitsFileIsSplitByPositionAndScaledBy16() throws Exception {
+        Path file = org.twintrain.dataprep.format.DigitsReader.writeEmbedded(dir.resolve("in/optdigits.csv.gz"));
+        ObjectNode m = prep("--dataset", "digits", "--input", file.toString(), "--output", dir.resolve("out").toString(),
+                "--partitions", "3");
+        ImageSet all = org.twintrain.dataprep.format.DigitsReader.read(file);
+        assertEquals(1437, m.at("/splits/train/count").asLong());
+        assertEquals(360, m.at("/splits/test/count").asLong());
+        assertEquals(64, m.at("/image/featureLength").asInt());
+        assertEquals("pixel / 16", m.at("/image/featureScale").asText());
+        PreparedDataset data = PreparedDataset.load(spark, dir.resolve("out").toString());
+        // Test row 5 is line 1437 + 5 of the file; the split's ids start from 0.
+        Row r = data.split("test").where("id = 5").first();
+        assertEquals(all.labels[1437 + 5], r.getInt(r.fieldIndex("label")));
+        List<Float> f = r.getList(r.fieldIndex("features"));
+        assertEquals(all.pixel(1437 + 5, 0, 3, 4) / 16f, f.get(3 * 8 + 4));
+        Row first = data.split("train").where("id = 0").first();
+        assertEquals(5 / 16f, first.<Float>getList(first.fieldIndex("features")).get(2));
+        double mean = m.at("/normalization/mean/0").asDouble();
+        assertTrue(mean > 0.2 && mean < 0.4, "mean of pixel / 16 over the training rows: " + mean);
+
+        // The UCI release's two files in a folder: *.tra is train, *.tes is test.
+        Path folder = Files.createDirectories(dir.resolve("release"));
+        List<String> lines;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().toList();
+        }
+        Files.write(folder.resolve("optdigits.tra"), lines.subList(0, 100));
+        Files.write(folder.resolve("optdigits.tes"), lines.subList(100, 130));
+        ObjectNode r2 = prep("--dataset", "digits", "--input", folder.toString(), "--output", dir.resolve("out2").toString());
+        assertEquals(100, r2.at("/splits/train/count").asLong());
+        assertEquals(30, r2.at("/splits/test/count").asLong());
+
+        Files.writeString(folder.resolve("optdigits.tes"), lines.get(0) + "\n" + lines.get(1).replace(",", ";") + "\n");
+        DataFormatException bad = assertThrows(DataFormatException.class, () -> prep("--dataset", "digits", "--input",
+                folder.toString(), "--output", dir.resolve("out3").toString()));
+        assertTrue(bad.getMessage().endsWith("optdigits.tes: 1 fields, expected 65 (64 pixels and the class) at line 2"),
+                bad.getMessage());
+    }
+
+    @Test
     void parallelTextIdsVocabulariesAndBuckets() throws Exception {
         Path in = dir.resolve("in");
         Generators.parallelText(in, 400, 60, 600, 2);

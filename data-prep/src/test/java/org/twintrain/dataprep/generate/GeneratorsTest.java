@@ -1,6 +1,7 @@
 package org.twintrain.dataprep.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -62,16 +63,38 @@ class GeneratorsTest {
     }
 
     @Test
-    void generateJobWritesEveryFormat() throws Exception {
-        GenerateJob.main(new String[] {"--output", dir.toString(), "--seed", "3"});
-        for (String f : new String[] {"cifar10/data_batch_2.bin", "cifar10/cifar-10-binary.tar.gz",
-                "cifar100/train.bin", "cifar100/cifar-100-binary.tar.gz", "mnist/t10k-labels-idx1-ubyte.gz",
-                "text/train.en", "text/dev.fr"}) {
-            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+    void generateJobWritesOnlyTheDataSetAskedFor() throws Exception {
+        String line = GenerateJob.run("--dataset", "cifar10", "--output", dir.resolve("c10").toString(), "--seed", "3");
+        assertTrue(line.startsWith("generated cifar10"), line);
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(dir.resolve("c10")), files.toList(), "only the folder asked for");
         }
-        ImageSet test = CifarReader.readTarball(dir.resolve("cifar10/cifar-10-binary.tar.gz"), CifarVariant.CIFAR10,
+        for (String f : new String[] {"data_batch_2.bin", "cifar-10-binary.tar.gz", "test_batch.bin"}) {
+            assertTrue(Files.size(dir.resolve("c10").resolve(f)) > 0, f);
+        }
+        try (var files = Files.list(dir.resolve("c10"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("idx")
+                    || f.getFileName().toString().startsWith("train.")), "no other data set's files");
+        }
+        ImageSet test = CifarReader.readTarball(dir.resolve("c10/cifar-10-binary.tar.gz"), CifarVariant.CIFAR10,
                 LabelKind.FINE, false);
         assertTrue(test.count == 200, "test count " + test.count);
+        GenerateJob.run("--dataset", "mnist", "--output", dir.resolve("m").toString());
+        assertTrue(Files.size(dir.resolve("m/t10k-labels-idx1-ubyte.gz")) > 0);
+        GenerateJob.run("--dataset", "cifar100", "--output", dir.resolve("c100").toString());
+        assertTrue(Files.size(dir.resolve("c100/cifar-100-binary.tar.gz")) > 0);
+        GenerateJob.run("--dataset", "text", "--output", dir.resolve("t").toString());
+        assertTrue(Files.size(dir.resolve("t/dev.fr")) > 0);
+    }
+
+    @Test
+    void generateJobRefusesAMissingOrUnknownDataSet() {
+        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GenerateJob.run("--output", dir.toString()));
+        assertTrue(missing.getMessage().startsWith("missing required option --dataset"), missing.getMessage());
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GenerateJob.run("--dataset", "imagenet", "--output", dir.toString()));
+        assertTrue(unknown.getMessage().contains("unknown data set 'imagenet'"), unknown.getMessage());
     }
 
     private static double nearestMeanAccuracy(ImageSet train, ImageSet test) {

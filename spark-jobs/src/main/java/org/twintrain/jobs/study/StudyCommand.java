@@ -82,7 +82,10 @@ public final class StudyCommand implements Command {
                     System.out.println("study " + grid.name() + ": adopted " + n + " results of " + earlier.trim());
                 }
             }
-            List<StudyResult> results = StudyJob.run(spark, grid, selected, out);
+            List<StudyResult> results;
+            try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "study")) {
+                results = StudyJob.run(spark, grid, selected, out);
+            }
             long ok = results.stream().filter(StudyResult::ok).count();
             System.out.println("study " + grid.name() + ": " + ok + " of " + results.size() + " configurations ok ("
                     + (grid.configs().size() - results.size()) + " of the grid not run yet); "

@@ -59,7 +59,9 @@ public final class EngineProgram implements SecureProgram {
     /**
      * One INFO line per epoch and every train.progressEvery steps, in the server's task: step, elapsed time, ETA,
      * and this party's bytes and rounds so far (counters only, never a value); with telemetry on, the overflow and
-     * truncation-failure counts of the steps checked since the previous line, summed per layer.
+     * truncation-failure counts of the steps checked since the previous line, summed per layer. When the task runs
+     * at a terminal (local mode, {@code System.console() != null}), its progress is instead one line with
+     * percentage and ETA redrawn in place (with both servers in one JVM, the first one's: they step in lockstep).
      */
     static final class Progress implements StepListener {
         private static final Logger LOG = LoggerFactory.getLogger(EngineProgram.class);
@@ -74,6 +76,13 @@ public final class EngineProgram implements SecureProgram {
         private long failures = -1;
         private int checks;
         private final String taskLabel;
+        /** The task whose line the terminal shows, if any. */
+        private static final java.util.concurrent.atomic.AtomicReference<Progress> TERMINAL =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        /** Whether this JVM has a console: then progress is the in-place line only, no INFO lines. */
+        private final boolean atTerminal;
+        /** The in-place line at a terminal; null in logs (plain INFO lines every train.progressEvery steps). */
+        private final org.twintrain.jobs.progress.ProgressLine terminal;
 
         Progress(TwoPartyArithmetic a, Map<String, String> settings, DataParallel parallel) {
             this.a = a;
@@ -82,12 +91,30 @@ public final class EngineProgram implements SecureProgram {
             this.stepsPerEpoch = DataParallel.stepsPerEpoch(parallel.rowsPerTask(),
                     DataParallel.taskBatch(batch, parallel.tasks()), batch);
             this.taskLabel = parallel.tasks() == 1 ? "" : "task " + parallel.task() + " of ";
+            // One line per JVM: when both servers run here (the one-application local run), the first to start.
+            this.atTerminal = org.twintrain.jobs.progress.ProgressLine.onTerminal();
+            this.terminal = atTerminal && TERMINAL.compareAndSet(null, this)
+                    ? org.twintrain.jobs.progress.ProgressLine.start("train, server " + a.party(), "steps") : null;
         }
 
         @Override
         public void afterStep(long step, long totalSteps) {
             if (firstStep < 0) {
                 firstStep = step - 1;
+            }
+            if (atTerminal) {
+                // At a terminal (local mode: this task runs in the command's JVM): one line, redrawn in place by
+                // the task that owns it; the other server's task of the same JVM stays quiet (no log line would
+                // break it).
+                if (terminal != null) {
+                    terminal.update(step, totalSteps, String.format(Locale.ROOT, "%s%,d bytes sent, %,d rounds",
+                            taskLabel, a.context().channel().stats().bytesSent(), a.context().channel().stats().rounds()));
+                    if (step == totalSteps) {
+                        terminal.finish();
+                        TERMINAL.compareAndSet(this, null);
+                    }
+                }
+                return;
             }
             boolean epochEnd = stepsPerEpoch > 0 && step % stepsPerEpoch == 0;
             if (!(epochEnd || step == totalSteps || (every > 0 && step % every == 0))) {

@@ -45,7 +45,7 @@ public final class TrainCommand implements Command {
                 both stores (each server's task reads only its own store, in its own FAIR pool), the two tasks
                 talking over mutual TLS on channel.host / channel.port with the key files of
                 channel.server0.{key,cert,peerCert} and channel.server1.{key,cert,peerCert} (make them with
-                IdentityTool generate, see conf/twintrain-defaults.properties). Each server writes its model share
+                submit/twintrain keys generate, see conf/twintrain-defaults.properties). Each server writes its model share
                 to STORE/model/RUN. With --test, both servers then evaluate on that shared test set, revealing only
                 the count of correct predictions.
 
@@ -198,7 +198,7 @@ public final class TrainCommand implements Command {
             String key = "channel.server" + party + "." + KEY_FILES[i];
             String path = conf.get(key).trim();
             if (path.isEmpty()) {
-                throw new IllegalArgumentException(key + " is not set; make key pairs with IdentityTool generate"
+                throw new IllegalArgumentException(key + " is not set; make key pairs with submit/twintrain keys generate"
                         + " (see conf/twintrain-defaults.properties)");
             }
             if (!Files.isReadable(Path.of(path))) {

@@ -81,8 +81,11 @@ public final class TripleCommand implements Command {
             }
             checkConf(plan, conf);
             int tasks = Integer.parseInt(cl.get("tasks", String.valueOf(spark.sparkContext().defaultParallelism())));
-            TripleJob.Result r = TripleJob.run(spark, plan, new StoreLayout(cl.require("store0")),
-                    new StoreLayout(cl.require("store1")), tasks, cl.has("overwrite"));
+            TripleJob.Result r;
+            try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "triples")) {
+                r = TripleJob.run(spark, plan, new StoreLayout(cl.require("store0")),
+                        new StoreLayout(cl.require("store1")), tasks, cl.has("overwrite"));
+            }
             System.out.println(r.summary());
             return 0;
         });

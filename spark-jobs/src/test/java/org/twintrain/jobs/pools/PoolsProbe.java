@@ -79,6 +79,9 @@ public final class PoolsProbe {
                 // An executor's working folder is inside the work dir of the worker that started it.
                 "workdir=" + Path.of("").toAbsolutePath(),
                 "workerMark=" + System.getenv("TWINTRAIN_TEST_WORKER"),
+                // On YARN: the task's container and the NodeManager that runs it (null elsewhere).
+                "container=" + System.getenv("CONTAINER_ID"),
+                "nodeManager=" + System.getenv("NM_HOST") + ":" + System.getenv("NM_PORT"),
                 "read=" + file.toAbsolutePath(),
                 "content=" + content);
     }

@@ -25,8 +25,11 @@ import java.util.stream.Stream;
 /**
  * A real Spark standalone cluster for tests, from the Maven jars alone: a Master and Workers as separate JVM
  * processes on 127.0.0.1, with SPARK_HOME a temp folder whose {@code jars/} links the test classpath's jars
- * (the Workers start executors with {@code SPARK_HOME/jars/*}). Every process it starts is stopped by
- * {@link #close()}, by pid, with the executors that the workers started.
+ * (the Workers start executors with {@code SPARK_HOME/jars/*}). As a {@linkplain #StandaloneCluster(Path, boolean)
+ * distribution}, {@code jars/} holds only the third-party jars (no TwinTrain module: an application brings its
+ * own, as on a real cluster) and {@code bin/} a {@code spark-submit} and {@code spark-class} that do what the
+ * Spark distribution's scripts do. Every process it starts is stopped by {@link #close()}, by pid, with the
+ * executors and drivers that the workers started.
  */
 final class StandaloneCluster implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
@@ -43,6 +46,14 @@ final class StandaloneCluster implements AutoCloseable {
     private int masterUiPort;
 
     StandaloneCluster(Path dir) throws IOException {
+        this(dir, false);
+    }
+
+    /**
+     * @param distribution lay SPARK_HOME out as a Spark distribution: {@code jars/} without the TwinTrain modules,
+     *                     and {@code bin/spark-submit}, {@code bin/spark-class}, {@code bin/load-spark-env.sh}
+     */
+    StandaloneCluster(Path dir, boolean distribution) throws IOException {
         this.dir = dir;
         this.sparkHome = Files.createDirectories(dir.resolve("spark-home"));
         this.logs = Files.createDirectories(dir.resolve("logs"));
@@ -51,10 +62,91 @@ final class StandaloneCluster implements AutoCloseable {
         Path jars = Files.createDirectories(sparkHome.resolve("jars"));
         for (String entry : classpath) {
             Path p = Path.of(entry);
-            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !Files.exists(jars.resolve(p.getFileName()))) {
+            boolean own = p.getFileName().toString().startsWith("twintrain-");
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !Files.exists(jars.resolve(p.getFileName()))
+                    && !(distribution && own)) {
                 Files.createSymbolicLink(jars.resolve(p.getFileName()), p.toAbsolutePath());
             }
         }
+        if (distribution) {
+            writeBinScripts(Files.createDirectories(sparkHome.resolve("bin")));
+        }
+    }
+
+    Path sparkHome() {
+        return sparkHome;
+    }
+
+    /**
+     * The distribution's launch path, as Spark's own bin scripts have it: {@code spark-submit} runs
+     * {@code spark-class org.apache.spark.deploy.SparkSubmit}; {@code spark-class} asks
+     * {@code org.apache.spark.launcher.Main} (on {@code jars/*}) for the command, which it prints NUL-separated
+     * after a marker line, and execs it, exiting with the launcher's code if that failed.
+     */
+    private static void writeBinScripts(Path bin) throws IOException {
+        script(bin.resolve("load-spark-env.sh"), """
+                # Sourced by spark-class: the environment a distribution's conf/spark-env.sh would give.
+                export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
+                if [ -f "${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-env.sh" ]; then
+                  . "${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-env.sh"
+                fi
+                """);
+        script(bin.resolve("spark-submit"), """
+                if [ -z "${SPARK_HOME:-}" ]; then
+                  export SPARK_HOME="$(cd "$(dirname "$0")"/..; pwd)"
+                fi
+                export PYTHONHASHSEED=0
+                exec "${SPARK_HOME}"/bin/spark-class org.apache.spark.deploy.SparkSubmit "$@"
+                """);
+        script(bin.resolve("spark-class"), """
+                if [ -z "${SPARK_HOME:-}" ]; then
+                  export SPARK_HOME="$(cd "$(dirname "$0")"/..; pwd)"
+                fi
+                . "${SPARK_HOME}"/bin/load-spark-env.sh
+                if [ -n "${JAVA_HOME:-}" ]; then
+                  RUNNER="${JAVA_HOME}/bin/java"
+                else
+                  RUNNER="$(command -v java)"
+                fi
+                LAUNCH_CLASSPATH="${SPARK_HOME}/jars/*"
+                build_command() {
+                  "$RUNNER" -Xmx128m $SPARK_LAUNCHER_OPTS -cp "$LAUNCH_CLASSPATH" org.apache.spark.launcher.Main "$@"
+                  printf "%d\\0" $?
+                }
+                set +o posix
+                CMD=()
+                DELIM=$'\\n'
+                CMD_START_FLAG="false"
+                while IFS= read -d "$DELIM" -r _ARG; do
+                  ARG=${_ARG//$'\\r'}
+                  if [ "$CMD_START_FLAG" == "true" ]; then
+                    CMD+=("$ARG")
+                  elif [ "$ARG" == "" ]; then
+                    # The launcher's marker (a NUL and a newline): the command follows, NUL-separated.
+                    DELIM=''
+                    CMD_START_FLAG="true"
+                  else
+                    echo "$ARG"
+                  fi
+                done < <(build_command "$@")
+                COUNT=${#CMD[@]}
+                LAST=$((COUNT - 1))
+                LAUNCHER_EXIT_CODE=${CMD[$LAST]}
+                if ! [[ $LAUNCHER_EXIT_CODE =~ ^[0-9]+$ ]]; then
+                  echo "${CMD[@]}" | head -n-1 1>&2
+                  exit 1
+                fi
+                if [ "$LAUNCHER_EXIT_CODE" != 0 ]; then
+                  exit "$LAUNCHER_EXIT_CODE"
+                fi
+                CMD=("${CMD[@]:0:$LAST}")
+                exec "${CMD[@]}"
+                """);
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/usr/bin/env bash\n" + body, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     /** Folders of the test classpath (module classes): executors get them through spark.executor.extraClassPath. */
@@ -86,9 +178,15 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts a worker with a properties file (its resources), one core and 1 GiB, and its own work dir. */
     Path startWorker(String name, Path propertiesFile, Map<String, String> env) throws IOException {
+        return startWorker(name, propertiesFile, env, 1, "1g");
+    }
+
+    /** Starts a worker with a properties file, {@code cores} cores and {@code memory} to offer, its own work dir. */
+    Path startWorker(String name, Path propertiesFile, Map<String, String> env, int cores, String memory)
+            throws IOException {
         Path work = Files.createDirectories(dir.resolve("work-" + name));
         start(name, List.of("-Xmx256m"), List.of("org.apache.spark.deploy.worker.Worker", masterUrl(),
-                "--host", LOOPBACK, "--port", "0", "--webui-port", "0", "--cores", "1", "--memory", "1g",
+                "--host", LOOPBACK, "--port", "0", "--webui-port", "0", "--cores", "" + cores, "--memory", memory,
                 "--work-dir", work.toString(), "--properties-file", propertiesFile.toString()), env);
         return work;
     }
@@ -154,6 +252,28 @@ final class StandaloneCluster implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Starts any command (such as {@code submit/twintrain}) with this cluster's SPARK_HOME and 127.0.0.1 as the
+     * local address; its stdout goes to {@code logs/NAME.out}, its stderr to {@code logs/NAME.log}. Stopped by
+     * {@link #close()} with everything else if still running.
+     */
+    Process startCommand(String name, List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(logs.resolve(name + ".out").toFile())
+                .redirectError(logs.resolve(name + ".log").toFile()).directory(dir.toFile());
+        pb.environment().put("SPARK_HOME", sparkHome.toString());
+        pb.environment().put("SPARK_LOCAL_IP", LOOPBACK);
+        pb.environment().remove("SPARK_CONF_DIR");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.put(name, p);
+        return p;
+    }
+
+    /** What a command of {@link #startCommand} printed on stdout. */
+    String output(String name) throws IOException {
+        return Files.readString(logs.resolve(name + ".out"), StandardCharsets.UTF_8);
     }
 
     private Process start(String name, List<String> heap, List<String> mainAndArgs, Map<String, String> env)

@@ -81,10 +81,11 @@ class PerServerProcessesTest {
 
         for (int p = 0; p < 2; p++) {
             Path keys = Files.createDirectories(dir.resolve("server" + p + "/keys"));
-            Process id = start(dir, "identity" + p, List.of("org.twintrain.sharing.channel.IdentityTool", "generate",
-                    "server" + p, keys.resolve("key.pem").toString(), keys.resolve("cert.pem").toString()));
+            Process id = start(dir, "identity" + p, List.of("org.twintrain.jobs.TwinTrain", "keys", "generate",
+                    "--name", "server" + p, "--key", keys.resolve("key.pem").toString(), "--cert",
+                    keys.resolve("cert.pem").toString()));
             try {
-                assertEquals(0, await(id, dir, "identity" + p), "IdentityTool for server " + p);
+                assertEquals(0, await(id, dir, "identity" + p), "keys generate for server " + p);
             } finally {
                 id.destroyForcibly();
             }
