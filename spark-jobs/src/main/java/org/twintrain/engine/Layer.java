@@ -24,6 +24,16 @@ public interface Layer {
 
     Matrix backward(Context ctx, Matrix dy);
 
+    /**
+     * Backward for the first layer of a network: the parameters' gradients only, since nothing uses the gradient
+     * of the network's input (on two parties it would cost a product and its truncation). Returns null. Layers
+     * without that shortcut run {@link #backward}.
+     */
+    default Matrix backwardParamsOnly(Context ctx, Matrix dy) {
+        backward(ctx, dy);
+        return null;
+    }
+
     /** Weights and buffers, in a fixed order (checkpoints and the optimizer rely on it). */
     default List<Param> params() {
         return List.of();

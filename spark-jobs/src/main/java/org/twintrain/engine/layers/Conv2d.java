@@ -85,6 +85,18 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public Matrix backwardParamsOnly(Context ctx, Matrix dy) {
+        Arithmetic a = ctx.arith();
+        ctx.scope(name + ".bwd");
+        weight.accumulate(a, a.conv2dKernelGrad(input, dy, geometry));
+        if (bias != null) {
+            bias.accumulate(a, a.channelSums(dy, out.channels()));
+        }
+        input = null;
+        return null;
+    }
+
+    @Override
     public List<Param> params() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }

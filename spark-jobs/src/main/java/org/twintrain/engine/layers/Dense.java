@@ -65,6 +65,15 @@ public final class Dense implements Layer {
     }
 
     @Override
+    public Matrix backwardParamsOnly(Context ctx, Matrix dy) {
+        Arithmetic a = ctx.arith();
+        ctx.scope(name + ".bwd");
+        weight.accumulate(a, Ops.matmulTA(a, x, dy));
+        bias.accumulate(a, a.sumRows(dy));
+        return null;
+    }
+
+    @Override
     public List<Param> params() {
         return List.of(weight, bias);
     }

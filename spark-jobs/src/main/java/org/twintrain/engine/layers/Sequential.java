@@ -66,6 +66,26 @@ public final class Sequential implements Layer {
         return d;
     }
 
+    /**
+     * Backward to the parameters only: the first layer that has parameters computes their gradients and not its
+     * input's, and the parameter-free layers before it (a flatten, say) are skipped: nothing uses those gradients.
+     */
+    @Override
+    public Matrix backwardParamsOnly(Context ctx, Matrix dy) {
+        int first = 0;
+        while (first < layers.size() && layers.get(first).params().isEmpty()) {
+            first++;
+        }
+        Matrix d = dy;
+        for (int i = layers.size() - 1; i > first; i--) {
+            d = layers.get(i).backward(ctx, d);
+        }
+        if (first < layers.size()) {
+            layers.get(first).backwardParamsOnly(ctx, d);
+        }
+        return null;
+    }
+
     @Override
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

@@ -82,7 +82,8 @@ public final class Trainer {
         // Backpropagate the gradient of the SUM over the batch and divide by the batch size only at the
         // parameter gradients: in fixed point, dividing first would leave per-example gradients of a few ulps,
         // whose truncation errors (floor truncation is biased) make the emulation drift away from double.
-        model.net().backward(ctx, grad);
+        // The network input's gradient is never used: the first layer computes its parameters' gradients only.
+        model.net().backwardParamsOnly(ctx, grad);
         reducer.sumGradients(a, model.params());
         sgd.step(ctx, model.params(), 1.0 / ((double) x.rows() * reducer.tasks()));
         step++;
