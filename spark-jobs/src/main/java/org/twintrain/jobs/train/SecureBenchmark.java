@@ -98,7 +98,7 @@ public final class SecureBenchmark {
             sb.append(String.format(Locale.ROOT, "  epoch of %d steps          %10.1f s   (%.1f min, online, extrapolated)%n",
                     stepsPerEpoch, epochSeconds, epochSeconds / 60));
             sb.append(String.format(Locale.ROOT, "  bytes per step (measured)  %,14.0f   (sent by one party)%n", bytesPerStep));
-            sb.append(String.format(Locale.ROOT, "    analytical matmuls       %,14d   (8(mk+kn) per product: forward, dW, dX)%n",
+            sb.append(String.format(Locale.ROOT, "    analytical matmuls       %,14d   (8(mk+kn) per product: forward, dW, dX but the first layer's)%n",
                     matmulBytes));
             if (dataMaskBytes > 0) {
                 sb.append(String.format(Locale.ROOT, "      (train.reuseDataMask: without X_b's 16 B x batch x features; the"
@@ -213,14 +213,18 @@ public final class SecureBenchmark {
     /**
      * Bytes one party sends for the dense layers' Beaver products in one step: 8(mk+kn) for the forward product
      * (B x in)(in x out), the weight gradient (in x B)(B x out) and the input gradient (B x out)(out x in), which
-     * the engine computes for every layer, the first included. Zero for models with other layers.
+     * the engine computes for every layer but the first (nothing uses the network input's gradient). Zero for
+     * models with other layers.
      */
     static long matmulBytes(Classifier model, long batch) {
         long total = 0;
+        boolean first = true;
         for (Param p : model.params()) {
             if (isDenseWeight(p)) {
                 long in = p.value().rows(), out = p.value().cols();
-                total += 8 * (batch * in + in * out) + 8 * (in * batch + batch * out) + 8 * (batch * out + out * in);
+                total += 8 * (batch * in + in * out) + 8 * (in * batch + batch * out)
+                        + (first ? 0 : 8 * (batch * out + out * in));
+                first = false;
             }
         }
         return total;
