@@ -74,14 +74,8 @@ public final class Conv2d implements Layer {
     /** Kernel gradient first, then input gradient: the order of the products (and of their triples) is fixed. */
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
-        Arithmetic a = ctx.arith();
-        ctx.scope(name + ".bwd");
-        weight.accumulate(a, a.conv2dKernelGrad(input, dy, geometry));
-        if (bias != null) {
-            bias.accumulate(a, a.channelSums(dy, out.channels()));
-        }
-        input = null;
-        return a.conv2dInputGrad(dy, weight.value(), geometry);
+        backwardParamsOnly(ctx, dy);
+        return ctx.arith().conv2dInputGrad(dy, weight.value(), geometry);
     }
 
     @Override

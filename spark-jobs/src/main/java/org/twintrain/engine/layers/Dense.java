@@ -57,11 +57,8 @@ public final class Dense implements Layer {
 
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
-        Arithmetic a = ctx.arith();
-        ctx.scope(name + ".bwd");
-        weight.accumulate(a, Ops.matmulTA(a, x, dy));
-        bias.accumulate(a, a.sumRows(dy));
-        return Ops.matmulTB(a, dy, weight.value());
+        backwardParamsOnly(ctx, dy);
+        return Ops.matmulTB(ctx.arith(), dy, weight.value());
     }
 
     @Override
