@@ -1,4 +1,4 @@
-package org.twintrain.engine.bench;
+package org.twintrain.tools;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.twintrain.engine.cli;
+package org.twintrain.tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +21,7 @@ import org.twintrain.engine.optim.Sgd;
 import org.twintrain.engine.optim.StepSchedule;
 import org.twintrain.engine.train.Dataset;
 import org.twintrain.engine.train.ImageData;
+import org.twintrain.engine.train.Images;
 import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
@@ -34,7 +35,7 @@ import org.twintrain.sharing.ring.FixedPoint;
  * Trains a named model on MNIST IDX or CIFAR binary files on one machine, without Spark, and prints the dev
  * accuracy after every epoch next to the model's width and depth. Example:
  * <pre>
- * java -cp ... org.twintrain.engine.cli.TrainLocal --data mnist \
+ * java -cp ... org.twintrain.tools.TrainLocal --data mnist \
  *   --train train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz \
  *   --dev t10k-dev-images-idx3-ubyte.gz,t10k-dev-labels-idx1-ubyte.gz --model secureml --epochs 10
  * </pre>
@@ -191,12 +192,12 @@ public final class TrainLocal {
         Dataset tr;
         Dataset dv;
         if (kind.equals("mnist")) {
-            tr = ImageData.scaled(train, classes);
-            dv = ImageData.scaled(dev, classes);
+            tr = ImageData.scaled(images(train), classes);
+            dv = ImageData.scaled(images(dev), classes);
         } else {
-            double[][] stats = ImageData.channelStats(train);
-            tr = ImageData.standardized(train, classes, stats[0], stats[1]);
-            dv = ImageData.standardized(dev, classes, stats[0], stats[1]);
+            double[][] stats = ImageData.channelStats(images(train));
+            tr = ImageData.standardized(images(train), classes, stats[0], stats[1]);
+            dv = ImageData.standardized(images(dev), classes, stats[0], stats[1]);
         }
         int tl = args.getInt("trainLimit");
         int dl = args.getInt("devLimit");
@@ -216,5 +217,10 @@ public final class TrainLocal {
             p[i] = Path.of(files[i]);
         }
         return p;
+    }
+
+    /** data-prep's decoded images as the engine's {@link Images} (the arrays are shared). */
+    private static Images images(ImageSet s) {
+        return new Images(s.channels, s.height, s.width, s.pixels, s.labels);
     }
 }
