@@ -1,0 +1,235 @@
+package org.twintrain.sharing.arith;
+
+/**
+ * The direct convolution kernels of {@link FloatArithmetic}: {@link DoubleConv}'s scheme (im2col a few images
+ * at a time into a (C*k*k) x (images * P) matrix, one product per group, images split over the threads, the
+ * stride-1 input gradient as a convolution with the flipped kernel) on floats, with the products of {@link
+ * Sgemm}. The forward product is oriented so that its result rows are the output channels: W^T (OC x CKK)
+ * times the im2col matrix gives each image's OC x P output as contiguous runs, written straight into the
+ * output when a group is one image.
+ */
+final class FloatConv {
+    /** Rows (images x output pixels) a product should have at least; see {@link #group}. */
+    static final int MIN_ROWS = 256;
+
+    private static final int COLS = 0;
+    private static final int OUT = 1;
+
+    /**
+     * Each thread's scratch matrices, kept between calls: at these sizes a new array each call is a humongous
+     * allocation that the collector handles slowly. A task uses them from start to end on its own thread.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private final Parallel parallel;
+
+    FloatConv(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /**
+     * Images per product: enough that the product's long side (images x P) reaches {@link #MIN_ROWS}, which
+     * matters for the small late-stage images (P = 64), not for the large ones.
+     */
+    private static int group(ConvGeometry g) {
+        return Math.max(1, (MIN_ROWS + g.outPixels() - 1) / g.outPixels());
+    }
+
+    /** batch x g.outSize() output of batch x g.inSize() input x and kernel w. */
+    float[] forward(float[] x, int batch, float[] w, ConvGeometry g) {
+        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
+        float[] y = new float[batch * g.outSize()];
+        float[] wt = transpose(w, ckk, oc);
+        int group = group(g), ld = group * p;
+        parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
+            float[] cols = scratch(COLS, ckk * ld, true);
+            float[] out = group == 1 ? null : scratch(OUT, oc * ld, false);
+            for (int b0 = from; b0 < to; b0 += group) {
+                int n = Math.min(group, to - b0);
+                for (int i = 0; i < n; i++) {
+                    im2col(x, (b0 + i) * g.inSize(), g, cols, i * p, ld);
+                }
+                if (group == 1) {
+                    // One image: its OC x P output is the product itself.
+                    Sgemm.nn(0, oc, p, ckk, wt, 0, ckk, 1, cols, 0, ld, y, b0 * oc * p, p, false);
+                    continue;
+                }
+                // out (OC x nP, row stride ld) = W^T (OC x CKK) times cols (CKK x nP, row stride ld).
+                Sgemm.nn(0, oc, n * p, ckk, wt, 0, ckk, 1, cols, 0, ld, out, 0, ld, false);
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < oc; c++) {
+                        System.arraycopy(out, c * ld + i * p, y, ((b0 + i) * oc + c) * p, p);
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /** g.patchSize() x g.outChannels() kernel gradient: the sum over images of cols_b dy_b^T. */
+    float[] kernelGrad(float[] x, float[] dy, int batch, ConvGeometry g) {
+        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
+        int parts = parallel.parts(batch, (long) batch * p * ckk * oc);
+        float[][] partial = new float[parts][];
+        int group = group(g), ld = group * p;
+        parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
+            float[] cols = scratch(COLS, ckk * ld, true);
+            float[] dyp = group == 1 ? null : scratch(OUT, oc * ld, false);
+            float[] acc = new float[ckk * oc];
+            for (int b0 = from; b0 < to; b0 += group) {
+                int n = Math.min(group, to - b0);
+                for (int i = 0; i < n; i++) {
+                    im2col(x, (b0 + i) * g.inSize(), g, cols, i * p, ld);
+                }
+                if (group == 1) {
+                    // acc (CKK x OC) += cols (CKK x P) times dy_b^T (dy_b is OC x P, contiguous).
+                    Sgemm.nt(0, ckk, oc, p, cols, 0, ld, dy, b0 * oc * p, p, acc, 0, oc, true);
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < oc; c++) {
+                        System.arraycopy(dy, ((b0 + i) * oc + c) * p, dyp, c * ld + i * p, p);
+                    }
+                }
+                // acc (CKK x OC) += cols (CKK x nP) times dyp^T (dyp: OC x nP, row stride ld).
+                Sgemm.nt(0, ckk, oc, n * p, cols, 0, ld, dyp, 0, ld, acc, 0, oc, true);
+            }
+            partial[part] = acc;
+        });
+        // Fixed part order: the same threads give the same sums, bit for bit.
+        float[] dw = partial[0];
+        for (int t = 1; t < parts; t++) {
+            for (int i = 0; i < dw.length; i++) {
+                dw[i] += partial[t][i];
+            }
+        }
+        return dw;
+    }
+
+    /** This thread's scratch array of the slot with at least size entries, the first size zeroed if asked. */
+    private static float[] scratch(int slot, int size, boolean zeroed) {
+        float[][] mine = SCRATCH.get();
+        if (mine[slot].length < size) {
+            mine[slot] = new float[size];
+        } else if (zeroed) {
+            java.util.Arrays.fill(mine[slot], 0, size, 0f);
+        }
+        return mine[slot];
+    }
+
+    /** The cols x rows transpose of a rows x cols row-major matrix. */
+    private static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    /** batch x g.inSize() input gradient from the output gradient dy and kernel w. */
+    float[] inputGrad(float[] dy, int batch, float[] w, ConvGeometry g) {
+        ConvGeometry t = g.transposed();
+        if (t != null) {
+            return forward(dy, batch, flipped(w, g), t);
+        }
+        int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
+        float[] dx = new float[batch * g.inSize()];
+        parallel.forRanges(batch, (long) batch * p * ckk * oc, (part, from, to) -> {
+            float[] cols = scratch(COLS, ckk * p, false);
+            for (int b = from; b < to; b++) {
+                // cols (CKK x P) = w (CKK x OC) times dy_b (OC x P).
+                Sgemm.nn(0, ckk, p, oc, w, 0, oc, 1, dy, b * oc * p, p, cols, 0, p, false);
+                col2imAdd(cols, g, dx, b * g.inSize());
+            }
+        });
+        return dx;
+    }
+
+    /** The (OC*k*k) x C kernel of g.transposed(): entry (oc, ky, kx; c) is w's (c, k-1-ky, k-1-kx; oc). */
+    static float[] flipped(float[] w, ConvGeometry g) {
+        int c = g.channels(), oc = g.outChannels(), k = g.k();
+        float[] f = new float[w.length];
+        int i = 0;
+        for (int o = 0; o < oc; o++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        f[i++] = w[((ch * k + (k - 1 - ky)) * k + (k - 1 - kx)) * oc + o];
+                    }
+                }
+            }
+        }
+        return f;
+    }
+
+    /**
+     * One image (at offset xOff of x) into columns [colOff, colOff + P) of cols, a (C*k*k) x ld row-major
+     * matrix: row (c, ky, kx), column colOff + (oy, ox) holds input (c, oy*s+ky-pad, ox*s+kx-pad). Padding
+     * entries are not written: cols starts zeroed, and which entries are padding depends only on the geometry,
+     * so they stay 0 from image to image.
+     */
+    static void im2col(float[] x, int xOff, ConvGeometry g, float[] cols, int colOff, int ld) {
+        int h = g.height(), w = g.width(), k = g.k(), s = g.stride(), pad = g.pad();
+        int oh = g.outHeight(), ow = g.outWidth();
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++, row++) {
+                    int lo = firstInside(kx, s, pad), hi = endInside(kx, s, pad, w, ow);
+                    for (int oy = 0; oy < oh; oy++) {
+                        int o = row * ld + colOff + oy * ow;
+                        int iy = oy * s + ky - pad;
+                        if (iy < 0 || iy >= h || lo >= hi) {
+                            continue;
+                        }
+                        int src = xOff + (c * h + iy) * w + lo * s + kx - pad;
+                        if (s == 1) {
+                            System.arraycopy(x, src, cols, o + lo, hi - lo);
+                        } else {
+                            for (int ox = lo; ox < hi; ox++, src += s) {
+                                cols[o + ox] = x[src];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2col}: adds cols into the image at offset dxOff of dx; padding is dropped. */
+    static void col2imAdd(float[] cols, ConvGeometry g, float[] dx, int dxOff) {
+        int h = g.height(), w = g.width(), k = g.k(), s = g.stride(), pad = g.pad();
+        int oh = g.outHeight(), ow = g.outWidth(), p = oh * ow;
+        int row = 0;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++, row++) {
+                    int lo = firstInside(kx, s, pad), hi = endInside(kx, s, pad, w, ow);
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * s + ky - pad;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int o = row * p + oy * ow;
+                        int dst = dxOff + (c * h + iy) * w + lo * s + kx - pad;
+                        for (int ox = lo; ox < hi; ox++, dst += s) {
+                            dx[dst] += cols[o + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** First output column whose input column ox*s+kx-pad is >= 0. */
+    private static int firstInside(int kx, int s, int pad) {
+        return pad > kx ? (pad - kx + s - 1) / s : 0;
+    }
+
+    /** One past the last output column whose input column is < w (at most ow). */
+    private static int endInside(int kx, int s, int pad, int w, int ow) {
+        return Math.max(0, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, s) + 1));
+    }
+}
