@@ -25,6 +25,7 @@ import org.twintrain.engine.train.Images;
 import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FloatArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.arith.TwoPartyRunner;
@@ -40,7 +41,7 @@ import org.twintrain.sharing.ring.FixedPoint;
  *   --dev t10k-dev-images-idx3-ubyte.gz,t10k-dev-labels-idx1-ubyte.gz --model secureml --epochs 10
  * </pre>
  * Options (all "--key value"): data (mnist, cifar10, cifar100), train, dev (comma-separated files), model,
- * width, depth, batchNorm, backend (double, fixed:F, or two-party:F: both parties in this process, exact
+ * width, depth, batchNorm, backend (double, float (float32), fixed:F, or two-party:F: both parties in this process, exact
  * truncation; a demo of the secure path, each party checkpoints its own share file), threads, epochs, maxSteps, batch, lr (LR or
  * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, trainLimit, devLimit, checkpoint (path;
  * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
@@ -159,12 +160,15 @@ public final class TrainLocal {
         if (spec.equals("double")) {
             return new DoubleArithmetic(threads);
         }
+        if (spec.equals("float")) {
+            return new FloatArithmetic(threads);
+        }
         if (spec.startsWith("fixed")) {
             // The emulation of a secure run: seeded stochastic rounding, as the shares' truncation behaves.
             return FixedPointArithmetic.emulation(spec.contains(":") ? new FixedPoint(Integer.parseInt(spec.substring(6)))
                     : FixedPoint.defaults(), 0x5eed);
         }
-        throw new IllegalArgumentException("backend must be double or fixed[:F], got '" + spec + "'");
+        throw new IllegalArgumentException("backend must be double, float or fixed[:F], got '" + spec + "'");
     }
 
     /** {train, dev} as engine data sets; CIFAR standardized with the training set's channel statistics. */
