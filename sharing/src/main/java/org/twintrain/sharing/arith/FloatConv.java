@@ -1,5 +1,8 @@
 package org.twintrain.sharing.arith;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The direct convolution kernels of {@link FloatArithmetic}: {@link DoubleConv}'s scheme (im2col a few images
  * at a time into a (C*k*k) x (images * P) matrix, one product per group, images split over the threads, the
@@ -9,6 +12,9 @@ package org.twintrain.sharing.arith;
  * output when a group is one image.
  */
 final class FloatConv {
+    private static final VectorSpecies<Float> VS = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = VS.length();
+
     /** Rows (images x output pixels) a product should have at least; see {@link #group}. */
     static final int MIN_ROWS = 256;
 
@@ -37,6 +43,9 @@ final class FloatConv {
 
     /** batch x g.outSize() output of batch x g.inSize() input x and kernel w. */
     float[] forward(float[] x, int batch, float[] w, ConvGeometry g) {
+        if (g.stride() == 1) {
+            return forwardDirect(x, batch, w, g);
+        }
         int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
         float[] y = new float[batch * g.outSize()];
         float[] wt = transpose(w, ckk, oc);
@@ -64,6 +73,104 @@ final class FloatConv {
             }
         });
         return y;
+    }
+
+    /**
+     * A stride-1 convolution without im2col. Each input channel is copied once into a zero-padded plane of width
+     * Wp = W + 2 pad; an output pixel (y, x) is then position q = y Wp + x of a plane of the same width, and its
+     * input under kernel tap (ky, kx) sits at q + ky Wp + kx in every channel. So each tap is one shifted,
+     * contiguous load along q, whatever the image width: vectors run along q (the 2 pad columns of each row
+     * compute values that are dropped), 4 output channels x 2 vectors at a time, broadcasting the 4 channels'
+     * weights of the tap.
+     */
+    private float[] forwardDirect(float[] x, int batch, float[] w, ConvGeometry g) {
+        int c = g.channels(), h = g.height(), wd = g.width(), k = g.k(), pad = g.pad(), oc = g.outChannels();
+        int oh = g.outHeight(), ow = g.outWidth(), wp = wd + 2 * pad;
+        int block = 2 * VL;
+        int q = (oh * wp + block - 1) / block * block;        // output positions computed per plane
+        int plane = q + (k - 1) * (wp + 1);                     // the furthest tap of the last position
+        // Where tap (channel, ky, kx) starts in the padded planes, in the kernel's row order.
+        int[] taps = new int[c * k * k];
+        for (int ch = 0, t = 0; ch < c; ch++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    taps[t++] = ch * plane + ky * wp + kx;
+                }
+            }
+        }
+        float[] y = new float[batch * g.outSize()];
+        parallel.forRanges(batch, (long) batch * g.outPixels() * g.patchSize() * oc, (part, from, to) -> {
+            float[] xp = scratch(COLS, c * plane, true);
+            float[] out = scratch(OUT, oc * q, false);
+            for (int b = from; b < to; b++) {
+                // Interior of the padded planes; the borders stay 0 from image to image.
+                for (int ch = 0; ch < c; ch++) {
+                    for (int r = 0; r < h; r++) {
+                        System.arraycopy(x, ((b * c + ch) * h + r) * wd, xp, ch * plane + (r + pad) * wp + pad, wd);
+                    }
+                }
+                int o = 0;
+                for (; o + 4 <= oc; o += 4) {
+                    for (int q0 = 0; q0 < q; q0 += block) {
+                        taps4x2(xp, taps, w, oc, o, q0, out, q);
+                    }
+                }
+                for (; o < oc; o++) {
+                    for (int q0 = 0; q0 < q; q0 += VL) {
+                        taps1x1(xp, taps, w, oc, o, q0, out, q);
+                    }
+                }
+                for (int ch = 0; ch < oc; ch++) {
+                    for (int r = 0; r < oh; r++) {
+                        System.arraycopy(out, ch * q + r * wp, y, ((b * oc + ch) * oh + r) * ow, ow);
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /** Output channels o..o+3 at positions [q0, q0 + 2 VL) of their planes in out (stride q). */
+    private static void taps4x2(float[] xp, int[] taps, float[] w, int oc, int o, int q0,
+            float[] out, int q) {
+        FloatVector s00 = FloatVector.zero(VS), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        // One flat loop over the taps (channel, ky, kx): C2 keeps the accumulators in registers in a single loop.
+        for (int t = 0, wi = o; t < taps.length; t++, wi += oc) {
+            int at = taps[t] + q0;
+            FloatVector x0 = FloatVector.fromArray(VS, xp, at);
+            FloatVector x1 = FloatVector.fromArray(VS, xp, at + VL);
+            FloatVector v = FloatVector.broadcast(VS, w[wi]);
+            s00 = v.fma(x0, s00);
+            s01 = v.fma(x1, s01);
+            v = FloatVector.broadcast(VS, w[wi + 1]);
+            s10 = v.fma(x0, s10);
+            s11 = v.fma(x1, s11);
+            v = FloatVector.broadcast(VS, w[wi + 2]);
+            s20 = v.fma(x0, s20);
+            s21 = v.fma(x1, s21);
+            v = FloatVector.broadcast(VS, w[wi + 3]);
+            s30 = v.fma(x0, s30);
+            s31 = v.fma(x1, s31);
+        }
+        int at = o * q + q0;
+        s00.intoArray(out, at);
+        s01.intoArray(out, at + VL);
+        s10.intoArray(out, at + q);
+        s11.intoArray(out, at + q + VL);
+        s20.intoArray(out, at + 2 * q);
+        s21.intoArray(out, at + 2 * q + VL);
+        s30.intoArray(out, at + 3 * q);
+        s31.intoArray(out, at + 3 * q + VL);
+    }
+
+    /** Output channel o at positions [q0, q0 + VL): the remainder when the channels are not a multiple of 4. */
+    private static void taps1x1(float[] xp, int[] taps, float[] w, int oc, int o, int q0,
+            float[] out, int q) {
+        FloatVector s = FloatVector.zero(VS);
+        for (int t = 0, wi = o; t < taps.length; t++, wi += oc) {
+            s = FloatVector.broadcast(VS, w[wi]).fma(FloatVector.fromArray(VS, xp, taps[t] + q0), s);
+        }
+        s.intoArray(out, o * q + q0);
     }
 
     /** g.patchSize() x g.outChannels() kernel gradient: the sum over images of cols_b dy_b^T. */

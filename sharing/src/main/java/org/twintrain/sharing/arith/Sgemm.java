@@ -27,6 +27,9 @@ final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    /** Rows of B per panel of {@link #nn}: 256 x 2 vectors is 32 KB, within the L1 data cache. */
+    private static final int KC = 256;
+
     private Sgemm() {
     }
 
@@ -36,26 +39,34 @@ final class Sgemm {
      */
     static void nn(int r0, int r1, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
+        // Blocks of the inner dimension, so that a panel of B (KC rows x 2 vectors) stays in the L1 cache while
+        // every row block of A passes over it.
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            panel(r0, r1, n, Math.min(KC, k - k0), a, aOff + k0 * acs, ars, acs, b, bOff + k0 * ldb, ldb, c, cOff, ldc,
+                    accumulate || k0 > 0);
+        }
+    }
+
+    /** {@link #nn} for one block of the inner dimension: column blocks outside, row blocks inside. */
+    private static void panel(int r0, int r1, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+            int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         int n2 = n - n % (2 * L), n1 = n - n % L;
-        int i = r0;
-        for (; i + 4 <= r1; i += 4) {
-            int j = 0;
-            for (; j < n2; j += 2 * L) {
+        for (int j = 0; j < n2; j += 2 * L) {
+            int i = r0;
+            for (; i + 4 <= r1; i += 4) {
                 block4x2(i, j, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
-            for (; j < n1; j += L) {
-                for (int r = i; r < i + 4; r++) {
-                    row1(r, j, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
-                }
+            for (; i < r1; i++) {
+                row1(i, j, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+                row1(i, j + L, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
-            scalarColumns(i, i + 4, n1, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
-        for (; i < r1; i++) {
-            for (int j = 0; j < n1; j += L) {
+        for (int j = n2; j < n1; j += L) {
+            for (int i = r0; i < r1; i++) {
                 row1(i, j, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
-            scalarColumns(i, i + 1, n1, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
+        scalarColumns(r0, r1, n1, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     private static void block4x2(int i, int j, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
