@@ -15,6 +15,9 @@ final class FloatConv {
     private static final VectorSpecies<Float> VS = FloatVector.SPECIES_PREFERRED;
     private static final int VL = VS.length();
 
+    /** Positions per padded output plane from which {@link #kernelGradDirect} beats im2col (measured here). */
+    private static final int DIRECT_GRAD_MIN_POSITIONS = 256;
+
     /** Rows (images x output pixels) a product should have at least; see {@link #group}. */
     static final int MIN_ROWS = 256;
 
@@ -89,26 +92,13 @@ final class FloatConv {
         int block = 2 * VL;
         int q = (oh * wp + block - 1) / block * block;        // output positions computed per plane
         int plane = q + (k - 1) * (wp + 1);                     // the furthest tap of the last position
-        // Where tap (channel, ky, kx) starts in the padded planes, in the kernel's row order.
-        int[] taps = new int[c * k * k];
-        for (int ch = 0, t = 0; ch < c; ch++) {
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    taps[t++] = ch * plane + ky * wp + kx;
-                }
-            }
-        }
+        int[] taps = taps(g, plane);
         float[] y = new float[batch * g.outSize()];
         parallel.forRanges(batch, (long) batch * g.outPixels() * g.patchSize() * oc, (part, from, to) -> {
             float[] xp = scratch(COLS, c * plane, true);
             float[] out = scratch(OUT, oc * q, false);
             for (int b = from; b < to; b++) {
-                // Interior of the padded planes; the borders stay 0 from image to image.
-                for (int ch = 0; ch < c; ch++) {
-                    for (int r = 0; r < h; r++) {
-                        System.arraycopy(x, ((b * c + ch) * h + r) * wd, xp, ch * plane + (r + pad) * wp + pad, wd);
-                    }
-                }
+                padded(x, b, g, xp, plane);
                 int o = 0;
                 for (; o + 4 <= oc; o += 4) {
                     for (int q0 = 0; q0 < q; q0 += block) {
@@ -128,6 +118,149 @@ final class FloatConv {
             }
         });
         return y;
+    }
+
+    /** Where tap (channel, ky, kx) starts in the padded planes, in the kernel's row order. */
+    private static int[] taps(ConvGeometry g, int plane) {
+        int k = g.k(), wp = g.width() + 2 * g.pad();
+        int[] taps = new int[g.channels() * k * k];
+        for (int ch = 0, t = 0; ch < g.channels(); ch++) {
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    taps[t++] = ch * plane + ky * wp + kx;
+                }
+            }
+        }
+        return taps;
+    }
+
+    /** Image b of x into the interior of its padded planes (stride plane); the borders stay 0 between images. */
+    private static void padded(float[] x, int b, ConvGeometry g, float[] xp, int plane) {
+        int c = g.channels(), h = g.height(), wd = g.width(), pad = g.pad(), wp = wd + 2 * pad;
+        for (int ch = 0; ch < c; ch++) {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(x, ((b * c + ch) * h + r) * wd, xp, ch * plane + (r + pad) * wp + pad, wd);
+            }
+        }
+    }
+
+    /**
+     * The kernel gradient of a stride-1 convolution in {@link #forwardDirect}'s layout: entry (tap, o) is the dot
+     * product of the tap's shifted run of the padded input with output channel o's gradient laid out on the same
+     * positions (0 at the dropped columns). Blocks of 3 taps x 4 output channels keep 12 vector partial sums,
+     * which are carried from image to image in memory and summed across lanes once at the end.
+     */
+    private float[] kernelGradDirect(float[] x, float[] dy, int batch, ConvGeometry g) {
+        int c = g.channels(), k = g.k(), pad = g.pad(), oc = g.outChannels();
+        int oh = g.outHeight(), ow = g.outWidth(), wp = g.width() + 2 * pad;
+        int q = (oh * wp + VL - 1) / VL * VL;
+        int plane = q + (k - 1) * (wp + 1);
+        int[] taps = taps(g, plane);
+        int nt = taps.length;
+        long work = (long) batch * g.outPixels() * g.patchSize() * oc;
+        int parts = parallel.parts(batch, work);
+        float[][] partial = new float[parts][];
+        parallel.forRanges(batch, work, (part, from, to) -> {
+            float[] xp = scratch(COLS, c * plane, true);
+            float[] dyp = scratch(OUT, oc * q, true);
+            float[] sums = new float[nt * oc * VL];
+            for (int b = from; b < to; b++) {
+                padded(x, b, g, xp, plane);
+                for (int o = 0; o < oc; o++) {
+                    for (int r = 0; r < oh; r++) {
+                        System.arraycopy(dy, ((b * oc + o) * oh + r) * ow, dyp, o * q + r * wp, ow);
+                    }
+                }
+                int t = 0;
+                for (; t + 3 <= nt; t += 3) {
+                    int o = 0;
+                    for (; o + 4 <= oc; o += 4) {
+                        grad3x4(xp, taps, t, dyp, q, o, oc, sums);
+                    }
+                    for (; o < oc; o++) {
+                        for (int i = t; i < t + 3; i++) {
+                            grad1x1(xp, taps[i], dyp, q, o, sums, (i * oc + o) * VL);
+                        }
+                    }
+                }
+                for (; t < nt; t++) {
+                    for (int o = 0; o < oc; o++) {
+                        grad1x1(xp, taps[t], dyp, q, o, sums, (t * oc + o) * VL);
+                    }
+                }
+            }
+            float[] dw = new float[nt * oc];
+            for (int i = 0; i < dw.length; i++) {
+                float v = 0;
+                for (int l = 0; l < VL; l++) {
+                    v += sums[i * VL + l];
+                }
+                dw[i] = v;
+            }
+            partial[part] = dw;
+        });
+        // Fixed part order: the same threads give the same sums, bit for bit.
+        float[] dw = partial[0];
+        for (int t = 1; t < parts; t++) {
+            for (int i = 0; i < dw.length; i++) {
+                dw[i] += partial[t][i];
+            }
+        }
+        return dw;
+    }
+
+    /** Adds taps t..t+2 x output channels o..o+3 of one image into their vector partial sums. */
+    private static void grad3x4(float[] xp, int[] taps, int t, float[] dyp, int q, int o, int oc, float[] sums) {
+        int a0 = (t * oc + o) * VL, a1 = a0 + oc * VL, a2 = a1 + oc * VL;
+        FloatVector s00 = FloatVector.fromArray(VS, sums, a0), s01 = FloatVector.fromArray(VS, sums, a0 + VL);
+        FloatVector s02 = FloatVector.fromArray(VS, sums, a0 + 2 * VL), s03 = FloatVector.fromArray(VS, sums, a0 + 3 * VL);
+        FloatVector s10 = FloatVector.fromArray(VS, sums, a1), s11 = FloatVector.fromArray(VS, sums, a1 + VL);
+        FloatVector s12 = FloatVector.fromArray(VS, sums, a1 + 2 * VL), s13 = FloatVector.fromArray(VS, sums, a1 + 3 * VL);
+        FloatVector s20 = FloatVector.fromArray(VS, sums, a2), s21 = FloatVector.fromArray(VS, sums, a2 + VL);
+        FloatVector s22 = FloatVector.fromArray(VS, sums, a2 + 2 * VL), s23 = FloatVector.fromArray(VS, sums, a2 + 3 * VL);
+        int x0 = taps[t], x1 = taps[t + 1], x2 = taps[t + 2], d0 = o * q, d1 = d0 + q, d2 = d1 + q, d3 = d2 + q;
+        for (int q0 = 0; q0 < q; q0 += VL) {
+            FloatVector u0 = FloatVector.fromArray(VS, xp, x0 + q0);
+            FloatVector u1 = FloatVector.fromArray(VS, xp, x1 + q0);
+            FloatVector u2 = FloatVector.fromArray(VS, xp, x2 + q0);
+            FloatVector v = FloatVector.fromArray(VS, dyp, d0 + q0);
+            s00 = u0.fma(v, s00);
+            s10 = u1.fma(v, s10);
+            s20 = u2.fma(v, s20);
+            v = FloatVector.fromArray(VS, dyp, d1 + q0);
+            s01 = u0.fma(v, s01);
+            s11 = u1.fma(v, s11);
+            s21 = u2.fma(v, s21);
+            v = FloatVector.fromArray(VS, dyp, d2 + q0);
+            s02 = u0.fma(v, s02);
+            s12 = u1.fma(v, s12);
+            s22 = u2.fma(v, s22);
+            v = FloatVector.fromArray(VS, dyp, d3 + q0);
+            s03 = u0.fma(v, s03);
+            s13 = u1.fma(v, s13);
+            s23 = u2.fma(v, s23);
+        }
+        s00.intoArray(sums, a0);
+        s01.intoArray(sums, a0 + VL);
+        s02.intoArray(sums, a0 + 2 * VL);
+        s03.intoArray(sums, a0 + 3 * VL);
+        s10.intoArray(sums, a1);
+        s11.intoArray(sums, a1 + VL);
+        s12.intoArray(sums, a1 + 2 * VL);
+        s13.intoArray(sums, a1 + 3 * VL);
+        s20.intoArray(sums, a2);
+        s21.intoArray(sums, a2 + VL);
+        s22.intoArray(sums, a2 + 2 * VL);
+        s23.intoArray(sums, a2 + 3 * VL);
+    }
+
+    /** Adds one tap (starting at xAt) x output channel o of one image into its vector partial sum at sums[at]. */
+    private static void grad1x1(float[] xp, int xAt, float[] dyp, int q, int o, float[] sums, int at) {
+        FloatVector s = FloatVector.fromArray(VS, sums, at);
+        for (int q0 = 0; q0 < q; q0 += VL) {
+            s = FloatVector.fromArray(VS, xp, xAt + q0).fma(FloatVector.fromArray(VS, dyp, o * q + q0), s);
+        }
+        s.intoArray(sums, at);
     }
 
     /** Output channels o..o+3 at positions [q0, q0 + 2 VL) of their planes in out (stride q). */
@@ -175,6 +308,10 @@ final class FloatConv {
 
     /** g.patchSize() x g.outChannels() kernel gradient: the sum over images of cols_b dy_b^T. */
     float[] kernelGrad(float[] x, float[] dy, int batch, ConvGeometry g) {
+        // Small images (ResNet's 8 x 8 stage) carry the vector sums through memory too often per position: im2col.
+        if (g.stride() == 1 && g.outHeight() * (g.width() + 2 * g.pad()) >= DIRECT_GRAD_MIN_POSITIONS) {
+            return kernelGradDirect(x, dy, batch, g);
+        }
         int p = g.outPixels(), ckk = g.patchSize(), oc = g.outChannels();
         int parts = parallel.parts(batch, (long) batch * p * ckk * oc);
         float[][] partial = new float[parts][];

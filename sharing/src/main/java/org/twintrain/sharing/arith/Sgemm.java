@@ -206,31 +206,34 @@ final class Sgemm {
             s33 = x.fma(y3, s33);
         }
         int ci = cOff + i * ldc + j;
-        finish(s00, a, a0, b, b0, k1, k, c, ci, accumulate);
-        finish(s01, a, a0, b, b1, k1, k, c, ci + 1, accumulate);
-        finish(s02, a, a0, b, b2, k1, k, c, ci + 2, accumulate);
-        finish(s03, a, a0, b, b3, k1, k, c, ci + 3, accumulate);
+        finish(s00.reduceLanes(VectorOperators.ADD), a, a0, b, b0, k1, k, c, ci, accumulate);
+        finish(s01.reduceLanes(VectorOperators.ADD), a, a0, b, b1, k1, k, c, ci + 1, accumulate);
+        finish(s02.reduceLanes(VectorOperators.ADD), a, a0, b, b2, k1, k, c, ci + 2, accumulate);
+        finish(s03.reduceLanes(VectorOperators.ADD), a, a0, b, b3, k1, k, c, ci + 3, accumulate);
         ci += ldc;
-        finish(s10, a, a1, b, b0, k1, k, c, ci, accumulate);
-        finish(s11, a, a1, b, b1, k1, k, c, ci + 1, accumulate);
-        finish(s12, a, a1, b, b2, k1, k, c, ci + 2, accumulate);
-        finish(s13, a, a1, b, b3, k1, k, c, ci + 3, accumulate);
+        finish(s10.reduceLanes(VectorOperators.ADD), a, a1, b, b0, k1, k, c, ci, accumulate);
+        finish(s11.reduceLanes(VectorOperators.ADD), a, a1, b, b1, k1, k, c, ci + 1, accumulate);
+        finish(s12.reduceLanes(VectorOperators.ADD), a, a1, b, b2, k1, k, c, ci + 2, accumulate);
+        finish(s13.reduceLanes(VectorOperators.ADD), a, a1, b, b3, k1, k, c, ci + 3, accumulate);
         ci += ldc;
-        finish(s20, a, a2, b, b0, k1, k, c, ci, accumulate);
-        finish(s21, a, a2, b, b1, k1, k, c, ci + 1, accumulate);
-        finish(s22, a, a2, b, b2, k1, k, c, ci + 2, accumulate);
-        finish(s23, a, a2, b, b3, k1, k, c, ci + 3, accumulate);
+        finish(s20.reduceLanes(VectorOperators.ADD), a, a2, b, b0, k1, k, c, ci, accumulate);
+        finish(s21.reduceLanes(VectorOperators.ADD), a, a2, b, b1, k1, k, c, ci + 1, accumulate);
+        finish(s22.reduceLanes(VectorOperators.ADD), a, a2, b, b2, k1, k, c, ci + 2, accumulate);
+        finish(s23.reduceLanes(VectorOperators.ADD), a, a2, b, b3, k1, k, c, ci + 3, accumulate);
         ci += ldc;
-        finish(s30, a, a3, b, b0, k1, k, c, ci, accumulate);
-        finish(s31, a, a3, b, b1, k1, k, c, ci + 1, accumulate);
-        finish(s32, a, a3, b, b2, k1, k, c, ci + 2, accumulate);
-        finish(s33, a, a3, b, b3, k1, k, c, ci + 3, accumulate);
+        finish(s30.reduceLanes(VectorOperators.ADD), a, a3, b, b0, k1, k, c, ci, accumulate);
+        finish(s31.reduceLanes(VectorOperators.ADD), a, a3, b, b1, k1, k, c, ci + 1, accumulate);
+        finish(s32.reduceLanes(VectorOperators.ADD), a, a3, b, b2, k1, k, c, ci + 2, accumulate);
+        finish(s33.reduceLanes(VectorOperators.ADD), a, a3, b, b3, k1, k, c, ci + 3, accumulate);
     }
 
-    /** The lanes of s summed, plus the tail [k1, k) of the dot product of a's row at ap with b's row at bp. */
-    private static void finish(FloatVector s, float[] a, int ap, float[] b, int bp, int k1, int k, float[] c, int ci,
+    /**
+     * The lanes' sum (reduced by the caller: a vector passed to a method that is not inlined is boxed), plus the
+     * tail [k1, k) of the dot product of a's row at ap with b's row at bp.
+     */
+    private static void finish(float lanes, float[] a, int ap, float[] b, int bp, int k1, int k, float[] c, int ci,
             boolean accumulate) {
-        float sum = s.reduceLanes(VectorOperators.ADD);
+        float sum = lanes;
         for (int p = k1; p < k; p++) {
             sum = Math.fma(a[ap + p], b[bp + p], sum);
         }
@@ -244,6 +247,6 @@ final class Sgemm {
         for (int p = 0; p < k1; p += L) {
             s = FloatVector.fromArray(S, a, ap + p).fma(FloatVector.fromArray(S, b, bp + p), s);
         }
-        finish(s, a, ap, b, bp, k1, k, c, cOff + i * ldc + j, accumulate);
+        finish(s.reduceLanes(VectorOperators.ADD), a, ap, b, bp, k1, k, c, cOff + i * ldc + j, accumulate);
     }
 }
