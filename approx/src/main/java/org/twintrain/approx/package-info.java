@@ -11,10 +11,12 @@
  *       {@link org.twintrain.approx.Reciprocal} for their division, true derivatives by default.</li>
  *   <li>{@link org.twintrain.approx.ApproxConfig} and {@link org.twintrain.approx.ApproxRegistry}: names and
  *       settings from configuration.</li>
- *   <li>Commands: {@link org.twintrain.approx.PwlFit}, {@link org.twintrain.approx.CostTable} (two-party
- *       cost per approximation), {@link org.twintrain.approx.PlotApprox} (SVG figures).</li>
+ *   <li>Commands: {@link org.twintrain.approx.PwlFit}, {@link org.twintrain.approx.PlotApprox} (SVG figures).
+ *       The two-party cost table runs the protocols, so it lives beside the other commands
+ *       ({@code org.twintrain.tools.CostTable}).</li>
  * </ul>
  *
- * Nothing here knows about shares, triples or Spark.
+ * Nothing here knows about shares, triples or Spark: of the sharing module only its arithmetic package
+ * ({@code org.twintrain.sharing.arith}) is used, a rule {@code ArchitectureTest} checks.
  */
 package org.twintrain.approx;

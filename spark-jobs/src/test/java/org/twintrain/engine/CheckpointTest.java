@@ -21,6 +21,7 @@ import org.twintrain.engine.train.Dataset;
 import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FloatArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 
 /** Stopping, saving, loading into a fresh process state and continuing gives the uninterrupted run's result. */
@@ -43,9 +44,13 @@ class CheckpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"double", "fixed"})
+    @ValueSource(strings = {"double", "float", "fixed"})
     void resumeEqualsUninterruptedRun(String backend) throws IOException {
-        Supplier<Arithmetic> make = () -> backend.equals("double") ? new DoubleArithmetic(1) : new FixedPointArithmetic(16);
+        Supplier<Arithmetic> make = () -> switch (backend) {
+            case "double" -> new DoubleArithmetic(1);
+            case "float" -> new FloatArithmetic(1);
+            default -> new FixedPointArithmetic(16);
+        };
         Arithmetic a1 = make.get();
         Trainer straight = trainer(a1, 5);
         straight.run(data, 13, null);

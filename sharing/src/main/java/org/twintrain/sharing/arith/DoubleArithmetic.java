@@ -1,20 +1,14 @@
 package org.twintrain.sharing.arith;
 
 import dev.ludovic.netlib.blas.BLAS;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleUnaryOperator;
 
 /**
  * Plain double precision: the accuracy study and the fast path of the training engine. No truncation, no
  * range limit; {@link #fractionalBits()} and {@link #resolution()} are 0. Scopes are ignored.
  *
- * <p>Matrix products go through netlib's dgemm (with {@code -Ddev.ludovic.netlib.blas.allowNative=false}
- * its Vector API kernel). Our matrices are row-major and dgemm is column-major, so a row-major C = A B is
- * computed as the column-major C^T = B^T A^T, which is the same arrays with the operands swapped. Products
+ * <p>Matrix products are {@link Dgemm}'s Vector API kernels; convolutions go through netlib's dgemm (with
+ * {@code -Ddev.ludovic.netlib.blas.allowNative=false} its Vector API kernel; see {@link DoubleConv}). Products
  * larger than {@link #PARALLEL_THRESHOLD} multiply-adds are split by output rows over {@code threads}
  * threads (the caller computes one slice itself); convolutions and large elementwise passes are split too
  * ({@link Parallel}).
@@ -24,20 +18,7 @@ import java.util.function.DoubleUnaryOperator;
 public final class DoubleArithmetic implements Arithmetic {
 
     /** Multiply-adds above which a product is split over threads; below it the hand-off costs more. */
-    public static final long PARALLEL_THRESHOLD = 2_000_000L;
-
-    /** Ranges per thread of a split loop; see {@link Parallel}. */
-    static final int RANGES_PER_THREAD = 4;
-
-    /** Entries of an elementwise loop above which it is split over threads (a pass of this size takes ~100 us). */
-    static final long ELEMENTWISE_THRESHOLD = 1L << 17;
-
-    /** Daemon threads shared by all instances, so that nothing needs closing. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "twintrain-dgemm");
-        t.setDaemon(true);
-        return t;
-    });
+    public static final long PARALLEL_THRESHOLD = Parallel.PARALLEL_THRESHOLD;
 
     private final BLAS blas = BLAS.getInstance();
     private final Parallel parallel;
@@ -348,7 +329,7 @@ public final class DoubleArithmetic implements Arithmetic {
         return new DoubleMatrix(x.rows(), x.cols(), out);
     }
 
-    /** a b through dgemm. */
+    /** a b ({@link Dgemm#nn}). */
     @Override
     public Matrix matmul(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "matmul"), y = dm(b, "matmul");
@@ -358,7 +339,7 @@ public final class DoubleArithmetic implements Arithmetic {
         return gemm(Product.PLAIN, x, y, x.rows(), x.cols(), y.cols());
     }
 
-    /** a^T b through dgemm, without materializing a^T. */
+    /** a^T b, without materializing a^T. */
     @Override
     public Matrix matmulTransposeA(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "matmulTransposeA"), y = dm(b, "matmulTransposeA");
@@ -369,7 +350,7 @@ public final class DoubleArithmetic implements Arithmetic {
         return gemm(Product.TRANSPOSE_A, x, y, x.cols(), x.rows(), y.cols());
     }
 
-    /** a b^T through dgemm, without materializing b^T. */
+    /** a b^T, as dot products of rows when the inner dimension is long. */
     @Override
     public Matrix matmulTransposeB(Matrix a, Matrix b) {
         DoubleMatrix x = dm(a, "matmulTransposeB"), y = dm(b, "matmulTransposeB");
@@ -383,32 +364,30 @@ public final class DoubleArithmetic implements Arithmetic {
     /** Which operand of a row-major product is stored transposed. */
     private enum Product { PLAIN, TRANSPOSE_A, TRANSPOSE_B }
 
-    /** The m x n row-major result of op(a) op(b) with inner dimension k, split by output rows. */
+    /** Inner dimension from which a b^T runs as dot products ({@link Dgemm#nt}); below it b is transposed first. */
+    private static final int DOT_PRODUCT_MIN_K = 256;
+
+    /** The m x n row-major result of op(a) op(b) with inner dimension k, split by output rows ({@link Dgemm}). */
     private DoubleMatrix gemm(Product kind, DoubleMatrix a, DoubleMatrix b, int m, int k, int n) {
         double[] c = new double[Math.multiplyExact(m, n)];
         if (m == 0 || n == 0 || k == 0) {
             return new DoubleMatrix(m, n, c);
         }
-        parallel.forThreadParts(m, (long) m * k * n,
-                (part, r0, r1) -> gemmRows(kind, a.data(), b.data(), c, r0, r1, m, k, n));
+        Product op = kind == Product.TRANSPOSE_B && k < DOT_PRODUCT_MIN_K ? Product.PLAIN : kind;
+        // Short dot products spend more on summing lanes than on multiplying: transpose b (n x k) instead.
+        double[] bv = op != kind ? ((DoubleMatrix) transpose(b)).data() : b.data();
+        double[] av = a.data();
+        parallel.forThreadParts(m, (long) m * k * n, (part, r0, r1) -> {
+            switch (op) {
+                // a: m x k row-major, b: k x n row-major.
+                case PLAIN -> Dgemm.nn(r0, r1, n, k, av, 0, k, 1, bv, 0, n, c, 0, n, false);
+                // a: k x m row-major holds A^T, so A(i, p) = a[p * m + i].
+                case TRANSPOSE_A -> Dgemm.nn(r0, r1, n, k, av, 0, 1, m, bv, 0, n, c, 0, n, false);
+                // b: n x k row-major holds B^T: each entry of C is a dot product of two rows.
+                case TRANSPOSE_B -> Dgemm.nt(r0, r1, n, k, av, 0, k, bv, 0, k, c, 0, n, false);
+            }
+        });
         return new DoubleMatrix(m, n, c);
-    }
-
-    /**
-     * Rows [r0, r1) of the row-major m x n product. Row-major C is column-major C^T (n x m, leading dimension
-     * n), and C^T = op(b)^T op(a)^T, so b is dgemm's first operand and a its second; rows r0.. of C are
-     * columns r0.. of C^T, which start at offset r0 * n.
-     */
-    private void gemmRows(Product kind, double[] a, double[] b, double[] c, int r0, int r1, int m, int k, int n) {
-        int rows = r1 - r0;
-        switch (kind) {
-            // a: m x k row-major = column-major A^T (k x m, ld k); b: k x n = column-major B^T (n x k, ld n).
-            case PLAIN -> blas.dgemm("N", "N", n, rows, k, 1.0, b, 0, n, a, r0 * k, k, 0.0, c, r0 * n, n);
-            // a: k x m row-major = column-major m x k (ld m) holding A^T; C^T = B^T A, so a is transposed back.
-            case TRANSPOSE_A -> blas.dgemm("N", "T", n, rows, k, 1.0, b, 0, n, a, r0, m, 0.0, c, r0 * n, n);
-            // b: n x k row-major = column-major k x n (ld k) holding B^T; C^T = B A^T, so b is transposed back.
-            case TRANSPOSE_B -> blas.dgemm("T", "N", n, rows, k, 1.0, b, 0, k, a, r0 * k, k, 0.0, c, r0 * n, n);
-        }
     }
 
     // ---- convolution and per-channel operations: direct loops --------------------------------------------
@@ -554,104 +533,6 @@ public final class DoubleArithmetic implements Arithmetic {
             out[i] = f.applyAsDouble(p[i]);
         }
         return new DoubleMatrix(x.rows(), x.cols(), out);
-    }
-
-    // ---- threads ---------------------------------------------------------------------------------------
-
-    /** Body of a split loop: indices [from, to) as part number part. */
-    interface RangeTask {
-        void run(int part, int from, int to);
-    }
-
-    /**
-     * Splits a loop over [0, n) over up to {@code threads} threads (the calling thread is one of them) when its
-     * work (multiply-adds, or entries of an elementwise pass) passes {@link #PARALLEL_THRESHOLD} or {@link
-     * #ELEMENTWISE_THRESHOLD}. The loop is cut into {@link #RANGES_PER_THREAD} contiguous ranges per thread,
-     * which the threads claim one after the other: on a busy machine a thread the OS holds back delays one
-     * small range, not half the loop. The ranges depend only on n, the work and threads (not on which thread
-     * runs them), so results are reproducible bit for bit.
-     */
-    static final class Parallel {
-        private final int threads;
-
-        Parallel(int threads) {
-            this.threads = threads;
-        }
-
-        /** Threads worth using: at most threads and n, about one per threshold's worth of work. */
-        private int threadsFor(int n, long thresholds) {
-            return (int) Math.max(1, Math.min(threads, Math.min(n, thresholds + 1)));
-        }
-
-        private static int ranges(int n, int threadsUsed) {
-            return threadsUsed <= 1 ? 1 : Math.min(n, threadsUsed * RANGES_PER_THREAD);
-        }
-
-        /**
-         * As {@link #forRanges} but one range per thread, as matrix products were always split (dgemm is
-         * fastest on the largest blocks; the benchmarks' reference dgemm rate goes through it).
-         */
-        void forThreadParts(int n, long work, RangeTask task) {
-            int used = threadsFor(n, work / PARALLEL_THRESHOLD);
-            run(n, used, used, task);
-        }
-
-        /** The number of ranges (part numbers 0..) {@link #forRanges} cuts this loop into. */
-        int parts(int n, long work) {
-            return ranges(n, threadsFor(n, work / PARALLEL_THRESHOLD));
-        }
-
-        /** The number of ranges of an elementwise loop over n units (rows) of unitSize entries each. */
-        int elementParts(int n, int unitSize) {
-            return ranges(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD));
-        }
-
-        /** An elementwise loop over [0, n). */
-        void forElements(int n, RangeTask task) {
-            forElements(n, 1, task);
-        }
-
-        /** An elementwise loop over n units (rows) of unitSize entries each. */
-        void forElements(int n, int unitSize, RangeTask task) {
-            run(n, threadsFor(n, (long) n * unitSize / ELEMENTWISE_THRESHOLD), task);
-        }
-
-        /** A loop over [0, n) of the given work in multiply-adds. */
-        void forRanges(int n, long work, RangeTask task) {
-            run(n, threadsFor(n, work / PARALLEL_THRESHOLD), task);
-        }
-
-        private void run(int n, int threadsUsed, RangeTask task) {
-            run(n, threadsUsed, ranges(n, threadsUsed), task);
-        }
-
-        private void run(int n, int threadsUsed, int ranges, RangeTask task) {
-            if (ranges <= 1) {
-                task.run(0, 0, n);
-                return;
-            }
-            AtomicInteger next = new AtomicInteger();
-            Runnable claim = () -> {
-                for (int r = next.getAndIncrement(); r < ranges; r = next.getAndIncrement()) {
-                    task.run(r, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges));
-                }
-            };
-            Future<?>[] others = new Future<?>[threadsUsed - 1];
-            for (int t = 0; t < others.length; t++) {
-                others[t] = POOL.submit(claim);
-            }
-            claim.run();
-            for (Future<?> f : others) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("parallel loop interrupted", e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("parallel loop failed on a worker thread", e.getCause());
-                }
-            }
-        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------

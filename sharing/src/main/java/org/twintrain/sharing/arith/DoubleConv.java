@@ -29,9 +29,9 @@ final class DoubleConv {
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
 
     private final BLAS blas;
-    private final DoubleArithmetic.Parallel parallel;
+    private final Parallel parallel;
 
-    DoubleConv(BLAS blas, DoubleArithmetic.Parallel parallel) {
+    DoubleConv(BLAS blas, Parallel parallel) {
         this.blas = blas;
         this.parallel = parallel;
     }

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Layer;
-import org.twintrain.engine.Ops;
 import org.twintrain.engine.Param;
 import org.twintrain.engine.Shape;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.ConvGeometry;
+import org.twintrain.sharing.arith.GatherIndexCache;
 import org.twintrain.sharing.arith.Matrix;
 
 /**
@@ -64,8 +64,8 @@ public final class Conv2d implements Layer {
         Matrix y = a.conv2d(x, weight.value(), geometry);
         if (bias != null) {
             int batch = x.rows();
-            y = a.add(y, a.gather(bias.value(), batch, out.size(), IndexCache.get("bias-bcast " + out + " b" + batch,
-                    () -> Ops.channelBroadcast(out, batch))));
+            y = a.add(y, a.gather(bias.value(), batch, out.size(),
+                    GatherIndexCache.channelBroadcast(batch, out.size(), out.channels())));
         }
         ctx.observe(name, y);
         return y;

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Layer;
-import org.twintrain.engine.Ops;
 import org.twintrain.engine.Param;
 import org.twintrain.engine.Shape;
 import org.twintrain.sharing.arith.Arithmetic;
@@ -58,14 +57,14 @@ public final class Dense implements Layer {
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
         backwardParamsOnly(ctx, dy);
-        return Ops.matmulTB(ctx.arith(), dy, weight.value());
+        return ctx.arith().matmulTransposeB(dy, weight.value());
     }
 
     @Override
     public Matrix backwardParamsOnly(Context ctx, Matrix dy) {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".bwd");
-        weight.accumulate(a, Ops.matmulTA(a, x, dy));
+        weight.accumulate(a, a.matmulTransposeA(x, dy));
         bias.accumulate(a, a.sumRows(dy));
         return null;
     }

@@ -2,8 +2,8 @@ package org.twintrain.engine.layers;
 
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Layer;
-import org.twintrain.engine.Ops;
 import org.twintrain.engine.Shape;
+import org.twintrain.sharing.arith.GatherIndexCache;
 import org.twintrain.sharing.arith.Matrix;
 
 /**
@@ -42,7 +42,7 @@ public final class PadShortcut implements Layer {
     }
 
     private int[] index(int batch) {
-        return IndexCache.get("padshortcut " + in + ">" + out + " b" + batch, () -> {
+        return GatherIndexCache.get("padshortcut " + in + ">" + out + " b" + batch, id -> {
             int before = (out.channels() - in.channels()) / 2;
             int[] one = new int[out.size()];
             int i = 0;
@@ -55,7 +55,7 @@ public final class PadShortcut implements Layer {
                     }
                 }
             }
-            return Ops.batchIndex(one, in.size(), batch);
+            return batchIndex(one, in.size(), batch);
         });
     }
 
@@ -67,5 +67,19 @@ public final class PadShortcut implements Layer {
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
         return ctx.arith().scatterAdd(dy, dy.rows(), in.size(), index(dy.rows()));
+    }
+
+    /** A gather index for a whole batch from one example's index (per-example offsets added, -1 kept). */
+    private static int[] batchIndex(int[] perExample, int inSize, int batch) {
+        int n = perExample.length;
+        int[] out = new int[n * batch];
+        for (int b = 0; b < batch; b++) {
+            int off = b * inSize;
+            for (int i = 0; i < n; i++) {
+                int v = perExample[i];
+                out[b * n + i] = v < 0 ? -1 : v + off;
+            }
+        }
+        return out;
     }
 }

@@ -2,9 +2,9 @@ package org.twintrain.engine.layers;
 
 import org.twintrain.engine.Context;
 import org.twintrain.engine.Layer;
-import org.twintrain.engine.Ops;
 import org.twintrain.engine.Shape;
 import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.GatherIndexCache;
 import org.twintrain.sharing.arith.Matrix;
 
 /**
@@ -67,7 +67,7 @@ public final class Pool implements Layer {
 
     /** Row (b, c, oh, ow), column (kh, kw) reads input (b, c, oh*s+kh, ow*s+kw). */
     private int[] windowIndex(int batch) {
-        return IndexCache.get("pool " + in + "/" + k + "/" + stride + " b" + batch, () -> {
+        return GatherIndexCache.get("pool " + in + "/" + k + "/" + stride + " b" + batch, id -> {
             int c = in.channels(), h = in.height(), w = in.width();
             int[] one = new int[out.size() * k * k];
             int i = 0;
@@ -94,7 +94,7 @@ public final class Pool implements Layer {
 
     /** Repeats each of n rows k*k times: entry (r, j) reads r. */
     private int[] broadcastIndex(int rows) {
-        return IndexCache.get("pool-bcast " + rows + "/" + k, () -> {
+        return GatherIndexCache.get("pool-bcast " + rows + "/" + k, id -> {
             int kk = k * k;
             int[] idx = new int[rows * kk];
             for (int i = 0; i < idx.length; i++) {

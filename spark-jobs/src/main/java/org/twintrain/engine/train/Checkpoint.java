@@ -13,6 +13,7 @@ import java.util.Map;
 import org.twintrain.engine.Param;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleMatrix;
+import org.twintrain.sharing.arith.FloatMatrix;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.ring.LongMatrix;
 
@@ -118,6 +119,13 @@ public final class Checkpoint {
             for (double x : d.data()) {
                 out.writeDouble(x);
             }
+        } else if (m instanceof FloatMatrix f) {
+            out.writeByte('F');
+            out.writeInt(m.rows());
+            out.writeInt(m.cols());
+            for (float x : f.data()) {
+                out.writeFloat(x);
+            }
         } else if (m instanceof LongMatrix l) {
             out.writeByte('L');
             out.writeInt(m.rows());
@@ -144,6 +152,13 @@ public final class Checkpoint {
                 v[i] = in.readDouble();
             }
             return new DoubleMatrix(rows, cols, v);
+        }
+        if (kind == 'F') {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = in.readFloat();
+            }
+            return new FloatMatrix(rows, cols, v);
         }
         if (kind == 'L') {
             long[] v = new long[n];

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param model     model key of the grid (model.NAME.*) and how to build it
  * @param approx    e^x approximation inside softmax (exact, relu, taylor:k, pwl:k)
  * @param tanh      tanh approximation inside recurrent cells (exact, pwl:3)
- * @param precision double, or fixed:F (fixed-point emulation with F fractional bits)
+ * @param precision double, float (float32, the faster cleartext backend), or fixed:F (fixed-point emulation
+ *                  with F fractional bits)
  * @param seed      initialization, shuffling and augmentation seed
  * @param train     optimizer, steps and monitoring settings
  * @param paper     the paper's number for this cell as written in the grid, or "n/a"

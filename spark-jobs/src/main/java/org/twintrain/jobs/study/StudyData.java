@@ -10,6 +10,7 @@ import org.twintrain.dataprep.format.LabelKind;
 import org.twintrain.dataprep.format.MnistReader;
 import org.twintrain.engine.train.Dataset;
 import org.twintrain.engine.train.ImageData;
+import org.twintrain.engine.train.Images;
 
 /**
  * Reads a configuration's training and dev sets inside its task with the data-prep readers: CIFAR binary files
@@ -30,13 +31,13 @@ final class StudyData {
                 CifarVariant v = spec.format().equals("cifar10") ? CifarVariant.CIFAR10 : CifarVariant.CIFAR100;
                 ImageSet tr = CifarReader.read(v, LabelKind.FINE, paths(spec.train()));
                 ImageSet dv = CifarReader.read(v, LabelKind.FINE, paths(spec.dev()));
-                double[][] stats = ImageData.channelStats(tr);
-                train = ImageData.standardized(tr, v.fineClasses, stats[0], stats[1]);
-                dev = ImageData.standardized(dv, v.fineClasses, stats[0], stats[1]);
+                double[][] stats = ImageData.channelStats(images(tr));
+                train = ImageData.standardized(images(tr), v.fineClasses, stats[0], stats[1]);
+                dev = ImageData.standardized(images(dv), v.fineClasses, stats[0], stats[1]);
             }
             case "mnist" -> {
-                train = ImageData.scaled(mnist(spec.train(), "train"), MnistReader.CLASSES);
-                dev = ImageData.scaled(mnist(spec.dev(), "dev"), MnistReader.CLASSES);
+                train = ImageData.scaled(images(mnist(spec.train(), "train")), MnistReader.CLASSES);
+                dev = ImageData.scaled(images(mnist(spec.dev(), "dev")), MnistReader.CLASSES);
             }
             default -> throw new IllegalArgumentException("unknown data format '" + spec.format() + "'");
         }
@@ -56,5 +57,10 @@ final class StudyData {
 
     private static Path[] paths(List<String> files) {
         return files.stream().map(Path::of).toArray(Path[]::new);
+    }
+
+    /** data-prep's decoded images as the engine's {@link Images} (the arrays are shared). */
+    private static Images images(ImageSet s) {
+        return new Images(s.channels, s.height, s.width, s.pixels, s.labels);
     }
 }

@@ -35,7 +35,7 @@ public record StudyGrid(String name, String title, String metric, String note, L
             "maxLength");
     private static final List<String> MODEL_KEYS = List.of("engine", "depth", "width", "batchNorm", "hidden", "embed");
     private static final List<String> BLOCK_KEYS = List.of("datasets", "models", "approx", "tanh", "precision", "seeds");
-    private static final Pattern PRECISION = Pattern.compile("double|fixed:\\d+");
+    private static final Pattern PRECISION = Pattern.compile("double|float|fixed:\\d+");
 
     /** Reads a grid file; relative data paths resolve against dataRoot if given, else the grid's data.root. */
     public static StudyGrid read(Path file, String dataRoot) throws IOException {
@@ -114,7 +114,7 @@ public record StudyGrid(String name, String title, String metric, String note, L
             List<String> precisions = k.list(pre + "precision", "double");
             for (String pr : precisions) {
                 if (!PRECISION.matcher(pr).matches()) {
-                    throw k.error(pre + "precision", "entries must be double or fixed:F, got '" + pr + "'");
+                    throw k.error(pre + "precision", "entries must be double, float or fixed:F, got '" + pr + "'");
                 }
             }
             for (String d : k.list(pre + "datasets", null)) {

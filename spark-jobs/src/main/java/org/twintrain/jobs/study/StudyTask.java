@@ -9,6 +9,7 @@ import org.twintrain.engine.optim.Sgd;
 import org.twintrain.engine.optim.StepSchedule;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FloatArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 import org.twintrain.sharing.ring.FixedPoint;
 
@@ -91,12 +92,15 @@ public final class StudyTask {
         if (precision.equals("double")) {
             return new DoubleArithmetic(threads);
         }
+        if (precision.equals("float")) {
+            return new FloatArithmetic(threads);
+        }
         if (precision.startsWith("fixed:")) {
             // The emulation of a secure run: seeded stochastic rounding, as the shares' truncation behaves.
             return FixedPointArithmetic.emulation(
                     new FixedPoint(Integer.parseInt(precision.substring("fixed:".length()))), EMULATION_SEED);
         }
-        throw new IllegalArgumentException("precision must be double or fixed:F, got '" + precision + "'");
+        throw new IllegalArgumentException("precision must be double, float or fixed:F, got '" + precision + "'");
     }
 
     /** The exception class and message, the first cause's, and where it was thrown, on one line. */

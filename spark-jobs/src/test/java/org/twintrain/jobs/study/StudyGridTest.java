@@ -63,6 +63,20 @@ class StudyGridTest {
                 .contains("study.colour"));
     }
 
+    /** The backend is a precision of the grid: float runs are their own configurations, named in their ids. */
+    @Test
+    void floatIsAPrecisionWithItsOwnBackend() {
+        Map<String, String> m = new HashMap<>(base());
+        m.put("grid.a.precision", "double, float");
+        List<StudyConfig> configs = StudyGrid.parse(m, "g", null).configs();
+        assertEquals(List.of("double", "float"), configs.stream().map(StudyConfig::precision).distinct().toList());
+        assertTrue(configs.stream().anyMatch(c -> c.id().contains("/float/")), configs.toString());
+        assertEquals("float", StudyTask.backend("float", 1).name());
+        assertEquals("double", StudyTask.backend("double", 1).name());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyTask.backend("half", 1)).getMessage()
+                .contains("double, float or fixed:F"));
+    }
+
     @Test
     void approxSettingsPassThroughButNotTheAxes() {
         Map<String, String> m = new HashMap<>(base());

@@ -1,4 +1,4 @@
-package org.twintrain.engine.cli;
+package org.twintrain.tools;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

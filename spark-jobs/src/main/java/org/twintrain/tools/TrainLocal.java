@@ -1,4 +1,4 @@
-package org.twintrain.engine.cli;
+package org.twintrain.tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,9 +21,11 @@ import org.twintrain.engine.optim.Sgd;
 import org.twintrain.engine.optim.StepSchedule;
 import org.twintrain.engine.train.Dataset;
 import org.twintrain.engine.train.ImageData;
+import org.twintrain.engine.train.Images;
 import org.twintrain.engine.train.Trainer;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
+import org.twintrain.sharing.arith.FloatArithmetic;
 import org.twintrain.sharing.arith.FixedPointArithmetic;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.arith.TwoPartyRunner;
@@ -34,12 +36,12 @@ import org.twintrain.sharing.ring.FixedPoint;
  * Trains a named model on MNIST IDX or CIFAR binary files on one machine, without Spark, and prints the dev
  * accuracy after every epoch next to the model's width and depth. Example:
  * <pre>
- * java -cp ... org.twintrain.engine.cli.TrainLocal --data mnist \
+ * java -cp ... org.twintrain.tools.TrainLocal --data mnist \
  *   --train train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz \
  *   --dev t10k-dev-images-idx3-ubyte.gz,t10k-dev-labels-idx1-ubyte.gz --model secureml --epochs 10
  * </pre>
  * Options (all "--key value"): data (mnist, cifar10, cifar100), train, dev (comma-separated files), model,
- * width, depth, batchNorm, backend (double, fixed:F, or two-party:F: both parties in this process, exact
+ * width, depth, batchNorm, backend (double, float (float32), fixed:F, or two-party:F: both parties in this process, exact
  * truncation; a demo of the secure path, each party checkpoints its own share file), threads, epochs, maxSteps, batch, lr (LR or
  * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, trainLimit, devLimit, checkpoint (path;
  * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
@@ -158,12 +160,15 @@ public final class TrainLocal {
         if (spec.equals("double")) {
             return new DoubleArithmetic(threads);
         }
+        if (spec.equals("float")) {
+            return new FloatArithmetic(threads);
+        }
         if (spec.startsWith("fixed")) {
             // The emulation of a secure run: seeded stochastic rounding, as the shares' truncation behaves.
             return FixedPointArithmetic.emulation(spec.contains(":") ? new FixedPoint(Integer.parseInt(spec.substring(6)))
                     : FixedPoint.defaults(), 0x5eed);
         }
-        throw new IllegalArgumentException("backend must be double or fixed[:F], got '" + spec + "'");
+        throw new IllegalArgumentException("backend must be double, float or fixed[:F], got '" + spec + "'");
     }
 
     /** {train, dev} as engine data sets; CIFAR standardized with the training set's channel statistics. */
@@ -191,12 +196,12 @@ public final class TrainLocal {
         Dataset tr;
         Dataset dv;
         if (kind.equals("mnist")) {
-            tr = ImageData.scaled(train, classes);
-            dv = ImageData.scaled(dev, classes);
+            tr = ImageData.scaled(images(train), classes);
+            dv = ImageData.scaled(images(dev), classes);
         } else {
-            double[][] stats = ImageData.channelStats(train);
-            tr = ImageData.standardized(train, classes, stats[0], stats[1]);
-            dv = ImageData.standardized(dev, classes, stats[0], stats[1]);
+            double[][] stats = ImageData.channelStats(images(train));
+            tr = ImageData.standardized(images(train), classes, stats[0], stats[1]);
+            dv = ImageData.standardized(images(dev), classes, stats[0], stats[1]);
         }
         int tl = args.getInt("trainLimit");
         int dl = args.getInt("devLimit");
@@ -216,5 +221,10 @@ public final class TrainLocal {
             p[i] = Path.of(files[i]);
         }
         return p;
+    }
+
+    /** data-prep's decoded images as the engine's {@link Images} (the arrays are shared). */
+    private static Images images(ImageSet s) {
+        return new Images(s.channels, s.height, s.width, s.pixels, s.labels);
     }
 }

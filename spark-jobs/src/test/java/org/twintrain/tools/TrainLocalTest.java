@@ -1,4 +1,4 @@
-package org.twintrain.engine.cli;
+package org.twintrain.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

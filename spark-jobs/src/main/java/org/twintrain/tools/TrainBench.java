@@ -1,4 +1,4 @@
-package org.twintrain.engine.bench;
+package org.twintrain.tools;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -24,6 +24,10 @@ import org.twintrain.sharing.arith.Matrix;
  * not depend on how much of the machine other jobs take, but it does not count time a thread spends waiting.
  *
  * <p>Arguments (all optional, in order): depth (20), width (1.0), batch (64), timed steps (5), threads (2).
+ *
+ * <p>Since issue #18 the reference 512^3 product is {@code DoubleArithmetic.matmul}'s Vector API kernel ({@code
+ * Dgemm}), no longer netlib's dgemm (which the double backend's convolutions still use); ratios measured before
+ * then are against netlib. The float backend is timed with {@link StepBench}.
  */
 public final class TrainBench {
     private TrainBench() {

@@ -1,0 +1,2 @@
+/** The architecture's rules (which module and package may use what) as ArchUnit tests. */
+package org.twintrain.architecture;
