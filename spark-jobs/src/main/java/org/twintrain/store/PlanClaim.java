@@ -67,11 +67,6 @@ public final class PlanClaim {
             return;
         } catch (org.apache.hadoop.fs.FileAlreadyExistsException taken) {
             // claimed before: by this run (a resumed attempt) or by another
-        } catch (org.apache.hadoop.ipc.RemoteException e) {
-            if (!(e.unwrapRemoteException(org.apache.hadoop.fs.FileAlreadyExistsException.class)
-                    instanceof org.apache.hadoop.fs.FileAlreadyExistsException)) {
-                throw e;
-            }
         }
         check(store, party, planId, runId, hadoop);
     }

@@ -77,8 +77,13 @@ public final class StoreFiles {
      */
     public static OutputStream create(FileSystem fs, Path file, boolean overwrite) throws IOException {
         if (!isLocal(fs)) {
-            return fs.create(file, FILE, overwrite, 1 << 16, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file),
-                    null);
+            try {
+                return fs.create(file, FILE, overwrite, 1 << 16, fs.getDefaultReplication(file),
+                        fs.getDefaultBlockSize(file), null);
+            } catch (org.apache.hadoop.ipc.RemoteException e) {
+                // HDFS reports an existing file from the NameNode wrapped; callers see one exception type.
+                throw e.unwrapRemoteException(org.apache.hadoop.fs.FileAlreadyExistsException.class);
+            }
         }
         java.nio.file.Path f = local(fs, file);
         mkdirs(fs, file.getParent());
@@ -132,12 +137,6 @@ public final class StoreFiles {
                     StoreFiles.createNew(fs, new Path(folder, name), content);
                 } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
                     throw new FileAlreadyExistsException(new Path(folder, name).toString());
-                } catch (org.apache.hadoop.ipc.RemoteException e) {
-                    IOException unwrapped = e.unwrapRemoteException(org.apache.hadoop.fs.FileAlreadyExistsException.class);
-                    if (unwrapped instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
-                        throw new FileAlreadyExistsException(new Path(folder, name).toString());
-                    }
-                    throw e;
                 }
             }
 
