@@ -8,11 +8,11 @@ import org.twintrain.sharing.arith.Matrix;
 /**
  * The entrywise maximum of n same-shaped matrices as a balanced tree: ceil(log2 n) levels, and each level
  * handles all its pairs in one backend call by joining them side by side: one {@link Arithmetic#max} (on two
- * parties a comparison fused with its select, 8 rounds) whatever n is.
+ * parties one round with the DCF comparison, 8 with the adder) whatever n is.
  *
  * <p>Each candidate may carry a tag (for piecewise-linear functions: the slope of its line), which follows
- * the selected value: then a level is one {@link Arithmetic#lessThanZero} and one {@link Arithmetic#mul} of the
- * value and tag differences together, and the result's tag is the derivative of the maximum.
+ * the selected value: then a level is one {@link Arithmetic#maxWithBit} and one {@link Arithmetic#mulBit} of the
+ * tag differences, and the result's tag is the derivative of the maximum.
  */
 final class MaxTree {
     private MaxTree() {
@@ -20,7 +20,7 @@ final class MaxTree {
 
     /**
      * max of the values, entrywise: per level one {@link Arithmetic#max} of the left and the right candidates
-     * side by side (on two parties a fused comparison and select, 8 rounds).
+     * side by side (on two parties one comparison whose round also gives the product by its bit).
      */
     static Matrix max(Arithmetic a, List<Matrix> values) {
         if (values.isEmpty()) {
@@ -55,46 +55,35 @@ final class MaxTree {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("max of no values");
         }
+        if (tags == null) {
+            return new Matrix[] {max(a, values), null};
+        }
         List<Matrix> v = new ArrayList<>(values);
-        List<Matrix> t = tags == null ? null : new ArrayList<>(tags);
+        List<Matrix> t = new ArrayList<>(tags);
         while (v.size() > 1) {
-            int pairs = v.size() / 2;
-            int rows = v.get(0).rows(), cols = v.get(0).cols();
-            Matrix[] diffs = new Matrix[pairs];
+            int pairs = v.size() / 2, cols = v.get(0).cols();
+            Matrix[] left = new Matrix[pairs], right = new Matrix[pairs], tagDeltas = new Matrix[pairs];
+            Matrix[] rightTags = new Matrix[pairs];
             for (int i = 0; i < pairs; i++) {
-                diffs[i] = a.sub(v.get(2 * i), v.get(2 * i + 1));
+                left[i] = v.get(2 * i);
+                right[i] = v.get(2 * i + 1);
+                rightTags[i] = t.get(2 * i + 1);
+                tagDeltas[i] = a.sub(t.get(2 * i), t.get(2 * i + 1));
             }
-            // bit = [left < right]: select the right one.
-            Matrix bits = a.lessThanZero(a.concatColumns(diffs));
-            int width = tags == null ? pairs : 2 * pairs;
-            Matrix[] deltas = new Matrix[width];
+            // bit = [left >= right] (ties keep the earlier candidate); the tag follows it by an exact bit product.
+            Matrix[] maxAndBit = a.maxWithBit(a.concatColumns(left), a.concatColumns(right));
+            Matrix tag = a.add(a.concatColumns(rightTags), a.mulBit(maxAndBit[1], a.concatColumns(tagDeltas)));
+            List<Matrix> nextV = new ArrayList<>(), nextT = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
-                deltas[i] = a.neg(diffs[i]);
-                if (tags != null) {
-                    deltas[pairs + i] = a.sub(t.get(2 * i + 1), t.get(2 * i));
-                }
-            }
-            Matrix bitsWide = tags == null ? bits : a.concatColumns(bits, bits);
-            Matrix chosen = a.mul(bitsWide, a.concatColumns(deltas));
-            List<Matrix> nextV = new ArrayList<>();
-            List<Matrix> nextT = tags == null ? null : new ArrayList<>();
-            for (int i = 0; i < pairs; i++) {
-                nextV.add(a.add(v.get(2 * i), a.columns(chosen, i * cols, (i + 1) * cols)));
-                if (tags != null) {
-                    nextT.add(a.add(t.get(2 * i), a.columns(chosen, (pairs + i) * cols, (pairs + i + 1) * cols)));
-                }
+                nextV.add(a.columns(maxAndBit[0], i * cols, (i + 1) * cols));
+                nextT.add(a.columns(tag, i * cols, (i + 1) * cols));
             }
             if (v.size() % 2 == 1) {
                 nextV.add(v.get(v.size() - 1));
-                if (tags != null) {
-                    nextT.add(t.get(t.size() - 1));
-                }
+                nextT.add(t.get(t.size() - 1));
             }
             v = nextV;
             t = nextT;
-            if (rows != v.get(0).rows()) {
-                throw new IllegalStateException("row count changed in the max tree");
-            }
         }
         return new Matrix[] {v.get(0), t == null ? null : t.get(0)};
     }

@@ -22,7 +22,7 @@ public final class PwlTanh implements TanhApproximation {
         Matrix[] out = outside(a, x);
         Matrix below = out[0], above = out[1];
         int c = x.cols();
-        Matrix corrections = a.mul(a.concatColumns(below, above),
+        Matrix corrections = a.mulBit(a.concatColumns(below, above),
                 a.concatColumns(a.addPublic(a.neg(x), -1.0), a.addPublic(a.neg(x), 1.0)));
         return a.add(x, a.add(a.columns(corrections, 0, c), a.columns(corrections, c, 2 * c)));
     }

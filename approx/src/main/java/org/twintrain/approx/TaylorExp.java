@@ -64,7 +64,7 @@ public final class TaylorExp implements ExpApproximation {
             return new Matrix[] {p, lower};
         }
         Matrix[] clip = a.reluWithDerivative(p);
-        return new Matrix[] {clip[0], a.mul(clip[1], lower)};
+        return new Matrix[] {clip[0], a.mulBit(clip[1], lower)};
     }
 
     /** T_d(x) unclipped, in the nested Horner form; T_1 = 1 + x takes no product, T_0 = 1. */

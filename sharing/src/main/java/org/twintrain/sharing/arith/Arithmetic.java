@@ -222,7 +222,16 @@ public interface Arithmetic {
 
     /** bit ? ifOne : ifZero, entrywise, for a bit matrix of 0.0 / 1.0 values such as {@link #lessThanZero}. */
     default Matrix select(Matrix bit, Matrix ifOne, Matrix ifZero) {
-        return add(ifZero, mul(bit, sub(ifOne, ifZero)));
+        return add(ifZero, mulBit(bit, sub(ifOne, ifZero)));
+    }
+
+    /**
+     * a times a bit from this backend's comparisons ({@link #lessThanZero}, {@link #reluWithDerivative}, {@link
+     * #maxWithBit}, or columns and concatenations of such results), exact: on two parties one Beaver product by the
+     * integer bit, no truncation. A two-party backend refuses any other matrix as the bit.
+     */
+    default Matrix mulBit(Matrix bit, Matrix a) {
+        return mul(bit, a);
     }
 
     /** max(0, a). */
@@ -236,12 +245,19 @@ public interface Arithmetic {
      */
     default Matrix[] reluWithDerivative(Matrix a) {
         Matrix positive = addPublic(neg(lessThanZero(a)), 1.0);
-        return new Matrix[] {mul(positive, a), positive};
+        return new Matrix[] {mulBit(positive, a), positive};
     }
 
     /** Entrywise max(a, b). */
     default Matrix max(Matrix a, Matrix b) {
-        return select(lessThanZero(sub(a, b)), b, a);
+        return maxWithBit(a, b)[0];
+    }
+
+    /** {max(a, b), 1.0 where a &gt;= b else 0.0} entrywise, from one comparison (the bit takes a tie to a). */
+    default Matrix[] maxWithBit(Matrix a, Matrix b) {
+        Matrix d = sub(a, b);
+        Matrix atLeast = addPublic(neg(lessThanZero(d)), 1.0);
+        return new Matrix[] {add(b, mulBit(atLeast, d)), atLeast};
     }
 
     // ---- telemetry -------------------------------------------------------------------------------------

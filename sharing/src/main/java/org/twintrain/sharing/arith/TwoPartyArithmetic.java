@@ -1,11 +1,16 @@
 package org.twintrain.sharing.arith;
 
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import org.twintrain.sharing.channel.Channel;
+import org.twintrain.sharing.protocol.B2A;
 import org.twintrain.sharing.protocol.BeaverMatMul;
 import org.twintrain.sharing.protocol.BeaverMul;
 import org.twintrain.sharing.protocol.BeaverSquare;
+import org.twintrain.sharing.protocol.ComparisonProtocol;
+import org.twintrain.sharing.protocol.MaskedCompare;
 import org.twintrain.sharing.protocol.LessThanZero;
 import org.twintrain.sharing.protocol.Max;
 import org.twintrain.sharing.protocol.Open;
@@ -27,28 +32,28 @@ import org.twintrain.sharing.triples.TripleSource;
  *
  * <p>Products ({@link #mul}, {@link #square}, {@link #matmul}, {@link #scale}, {@link #mulPublic}) are
  * truncated with the configured {@link TruncationMode}; either way the result is the cleartext twin's or one
- * ulp more. Comparisons return 1.0 in fixed point (the integer bit times 2^f). The backend also remembers the
- * integer bits behind its last comparison results, so that {@link #select} and {@link #mul} by such a bit
- * multiply by the integer bit: exact and with no truncation round. {@link #reluWithDerivative} and {@link
- * #max} multiply by the comparison's bit in the same round as its B2A (8 rounds each).
+ * ulp more. Comparisons use the configured {@link ComparisonProtocol}: by default {@link MaskedCompare} (one
+ * round; {@link #reluWithDerivative}, {@link #max} and {@link #maxWithBit} get the product by the bit in that same
+ * round), or the 64-bit adder of {@link LessThanZero} (8 rounds with the product). They return 1.0 in fixed point
+ * (the integer bit times 2^f), and the backend keeps the integer bit behind each such result (and behind columns
+ * and concatenations of them) while the caller holds it, so that {@link #mulBit} and {@link #select} multiply by
+ * the integer bit: exact, no truncation round. {@link #mulBit} with any other matrix is refused.
  *
  * <p>Triple keys: {@link #beginScope} names (epoch, step, layer) and restarts the operation counter; every
  * protocol call draws the next key(s). Nothing here ever prints a share: toString and messages give shapes.
  */
 public final class TwoPartyArithmetic extends RingArithmetic {
     /**
-     * How many comparison results keep their integer bit (matched by identity; older ones fall back to a
-     * truncated mul). The fixed-point result is held weakly, so a remembered integer bit costs memory only
-     * while the caller still holds the comparison result it belongs to (and until the next lookup).
+     * A comparison result (fixed point, held weakly: matched by identity while the caller holds it) and its
+     * integer 0/1 shares.
      */
-    private static final int REMEMBERED_BITS = 8;
+    private record KnownBit(WeakReference<LongMatrix> fixed, LongMatrix integer) {
+    }
 
     private final ProtocolContext ctx;
     private final TruncationMode truncation;
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private final WeakReference<LongMatrix>[] fixedBits = new WeakReference[REMEMBERED_BITS];
-    private final LongMatrix[] integerBits = new LongMatrix[REMEMBERED_BITS];
-    private int nextBit;
+    private final ComparisonProtocol comparison;
+    private final List<KnownBit> knownBits = new ArrayList<>();
     private LeftOperandHook leftOperandHook;
     private String keyNamespace = "";
 
@@ -64,10 +69,21 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     }
 
     public TwoPartyArithmetic(int party, Channel channel, TripleSource triples, FixedPoint codec,
-            TruncationMode truncation) {
+            TruncationMode truncation, ComparisonProtocol comparison) {
         super(codec);
         this.ctx = new ProtocolContext(party, channel, triples, codec);
         this.truncation = truncation;
+        this.comparison = comparison;
+    }
+
+    /** With the default comparison ({@link ComparisonProtocol#DEFAULT}). */
+    public TwoPartyArithmetic(int party, Channel channel, TripleSource triples, FixedPoint codec,
+            TruncationMode truncation) {
+        this(party, channel, triples, codec, truncation, ComparisonProtocol.DEFAULT);
+    }
+
+    public ComparisonProtocol comparison() {
+        return comparison;
     }
 
     /** Installs (or with null removes) the hook that {@link #matmul} and {@link #matmulTransposeA} ask first. */
@@ -144,16 +160,13 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     @Override
     public Matrix mul(Matrix a, Matrix b) {
-        LongMatrix x = ring(a, "mul"), y = ring(b, "mul");
-        LongMatrix bit = integerBit(x);
-        if (bit != null) {
-            return BeaverMul.mul(ctx, bit, y);
-        }
-        bit = integerBit(y);
-        if (bit != null) {
-            return BeaverMul.mul(ctx, x, bit);
-        }
-        return truncate(BeaverMul.mul(ctx, x, y));
+        return truncate(BeaverMul.mul(ctx, ring(a, "mul"), ring(b, "mul")));
+    }
+
+    /** One Beaver round with the integer bit: exact, no truncation. */
+    @Override
+    public Matrix mulBit(Matrix bit, Matrix a) {
+        return BeaverMul.mul(ctx, requireBit(bit, "mulBit"), ring(a, "mulBit"));
     }
 
     /** All products in one Beaver round and (WRAP_FREE mode) one truncation round. */
@@ -193,7 +206,21 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     @Override
     public Matrix lessThanZero(Matrix a) {
-        return fixedFromBit(LessThanZero.arithmetic(ctx, ring(a, "lessThanZero")));
+        LongMatrix x = ring(a, "lessThanZero");
+        if (!comparison.isDcf()) {
+            return fixedFromBit(LessThanZero.arithmetic(ctx, x));
+        }
+        return fixedFromBit(oneMinus(MaskedCompare.compare(ctx, comparison.bits(), x, 0L).atLeast()[0]));
+    }
+
+    /** 1 - bit for integer bit shares (party 0 adds the public 1). */
+    private LongMatrix oneMinus(LongMatrix bit) {
+        long[] d = bit.data(), out = new long[d.length];
+        long one = ctx.isParty0() ? 1L : 0L;
+        for (int i = 0; i < d.length; i++) {
+            out[i] = one - d[i];
+        }
+        return new LongMatrix(bit.rows(), bit.cols(), out);
     }
 
     /** With a bit from this backend's comparisons: one exact product by the integer bit, no truncation. */
@@ -206,20 +233,64 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Select.select(ctx, integer, ring(ifOne, "select"), ring(ifZero, "select"));
     }
 
-    /**
-     * One comparison and an exact product by its bit, the B2A in the product's round: 8 rounds. The derivative
-     * is 1.0 at 0, like the default.
-     */
+    /** One comparison and the exact product by its bit: 1 round (DCF) or 8 (adder). The derivative is 1.0 at 0. */
     @Override
     public Matrix[] reluWithDerivative(Matrix a) {
-        LongMatrix[] out = Relu.reluWithDerivative(ctx, ring(a, "reluWithDerivative"));
-        return new Matrix[] {out[0], fixedFromBit(out[1])};
+        LongMatrix x = ring(a, "reluWithDerivative");
+        if (!comparison.isDcf()) {
+            LongMatrix[] out = Relu.reluWithDerivative(ctx, x);
+            return new Matrix[] {out[0], fixedFromBit(out[1])};
+        }
+        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparison.bits(), x, 0L);
+        return new Matrix[] {r.times()[0], fixedFromBit(r.atLeast()[0])};
     }
 
-    /** One comparison of a - b and an exact select, the B2A in the select's round: 8 rounds. */
+    /** b + [a - b &gt;= 0] (a - b): 1 round (DCF) or 8 (adder). */
     @Override
     public Matrix max(Matrix a, Matrix b) {
-        return Max.max(ctx, ring(a, "max"), ring(b, "max"));
+        LongMatrix x = ring(a, "max"), y = ring(b, "max");
+        if (!comparison.isDcf()) {
+            return Max.max(ctx, x, y);
+        }
+        return y.add(MaskedCompare.compare(ctx, comparison.bits(), x.sub(y), 0L).times()[0]);
+    }
+
+    /** The maximum and the bit [a &gt;= b] from one comparison: 1 round (DCF). */
+    @Override
+    public Matrix[] maxWithBit(Matrix a, Matrix b) {
+        LongMatrix x = ring(a, "maxWithBit"), y = ring(b, "maxWithBit");
+        if (!comparison.isDcf()) { // a + [a - b < 0] (b - a), the B2A in the product's round
+            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y)), y.sub(x));
+            return new Matrix[] {x.add(below[0]), fixedFromBit(oneMinus(below[1]))};
+        }
+        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparison.bits(), x.sub(y), 0L);
+        return new Matrix[] {y.add(r.times()[0]), fixedFromBit(r.atLeast()[0])};
+    }
+
+    /** Columns of a comparison result stay a comparison result. */
+    @Override
+    public Matrix columns(Matrix a, int from, int to) {
+        Matrix out = super.columns(a, from, to);
+        LongMatrix integer = integerBit(ring(a, "columns"));
+        if (integer != null) {
+            remember((LongMatrix) out, (LongMatrix) super.columns(integer, from, to));
+        }
+        return out;
+    }
+
+    /** A concatenation of comparison results stays a comparison result. */
+    @Override
+    public Matrix concatColumns(Matrix... parts) {
+        Matrix out = super.concatColumns(parts);
+        LongMatrix[] integers = new LongMatrix[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            integers[i] = integerBit(ring(parts[i], "concatColumns"));
+            if (integers[i] == null) {
+                return out;
+            }
+        }
+        remember((LongMatrix) out, (LongMatrix) super.concatColumns(integers));
+        return out;
     }
 
     // ---- telemetry -------------------------------------------------------------------------------------
@@ -245,24 +316,31 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     private LongMatrix fixedFromBit(LongMatrix integerBit) {
         LongMatrix fixed = (LongMatrix) scaleInteger(integerBit, codec().one());
-        fixedBits[nextBit] = new WeakReference<>(fixed);
-        integerBits[nextBit] = integerBit;
-        nextBit = (nextBit + 1) % REMEMBERED_BITS;
+        remember(fixed, integerBit);
         return fixed;
     }
 
-    /** The integer bit of a fixed-point bit this backend returned (same object), or null. */
+    private void remember(LongMatrix fixed, LongMatrix integer) {
+        knownBits.removeIf(k -> k.fixed().get() == null);
+        knownBits.add(new KnownBit(new WeakReference<>(fixed), integer));
+    }
+
+    /** The integer bit behind a fixed-point bit this backend returned (same object), or null. */
     private LongMatrix integerBit(LongMatrix fixed) {
-        LongMatrix found = null;
-        for (int i = 0; i < REMEMBERED_BITS; i++) {
-            LongMatrix key = fixedBits[i] == null ? null : fixedBits[i].get();
-            if (key == null) {
-                fixedBits[i] = null;
-                integerBits[i] = null;
-            } else if (key == fixed) {
-                found = integerBits[i];
+        for (KnownBit k : knownBits) {
+            if (k.fixed().get() == fixed) {
+                return k.integer();
             }
         }
-        return found;
+        return null;
+    }
+
+    private LongMatrix requireBit(Matrix bit, String op) {
+        LongMatrix integer = integerBit(ring(bit, op));
+        if (integer == null) {
+            throw new IllegalArgumentException(op + ": " + bit.shape() + " is not a comparison result of this backend"
+                    + " (lessThanZero, reluWithDerivative, maxWithBit, or columns and concatenations of them)");
+        }
+        return integer;
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.channel.ChannelStats;
 import org.twintrain.sharing.channel.InMemoryChannel;
+import org.twintrain.sharing.protocol.ComparisonProtocol;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.DealerTripleSource;
@@ -30,6 +31,7 @@ import org.twintrain.sharing.triples.DealerTripleSource;
 public final class TwoPartyRunner {
     private final FixedPoint codec;
     private final TruncationMode truncation;
+    private final ComparisonProtocol comparison;
     private final byte[] dealerSeed;
     private final Duration channelTimeout;
     private final Duration runTimeout;
@@ -45,18 +47,30 @@ public final class TwoPartyRunner {
         }
     }
 
-    public TwoPartyRunner(FixedPoint codec, TruncationMode truncation, byte[] dealerSeed, Duration channelTimeout,
-            Duration runTimeout) {
+    public TwoPartyRunner(FixedPoint codec, TruncationMode truncation, ComparisonProtocol comparison,
+            byte[] dealerSeed, Duration channelTimeout, Duration runTimeout) {
         this.codec = codec;
         this.truncation = truncation;
+        this.comparison = comparison;
         this.dealerSeed = dealerSeed.clone();
         this.channelTimeout = channelTimeout;
         this.runTimeout = runTimeout;
     }
 
     /** Channel timeout 30 s, run timeout 10 minutes. */
+    public TwoPartyRunner(FixedPoint codec, TruncationMode truncation, ComparisonProtocol comparison,
+            byte[] dealerSeed) {
+        this(codec, truncation, comparison, dealerSeed, Duration.ofSeconds(30), Duration.ofMinutes(10));
+    }
+
+    /** With the default comparison protocol. */
     public TwoPartyRunner(FixedPoint codec, TruncationMode truncation, byte[] dealerSeed) {
-        this(codec, truncation, dealerSeed, Duration.ofSeconds(30), Duration.ofMinutes(10));
+        this(codec, truncation, ComparisonProtocol.DEFAULT, dealerSeed);
+    }
+
+    public TwoPartyRunner(FixedPoint codec, TruncationMode truncation, byte[] dealerSeed, Duration channelTimeout,
+            Duration runTimeout) {
+        this(codec, truncation, ComparisonProtocol.DEFAULT, dealerSeed, channelTimeout, runTimeout);
     }
 
     /** Runs body once per party, concurrently, over an in-memory channel pair, and returns both results. */
@@ -84,7 +98,7 @@ public final class TwoPartyRunner {
                 futures.add(done.submit(() -> {
                     Thread.currentThread().setName("two-party-runner party " + party);
                     try (DealerTripleSource triples = new DealerTripleSource(party, dealerSeed, codec)) {
-                        return body.apply(new TwoPartyArithmetic(party, channels[party], triples, codec, truncation));
+                        return body.apply(new TwoPartyArithmetic(party, channels[party], triples, codec, truncation, comparison));
                     } catch (RuntimeException | Error e) {
                         first.compareAndSet(null, new TwoPartyException("party " + party + " failed: " + e, e));
                         channels[party].close();

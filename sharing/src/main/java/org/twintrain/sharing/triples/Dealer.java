@@ -1,6 +1,7 @@
 package org.twintrain.sharing.triples;
 
 import java.nio.ByteBuffer;
+import org.twintrain.sharing.fss.Dcf;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.sharing.ring.Prg;
@@ -32,6 +33,11 @@ import org.twintrain.sharing.ring.Prg;
  *   <li>MASKED_MATMUL, shape {t, m, k, n, idHigh, idLow, rows...}: V (k*n) uniform and Z = U_b V (t = 0) or
  *       U_b^T V (t = 1), U_b the listed rows of the DATA_MASK whose {@link #maskId} is (idHigh, idLow); arithmetic
  *       shares.</li>
+ *   <li>COMPARE, shape {count, bits}: r uniform in Z_2^64, h = bit (bits - 1) of r and h r (arithmetic shares), then
+ *       a DCF key ({@link Dcf}, bits - 1 input bits) for alpha = r mod 2^(bits-1), beta = (1 - 2h, (1 - 2h) r): the
+ *       server's root seed (2 words per element) and the correction words, which are the same in both halves. The
+ *       first four parts of server 0's half come from its seed; the correction words cannot (they depend on both
+ *       root seeds and on r), so they are the one part that server 0 has to store too ({@link #sharedParts}).</li>
  * </ul>
  */
 public final class Dealer {
@@ -64,6 +70,12 @@ public final class Dealer {
 
     /** This party's half for key. */
     public Correlation half(int party, TripleKey key) {
+        if (key.kind() == TripleKey.Kind.COMPARE) {
+            if (party != 0 && party != 1) {
+                throw new IllegalArgumentException("party must be 0 or 1, got " + party);
+            }
+            return compareHalves(key)[party];
+        }
         if (party == 0) {
             return expandParty0(party0Seed, key);
         }
@@ -75,15 +87,21 @@ public final class Dealer {
 
     /** Both halves, {party 0, party 1}. */
     public Correlation[] halves(TripleKey key) {
-        return new Correlation[] {half(0, key), half(1, key)};
+        if (key.kind() == TripleKey.Kind.COMPARE) {
+            return compareHalves(key); // one key generation for both
+        }
+        return new Correlation[] {half(0, key), party1Half(key)};
     }
 
-    /** Server 0's half of key, from server 0's seed alone (no dealer seed needed). */
+    /**
+     * Server 0's half of key, from server 0's seed alone (no dealer seed needed). The last {@link #sharedParts} parts
+     * are left null: they are not random, server 0 reads them from its store.
+     */
     public static Correlation expandParty0(byte[] party0Seed, TripleKey key) {
         int[] sizes = partSizes(key);
         Prg prg = new Prg(party0Seed, "twintrain/party0/" + key.id());
         long[][] parts = new long[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) {
+        for (int i = 0; i < sizes.length - sharedParts(key.kind()); i++) {
             parts[i] = prg.nextLongs(sizes[i]);
         }
         if (key.kind() == TripleKey.Kind.BIT) {
@@ -160,8 +178,59 @@ public final class Dealer {
                 LongMatrix v = new LongMatrix(k, n, prg.nextLongs(k * n));
                 return new long[][] {v.data(), left.matmul(v).data()};
             }
+            case COMPARE: {
+                requireCompareShape(key);
+                int n = key.shape()[1] - 1;
+                long[] r = prg.nextLongs(key.shape()[0]), h = new long[r.length], hr = new long[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    h[i] = (r[i] >>> n) & 1L;
+                    hr[i] = h[i] * r[i];
+                }
+                return new long[][] {r, h, hr};
+            }
             default:
                 throw new IllegalArgumentException("unknown kind " + key.kind());
+        }
+    }
+
+    /** How many of kind's parts (the last ones) are public and the same in both halves: stored by both servers. */
+    public static int sharedParts(TripleKey.Kind kind) {
+        return kind == TripleKey.Kind.COMPARE ? 1 : 0;
+    }
+
+    /** Both halves of a COMPARE key: the arithmetic parts split as usual, the DCF keys made from both root seeds. */
+    private Correlation[] compareHalves(TripleKey key) {
+        long[][] value = value(key);
+        long[] r = value[0], h = value[1], hr = value[2];
+        int n = key.shape()[1] - 1, count = r.length;
+        long low = n == 63 ? Long.MAX_VALUE : (1L << n) - 1;
+        long[] alpha = new long[count], beta = new long[2 * count];
+        for (int i = 0; i < count; i++) {
+            alpha[i] = r[i] & low;
+            beta[2 * i] = 1 - 2 * h[i];
+            beta[2 * i + 1] = (1 - 2 * h[i]) * r[i];
+        }
+        long[] root1 = new Prg(dealerSeed, "twintrain/value/dcf-root1/" + key.id()).nextLongs(2 * count);
+        long[][] zero = expandParty0(party0Seed, key).parts();
+        long[] pub = Dcf.generate(n, alpha, beta, zero[3], root1);
+        long[][] one = new long[5][];
+        for (int p = 0; p < 3; p++) {
+            one[p] = new long[count];
+            for (int i = 0; i < count; i++) {
+                one[p][i] = value[p][i] - zero[p][i];
+            }
+        }
+        one[3] = root1;
+        one[4] = pub;
+        zero[4] = pub.clone();
+        return new Correlation[] {new Correlation(key, zero), new Correlation(key, one)};
+    }
+
+    private static void requireCompareShape(TripleKey key) {
+        requireShape(key, 2);
+        int bits = key.shape()[1];
+        if (bits < 2 || bits > 64) {
+            throw new IllegalArgumentException(key + ": a comparison covers 2 to 64 bits, not " + bits);
         }
     }
 
@@ -230,6 +299,12 @@ public final class Dealer {
             case DATA_MASK: {
                 requireShape(key, 2);
                 return new int[] {Math.multiplyExact(key.shape()[0], key.shape()[1])};
+            }
+            case COMPARE: {
+                requireCompareShape(key);
+                int n = key.shape()[0];
+                return new int[] {n, n, n, Math.multiplyExact(2, n), Math.multiplyExact(n,
+                    Dcf.publicWords(key.shape()[1] - 1))};
             }
             case MASKED_MATMUL: {
                 int[] s = key.shape();

@@ -15,8 +15,9 @@ import org.twintrain.sharing.ring.FixedPoint;
 
 /**
  * One server's stored triples of one {@link TriplePlan}, made offline by the triple job (layout in {@link
- * TripleFile}). Server 0's folder holds only its 32-byte party-0 seed and the plan: its halves are expanded on
- * {@link #take} ({@link Dealer#expandParty0}). Server 1's folder holds its materialized halves in part files;
+ * TripleFile}). Server 0's folder holds its 32-byte party-0 seed and the plan: its halves are expanded on
+ * {@link #take} ({@link Dealer#expandParty0}), and parts that both servers hold (DCF correction words) are read
+ * from its part files. Server 1's folder holds its materialized halves in part files;
  * take reads one record by position.
  *
  * <p>Checks, all at {@link #open} or {@link #reserve}, before any training step: the folder must hold this
@@ -104,35 +105,61 @@ public final class StoredTripleSource implements TripleSource {
                         + (TripleFile.HEADER_BYTES + TripleFile.SEED_BYTES));
             }
             byte[] seed = Arrays.copyOfRange(file, TripleFile.HEADER_BYTES, file.length);
-            return new StoredTripleSource(0, plan, folder, seed, null, null, null, ledger);
+            if (!plan.hasSharedParts()) {
+                return new StoredTripleSource(0, plan, folder, seed, null, null, null, ledger);
+            }
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException(folder + " holds no part files, but plan " + plan.id() + " has keys "
+                        + "whose correction words server 0 stores too (COMPARE): the store is incomplete");
+            }
+            String[] partNames = parts.toArray(new String[0]);
+            Index index = index(folder, partNames, 0, plan);
+            return new StoredTripleSource(0, plan, folder, seed, partNames, index.fileOf(), index.offsetOf(), ledger);
         }
         if (parts.isEmpty()) {
             throw new IllegalArgumentException(folder + " holds no part files of server 1"
                     + (hasSeed ? " but " + TripleFile.PARTY0_FILE + ": it is party 0's store, not party 1's; each "
                             + "server reads only its own store" : ""));
         }
+        String[] partNames = parts.toArray(new String[0]);
+        Index index = index(folder, partNames, 1, plan);
+        return new StoredTripleSource(1, plan, folder, null, partNames, index.fileOf(), index.offsetOf(), ledger);
+    }
+
+    /** Where each plan index's record is: file number (-1: none) and byte offset. */
+    private record Index(int[] fileOf, long[] offsetOf) {
+    }
+
+    /**
+     * Reads the part files' headers and checks them against the plan: party 1's files hold a record for every key,
+     * party 0's for every key with shared parts ({@link TripleFile#sharedRecordBytes}).
+     */
+    private static Index index(ByteSource folder, String[] partNames, int party, TriplePlan plan) throws IOException {
         int[] fileOf = new int[plan.size()];
         long[] offsetOf = new long[plan.size()];
         Arrays.fill(fileOf, -1);
-        String[] partNames = parts.toArray(new String[0]);
         for (int f = 0; f < partNames.length; f++) {
             String where = folder + "/" + partNames[f];
             byte[] head = new byte[TripleFile.HEADER_BYTES];
             folder.readFully(partNames[f], 0, head);
             TripleFile.Header h = TripleFile.Header.decode(head, where);
-            checkHeader(h, 1, plan, where);
+            checkHeader(h, party, plan, where);
             if (h.first() < 0 || h.count() < 0 || (long) h.first() + h.count() > plan.size()) {
                 throw new IllegalArgumentException(where + " claims plan indices " + h.first() + ".." + (h.first()
                         + h.count() - 1) + " outside the plan's " + plan.size() + " keys");
             }
             long offset = TripleFile.HEADER_BYTES;
             for (int i = h.first(); i < h.first() + h.count(); i++) {
+                long bytes = party == 1 ? TripleFile.recordBytes(plan.key(i)) : TripleFile.sharedRecordBytes(plan.key(i));
+                if (bytes == 0) {
+                    continue;
+                }
                 if (fileOf[i] >= 0) {
                     throw new IllegalArgumentException(where + " and " + partNames[fileOf[i]] + " both hold plan index " + i);
                 }
                 fileOf[i] = f;
                 offsetOf[i] = offset;
-                offset += TripleFile.recordBytes(plan.key(i));
+                offset += bytes;
             }
             long size = folder.size(partNames[f]);
             if (size != offset) {
@@ -141,12 +168,13 @@ public final class StoredTripleSource implements TripleSource {
             }
         }
         for (int i = 0; i < fileOf.length; i++) {
-            if (fileOf[i] < 0) {
+            boolean needed = party == 1 || TripleFile.sharedRecordBytes(plan.key(i)) > 0;
+            if (needed && fileOf[i] < 0) {
                 throw new IllegalArgumentException(folder + " holds no record for plan index " + i + " ("
                         + plan.key(i) + "): a part file is missing");
             }
         }
-        return new StoredTripleSource(1, plan, folder, null, partNames, fileOf, offsetOf, ledger);
+        return new Index(fileOf, offsetOf);
     }
 
     private static void checkHeader(TripleFile.Header h, int party, TriplePlan plan, String where) {
@@ -227,16 +255,30 @@ public final class StoredTripleSource implements TripleSource {
             consumed.add(key);
         }
         if (party == 0) {
-            return Dealer.expandParty0(party0Seed, key);
+            Correlation half = Dealer.expandParty0(party0Seed, key);
+            int shared = Dealer.sharedParts(key.kind());
+            if (shared > 0) {
+                String name = partNames[fileOf[index]];
+                long[][] stored = TripleFile.decodeSharedRecord(read(key, index, TripleFile.sharedRecordBytes(key)), key,
+                        index, folder + "/" + name);
+                System.arraycopy(stored, 0, half.parts(), half.parts().length - shared, shared);
+            }
+            return half;
         }
         String name = partNames[fileOf[index]];
-        byte[] record = new byte[Math.toIntExact(TripleFile.recordBytes(key))];
+        return new Correlation(key, TripleFile.decodeRecord(read(key, index, TripleFile.recordBytes(key)), key, index,
+                folder + "/" + name));
+    }
+
+    private byte[] read(TripleKey key, int index, long bytes) {
+        String name = partNames[fileOf[index]];
+        byte[] record = new byte[Math.toIntExact(bytes)];
         try {
             folder.readFully(name, offsetOf[index], record);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read triple " + key.id() + " from " + folder + "/" + name, e);
         }
-        return new Correlation(key, TripleFile.decodeRecord(record, key, index, folder + "/" + name));
+        return record;
     }
 
     private void checkNotTaken(TripleKey key) {

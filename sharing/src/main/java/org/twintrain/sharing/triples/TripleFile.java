@@ -22,12 +22,16 @@ import org.twintrain.sharing.protocol.TruncationMode;
  *   52  4  truncation mode: 0 LOCAL, 1 WRAP_FREE
  *   56  4  first: plan index of the file's first key (party 1; 0 for party 0)
  *   60  4  count: keys in the file (party 1; 0 for party 0)
- * party 0 ({@value #PARTY0_FILE}): 32 bytes, the party-0 seed ({@link Dealer#expandParty0} derives every half)
+ * party 0 ({@value #PARTY0_FILE}): 32 bytes, the party-0 seed ({@link Dealer#expandParty0} derives every half
+ *   but the parts both servers store)
  * party 1 (part-NNNNN.trp, one per writer task): count records in plan order, for plan indices first ..
  *   first+count-1, each:
  *   0   4  plan index of the key
  *   4   4  words: total 64-bit words of the record (the sum of {@link Dealer#partSizes})
  *   8  8*words  the parts in {@link TripleSource#take} order, concatenated
+ * party 0 part files (part-NNNNN.trp, only when the plan has keys with {@link Dealer#sharedParts}, such as DCF
+ *   correction words): header as above with party 0, then a record of the same layout for each such key among
+ *   plan indices first .. first+count-1, holding only its shared parts.
  * </pre>
  *
  * Record offsets follow from the plan alone (the sizes depend only on the keys), so a reader seeks straight to
@@ -136,14 +140,49 @@ public final class TripleFile {
         return bytes;
     }
 
+    /**
+     * Writes both servers' part files of plan indices first .. first+count-1 in one pass (each key's halves made
+     * once): server 1's full halves to out1, the shared parts to out0. Returns {bytes of out0, bytes of out1}.
+     */
+    public static long[] writeBoth(OutputStream out0, OutputStream out1, TriplePlan plan, Dealer dealer, int first,
+            int count) throws IOException {
+        if (dealer.fixedPoint().fractionalBits() != plan.fractionalBits()) {
+            throw new IllegalArgumentException("dealer makes truncation pairs for f=" + dealer.fixedPoint()
+                    .fractionalBits() + " but the plan is for f=" + plan.fractionalBits());
+        }
+        DataOutputStream data0 = new DataOutputStream(out0), data1 = new DataOutputStream(out1);
+        data0.write(new Header(0, plan.id(), plan.fractionalBits(), plan.truncation(), first, count).encode());
+        data1.write(new Header(1, plan.id(), plan.fractionalBits(), plan.truncation(), first, count).encode());
+        long bytes0 = HEADER_BYTES, bytes1 = HEADER_BYTES;
+        for (int i = first; i < first + count; i++) {
+            TripleKey key = plan.key(i);
+            int shared = Dealer.sharedParts(key.kind());
+            if (shared == 0) {
+                bytes1 += writeRecord(data1, i, dealer.half(1, key).parts());
+                continue;
+            }
+            Correlation[] halves = dealer.halves(key);
+            long[][] parts0 = halves[0].parts();
+            bytes0 += writeRecord(data0, i, Arrays.copyOfRange(parts0, parts0.length - shared, parts0.length));
+            bytes1 += writeRecord(data1, i, halves[1].parts());
+        }
+        data0.flush();
+        data1.flush();
+        return new long[] {bytes0, bytes1};
+    }
+
     private static long writeRecord(DataOutputStream out, int index, Correlation half) throws IOException {
+        return writeRecord(out, index, half.parts());
+    }
+
+    private static long writeRecord(DataOutputStream out, int index, long[][] parts) throws IOException {
         long words = 0;
-        for (long[] p : half.parts()) {
+        for (long[] p : parts) {
             words += p.length;
         }
         out.writeInt(index);
         out.writeInt(Math.toIntExact(words));
-        for (long[] p : half.parts()) {
+        for (long[] p : parts) {
             ByteBuffer b = ByteBuffer.allocate(p.length * 8);
             b.asLongBuffer().put(p);
             out.write(b.array());
@@ -154,6 +193,12 @@ public final class TripleFile {
     /** Bytes of key's record in a party-1 file. */
     public static long recordBytes(TripleKey key) {
         return RECORD_HEADER_BYTES + TriplePlan.words(key) * 8;
+    }
+
+    /** Bytes of key's record in a party-0 part file (0: it has none). */
+    public static long sharedRecordBytes(TripleKey key) {
+        long words = TriplePlan.sharedWords(key);
+        return words == 0 ? 0 : RECORD_HEADER_BYTES + words * 8;
     }
 
     /** Bytes of server 1's file of plan indices first .. first+count-1. */
@@ -167,11 +212,21 @@ public final class TripleFile {
 
     /** Decodes a record's parts (sizes from the key); checks the record's index and word count. */
     static long[][] decodeRecord(byte[] record, TripleKey key, int index, String where) {
+        return decodeRecord(record, key, index, where, Dealer.partSizes(key), TriplePlan.words(key));
+    }
+
+    /** Decodes a party-0 record: key's shared parts. */
+    static long[][] decodeSharedRecord(byte[] record, TripleKey key, int index, String where) {
+        int[] sizes = Dealer.partSizes(key);
+        return decodeRecord(record, key, index, where, Arrays.copyOfRange(sizes, sizes.length
+                - Dealer.sharedParts(key.kind()), sizes.length), TriplePlan.sharedWords(key));
+    }
+
+    private static long[][] decodeRecord(byte[] record, TripleKey key, int index, String where, int[] sizes,
+            long expected) {
         ByteBuffer b = ByteBuffer.wrap(record);
         int storedIndex = b.getInt();
         int words = b.getInt();
-        int[] sizes = Dealer.partSizes(key);
-        long expected = TriplePlan.words(key);
         if (storedIndex != index || words != expected) {
             throw new IllegalStateException(where + ": the record for plan index " + index + " holds index "
                     + storedIndex + " with " + words + " words (expected " + expected + "): the file does not match "

@@ -38,7 +38,13 @@ public record TripleKey(long epoch, long step, String layer, int op, Kind kind, 
          * with the data rows r_i; t = 0: left mask U_b (rows r_i of U, m = b), t = 1: its transpose U_b^T (k = b).
          * Parts V (k x n) uniform and Z = (left mask) V.
          */
-        MASKED_MATMUL
+        MASKED_MATMUL,
+        /**
+         * A masked comparison ({@link org.twintrain.sharing.protocol.MaskedCompare}), shape {count, bits}: a mask r
+         * uniform in Z_2^64, its bit (bits - 1) h and the product h r (arithmetic shares), and a DCF key for "y &lt;
+         * r mod 2^(bits-1)" with output ((1 - 2h), (1 - 2h) r): a root seed per server and public correction words.
+         */
+        COMPARE
     }
 
     public TripleKey {

@@ -90,11 +90,18 @@ public final class TriplePlan {
      */
     public static TriplePlan record(int epochs, int stepsPerEpoch, FixedPoint codec, TruncationMode truncation,
             StepProgram program) {
+        return record(epochs, stepsPerEpoch, codec, truncation,
+                org.twintrain.sharing.protocol.ComparisonProtocol.DEFAULT, program);
+    }
+
+    /** The same with the run's comparison protocol (its keys differ: COMPARE keys or AND triples). */
+    public static TriplePlan record(int epochs, int stepsPerEpoch, FixedPoint codec, TruncationMode truncation,
+            org.twintrain.sharing.protocol.ComparisonProtocol comparison, StepProgram program) {
         if (epochs < 1 || stepsPerEpoch < 1) {
             throw new IllegalArgumentException("a plan needs at least one epoch and one step per epoch, got "
                     + epochs + " x " + stepsPerEpoch);
         }
-        List<TripleKey> template = dryRun(codec, truncation, program);
+        List<TripleKey> template = dryRun(codec, truncation, comparison, program);
         List<TripleKey> keys = new ArrayList<>(Math.multiplyExact(Math.multiplyExact(epochs, stepsPerEpoch),
                 template.size()));
         for (long e = 0; e < epochs; e++) {
@@ -112,11 +119,12 @@ public final class TriplePlan {
      * The keys one step of program draws (at epoch 0, step 0), identical for both parties: the program runs on
      * a {@link TwoPartyRunner} whose dealer sources keep the ordered list of keys taken.
      */
-    static List<TripleKey> dryRun(FixedPoint codec, TruncationMode truncation, StepProgram program) {
+    static List<TripleKey> dryRun(FixedPoint codec, TruncationMode truncation,
+            org.twintrain.sharing.protocol.ComparisonProtocol comparison, StepProgram program) {
         byte[] throwawaySeed = new byte[32]; // the dry run's values are never used
         TwoPartyRunner.Result<List<TripleKey>> r;
         try {
-            r = new TwoPartyRunner(codec, truncation, throwawaySeed).run(a -> {
+            r = new TwoPartyRunner(codec, truncation, comparison, throwawaySeed).run(a -> {
                 program.step(a, 0, 0);
                 return a.context().triples().consumed();
             });
@@ -217,6 +225,26 @@ public final class TriplePlan {
             n += words(k);
         }
         return n;
+    }
+
+    /** Words of the parts of key that both servers store ({@link Dealer#sharedParts}; 0 for most kinds). */
+    public static long sharedWords(TripleKey key) {
+        int[] sizes = Dealer.partSizes(key);
+        long n = 0;
+        for (int p = sizes.length - Dealer.sharedParts(key.kind()); p < sizes.length; p++) {
+            n += sizes[p];
+        }
+        return n;
+    }
+
+    /** Whether server 0 has to store part files too (some key has parts that both servers store). */
+    public boolean hasSharedParts() {
+        for (TripleKey k : keys) {
+            if (Dealer.sharedParts(k.kind()) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Words of one party's half of key (all its parts). */

@@ -22,7 +22,7 @@ class TriplePlanTest {
     @Test
     void recordedPlanRepeatsTheDryRunForEveryStep() {
         TriplePlan plan = TriplePlan.record(2, 3, F16, TruncationMode.WRAP_FREE, new ToyProgram());
-        List<TripleKey> template = TriplePlan.dryRun(F16, TruncationMode.WRAP_FREE, new ToyProgram());
+        List<TripleKey> template = TriplePlan.dryRun(F16, TruncationMode.WRAP_FREE, org.twintrain.sharing.protocol.ComparisonProtocol.DEFAULT, new ToyProgram());
         assertEquals(2 * 3 * template.size(), plan.size());
         assertEquals(6, TriplePlan.steps(plan.keys()).size());
         for (int s = 0; s < 6; s++) {

@@ -123,11 +123,11 @@ public final class Pool implements Layer {
             int half = m / 2;
             Matrix left = a.columns(v, 0, half);
             Matrix right = a.columns(v, half, 2 * half);
-            Matrix bit = a.lessThanZero(a.sub(left, right));
-            Matrix larger = a.select(bit, right, left);
-            bits[level] = ctx.training() ? bit : null;
+            // bit = [left >= right]: the gradient goes left where it is 1 (ties: left, the earlier one).
+            Matrix[] larger = a.maxWithBit(left, right);
+            bits[level] = ctx.training() ? larger[1] : null;
             widths[level] = m;
-            v = m % 2 == 0 ? larger : a.concatColumns(larger, a.columns(v, m - 1, m));
+            v = m % 2 == 0 ? larger[0] : a.concatColumns(larger[0], a.columns(v, m - 1, m));
         }
         return a.reshape(v, batch, out.size());
     }
@@ -147,8 +147,8 @@ public final class Pool implements Layer {
                 int m = widths[level];
                 int half = m / 2;
                 Matrix gLarger = m % 2 == 0 ? g : a.columns(g, 0, half);
-                Matrix gRight = a.mul(bits[level], gLarger);
-                Matrix gLeft = a.sub(gLarger, gRight);
+                Matrix gLeft = a.mulBit(bits[level], gLarger);
+                Matrix gRight = a.sub(gLarger, gLeft);
                 g = m % 2 == 0 ? a.concatColumns(gLeft, gRight) : a.concatColumns(gLeft, gRight, a.columns(g, half, half + 1));
             }
             dWindows = g;

@@ -42,6 +42,6 @@ public final class Relu implements Layer {
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
         ctx.scope(name + ".bwd");
-        return ctx.arith().mul(positive, dy);
+        return ctx.arith().mulBit(positive, dy);
     }
 }

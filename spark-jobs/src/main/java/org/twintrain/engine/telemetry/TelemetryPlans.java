@@ -3,6 +3,7 @@ package org.twintrain.engine.telemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.twintrain.sharing.protocol.ComparisonProtocol;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.TriplePlan;
@@ -23,13 +24,15 @@ public final class TelemetryPlans {
      *                and, when some steps are not checked, with {@code config.disabled()})
      */
     public static TriplePlan record(int epochs, int stepsPerEpoch, FixedPoint codec, TruncationMode truncation,
-            TelemetryConfig config, Function<TelemetryConfig, TriplePlan.StepProgram> program) {
+            ComparisonProtocol comparison, TelemetryConfig config,
+            Function<TelemetryConfig, TriplePlan.StepProgram> program) {
         if (config.every() <= 1) {
-            return TriplePlan.record(epochs, stepsPerEpoch, codec, truncation, program.apply(config));
+            return TriplePlan.record(epochs, stepsPerEpoch, codec, truncation, comparison, program.apply(config));
         }
         // Step 0 is always checked, so a one-step recording with the settings is the checked kind.
-        List<TripleKey> checked = TriplePlan.record(1, 1, codec, truncation, program.apply(config)).keys();
-        List<TripleKey> plain = TriplePlan.record(1, 1, codec, truncation, program.apply(config.disabled())).keys();
+        List<TripleKey> checked = TriplePlan.record(1, 1, codec, truncation, comparison, program.apply(config)).keys();
+        List<TripleKey> plain = TriplePlan.record(1, 1, codec, truncation, comparison,
+                program.apply(config.disabled())).keys();
         List<TripleKey> keys = new ArrayList<>();
         for (long e = 0; e < epochs; e++) {
             for (long i = 0; i < stepsPerEpoch; i++) {

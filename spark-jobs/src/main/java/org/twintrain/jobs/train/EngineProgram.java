@@ -263,6 +263,30 @@ public final class EngineProgram implements SecureProgram {
         return new org.twintrain.sharing.ring.FixedPoint(Integer.parseInt(settings.get("ring.fractionalBits")));
     }
 
+    /**
+     * The comparison protocol of the settings (ring.comparison). Refuses a DCF range narrower than the telemetry's
+     * overflow bounds: values between the two would be compared wrongly and never reported.
+     */
+    public static org.twintrain.sharing.protocol.ComparisonProtocol comparison(Map<String, String> settings) {
+        var comparison = org.twintrain.sharing.protocol.ComparisonProtocol.parse(settings.get("ring.comparison"));
+        if (comparison.isDcf() && settings.containsKey("train.telemetry.bound")) {
+            TelemetryConfig telemetry = TelemetryConfig.parse(settings);
+            double bound = telemetry.bound();
+            for (double b : telemetry.layerBounds().values()) {
+                bound = Math.max(bound, b);
+            }
+            int f = Integer.parseInt(settings.get("ring.fractionalBits").trim());
+            double range = Math.scalb((double) comparison.rangeRingUnits(), -f);
+            if (bound >= range) {
+                throw new IllegalArgumentException("ring.comparison = " + comparison.configName() + " compares exactly "
+                        + "within +-" + range + " (at " + f + " fractional bits), but the telemetry's overflow bound is "
+                        + bound + ": values between the two would be compared wrongly and never reported; lower "
+                        + "train.telemetry.bound or widen ring.comparison");
+            }
+        }
+        return comparison;
+    }
+
     /** The truncation mode of the settings (ring.truncation). */
     private static org.twintrain.sharing.protocol.TruncationMode truncation(Map<String, String> settings) {
         return org.twintrain.sharing.protocol.TruncationMode.parse(settings.get("ring.truncation"));
@@ -285,7 +309,7 @@ public final class EngineProgram implements SecureProgram {
         int steps = s.maxSteps > 0 ? (int) Math.min(s.maxSteps, (long) stepsPerEpoch * s.epochs) : stepsPerEpoch * s.epochs;
         int epochs = (steps + stepsPerEpoch - 1) / stepsPerEpoch;
         org.twintrain.sharing.triples.TriplePlan whole = TelemetryPlans.record(epochs, stepsPerEpoch, codec(settings),
-                truncation(settings), TelemetryConfig.parse(settings),
+                truncation(settings), comparison(settings), TelemetryConfig.parse(settings),
                 telemetry -> (a, epoch, step) -> {
                     for (int task = 0; task < tasks; task++) {
                         ((TwoPartyArithmetic) a).setKeyNamespace(DataParallel.namespace(task, tasks));
@@ -420,7 +444,7 @@ public final class EngineProgram implements SecureProgram {
                 spread[i] = i / classes;
             }
             Matrix below = a.lessThanZero(a.sub(logits, a.gather(max, n, classes, spread)));
-            Matrix missed = a.mul(rowsOf(a, labels, identity, start, n), below);
+            Matrix missed = a.mulBit(below, rowsOf(a, labels, identity, start, n));
             Matrix sum = a.sumRows(a.transpose(a.sumRows(missed)));
             wrong = wrong == null ? sum : a.add(wrong, sum);
         }

@@ -30,6 +30,7 @@ import org.twintrain.sharing.channel.InMemoryChannel;
 import org.twintrain.sharing.channel.PeerIdentity;
 import org.twintrain.sharing.channel.TlsChannel;
 import org.twintrain.sharing.channel.TlsChannelServer;
+import org.twintrain.sharing.protocol.ComparisonProtocol;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.AdditiveSharing;
 import org.twintrain.sharing.ring.FixedPoint;
@@ -156,7 +157,7 @@ public final class SecureBenchmark {
         AdditiveSharing.MatrixShares xs = AdditiveSharing.split(new LongMatrix(rows, data.features, codec.encode(data.x)), prg);
         AdditiveSharing.MatrixShares ys = AdditiveSharing.split(new LongMatrix(rows, data.classes, codec.encode(data.y)), prg);
 
-        TwoPartyRunner runner = new TwoPartyRunner(codec, truncation, seed);
+        TwoPartyRunner runner = new TwoPartyRunner(codec, truncation, EngineProgram.comparison(settings), seed);
         double[] doubleBefore = doubleSteps(settings, data, rows, o);
         Map<String, String> run = settings;
         Function<TwoPartyArithmetic, Trace> body = a -> {
@@ -187,7 +188,8 @@ public final class SecureBenchmark {
         long lastStep = onDemand.keys.get(onDemand.keys.size() - 1).step();
         int keysPerStep = (int) onDemand.keys.stream().filter(k -> k.step() == lastStep && k.epoch() >= 0).count();
 
-        Trace t0 = runPregenerated(halves, o.tls() ? tlsPair() : InMemoryChannel.pair(120_000), codec, truncation, body);
+        Trace t0 = runPregenerated(halves, o.tls() ? tlsPair() : InMemoryChannel.pair(120_000), codec, truncation,
+                EngineProgram.comparison(settings), body);
         double secureStep = median(t0.stepSeconds(o.warmup()));
         double bytes = (double) (t0.bytes[t0.count] - t0.bytes[o.warmup()]) / o.steps();
         double rounds = (double) (t0.rounds[t0.count] - t0.rounds[o.warmup()]) / o.steps();
@@ -254,14 +256,15 @@ public final class SecureBenchmark {
 
     /** Both parties on two threads over the given channel pair, each taking its pre-generated halves. */
     private static Trace runPregenerated(List<Map<TripleKey, Correlation>> halves, Channel[] channels, FixedPoint codec,
-            TruncationMode truncation, Function<TwoPartyArithmetic, Trace> body) throws Exception {
+            TruncationMode truncation, ComparisonProtocol comparison, Function<TwoPartyArithmetic, Trace> body)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Trace>> runs = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
                 int party = p;
                 runs.add(pool.submit(() -> body.apply(new TwoPartyArithmetic(party, channels[party],
-                        new Pregenerated(party, halves.get(party)), codec, truncation))));
+                        new Pregenerated(party, halves.get(party)), codec, truncation, comparison))));
             }
             runs.get(1).get();
             return runs.get(0).get();

@@ -173,7 +173,8 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     private ServerReport train(Channel channel, List<Channel> siblings, int task, int tasks, TripleLedger ledger,
             TripleSource triples, StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
             DataShares.Half half, DataShares.Half test, long start) throws IOException {
-        TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation);
+        TwoPartyArithmetic arithmetic = new TwoPartyArithmetic(party, channel, triples, codec, truncation,
+                EngineProgram.comparison(settings));
         RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
                 channel, ledger, triples, task, tasks, siblings);
         DataParallel parallel = tasks == 1 ? DataParallel.single(half.features().rows())

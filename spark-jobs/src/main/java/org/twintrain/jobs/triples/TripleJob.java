@@ -106,24 +106,28 @@ public final class TripleJob {
             spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12) + ": server 1's "
                     + "halves (" + tasks + " tasks)");
             spark.sparkContext().setLocalProperty("spark.scheduler.pool", "offline");
-            List<Written> parts = writeServer1(spark, plan, planText, dealerSeed, out1.path(), tasks, hadoop);
+            boolean shared = plan.hasSharedParts();
+            List<Written[]> parts = writeParts(spark, plan, planText, dealerSeed, out0.path(), out1.path(), shared,
+                    tasks, hadoop);
 
-            Map<String, String> sums1 = new TreeMap<>();
-            long bytes1 = 0;
-            for (Written w : parts) {
-                sums1.put(w.name(), w.sha256());
-                bytes1 += w.bytes();
+            Map<String, String> sums0 = new TreeMap<>(), sums1 = new TreeMap<>();
+            long bytes0 = 0, bytes1 = 0;
+            for (Written[] w : parts) {
+                sums1.put(w[1].name(), w[1].sha256());
+                bytes1 += w[1].bytes();
+                if (w[0] != null) {
+                    sums0.put(w[0].name(), w[0].sha256());
+                    bytes0 += w[0].bytes();
+                }
             }
             bytes1 += writeFile(out1.path(), TripleFile.PLAN_FILE, planText, sums1, hadoop);
-
-            Map<String, String> sums0 = new TreeMap<>();
-            long bytes0 = writeFile(out0.path(), TripleFile.PLAN_FILE, planText, sums0, hadoop);
+            bytes0 += writeFile(out0.path(), TripleFile.PLAN_FILE, planText, sums0, hadoop);
             ByteArrayOutputStream seedFile = new ByteArrayOutputStream();
             TripleFile.writeParty0(seedFile, plan, new Dealer(dealerSeed, new FixedPoint(plan.fractionalBits()))
                     .party0Seed());
             bytes0 += writeFile(out0.path(), TripleFile.PARTY0_FILE, seedFile.toByteArray(), sums0, hadoop);
 
-            TripleManifest m0 = manifest(plan, 0, sessionId, "seed", bytes0, sums0);
+            TripleManifest m0 = manifest(plan, 0, sessionId, shared ? "seed+parts" : "seed", bytes0, sums0);
             TripleManifest m1 = manifest(plan, 1, sessionId, "parts", bytes1, sums1);
             Manifests.write(out0.path(), m0, hadoop);
             Manifests.write(out1.path(), m1, hadoop);
@@ -141,32 +145,53 @@ public final class TripleJob {
         }
     }
 
-    private static List<Written> writeServer1(SparkSession spark, TriplePlan plan, byte[] planText, byte[] dealerSeed,
-            Path folder, int tasks, Configuration hadoop) {
+    /**
+     * Server 1's part files and, when the plan has keys whose parts both servers store (DCF correction words),
+     * server 0's part files of the same ranges, one task per range; each key's halves are made once. Returns
+     * {server 0's file or null, server 1's file} per range.
+     */
+    private static List<Written[]> writeParts(SparkSession spark, TriplePlan plan, byte[] planText, byte[] dealerSeed,
+            Path folder0, Path folder1, boolean shared, int tasks, Configuration hadoop) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Range> ranges = ranges(plan, tasks);
         Broadcast<byte[]> planBytes = jsc.broadcast(planText);
         SerializableConfiguration conf = new SerializableConfiguration(hadoop);
         String planId = plan.id();
-        String out = folder.toString();
+        String dir0 = folder0.toString(), dir1 = folder1.toString();
         try {
             return jsc.parallelize(ranges, ranges.size()).map(r -> {
                 TriplePlan p = TriplePlan.read(new ByteArrayInputStream(planBytes.value()), planId);
                 Dealer dealer = new Dealer(dealerSeed, new FixedPoint(p.fractionalBits()));
-                Path file = new Path(out, TripleFile.partName(r.task()));
-                MessageDigest sha = sha256();
-                FileSystem fs = file.getFileSystem(conf.value());
-                long bytes;
-                // A retried task overwrites its own part file: the dealer is deterministic, so it is the same file.
-                try (OutputStream o = new DigestOutputStream(new java.io.BufferedOutputStream(org.twintrain.store.StoreFiles.create(fs, file, true),
-                        1 << 20), sha)) {
-                    bytes = TripleFile.writeParty1(o, p, dealer, r.first(), r.count());
+                Path file1 = new Path(dir1, TripleFile.partName(r.task()));
+                MessageDigest sha1 = sha256();
+                FileSystem fs = file1.getFileSystem(conf.value());
+                // A retried task overwrites its own part files: the dealer is deterministic, so they are the same.
+                try (OutputStream o1 = new DigestOutputStream(new java.io.BufferedOutputStream(
+                        org.twintrain.store.StoreFiles.create(fs, file1, true), 1 << 20), sha1)) {
+                    if (!shared) {
+                        long bytes = TripleFile.writeParty1(o1, p, dealer, r.first(), r.count());
+                        return new Written[] {null, new Written(file1.getName(), bytes, hex(sha1))};
+                    }
+                    Path file0 = new Path(dir0, TripleFile.partName(r.task()));
+                    MessageDigest sha0 = sha256();
+                    long[] bytes;
+                    try (OutputStream o0 = new DigestOutputStream(new java.io.BufferedOutputStream(
+                            org.twintrain.store.StoreFiles.create(file0.getFileSystem(conf.value()), file0, true),
+                            1 << 20), sha0)) {
+                        bytes = TripleFile.writeBoth(o0, o1, p, dealer, r.first(), r.count());
+                    }
+                    o1.flush();
+                    return new Written[] {new Written(file0.getName(), bytes[0], hex(sha0)),
+                        new Written(file1.getName(), bytes[1], hex(sha1))};
                 }
-                return new Written(file.getName(), bytes, HexFormat.of().formatHex(sha.digest()));
             }).collect();
         } finally {
             planBytes.destroy();
         }
+    }
+
+    private static String hex(MessageDigest sha) {
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Splits the plan into at most tasks contiguous ranges of about equal words (server 1's bytes). */
