@@ -12,7 +12,7 @@ import org.twintrain.sharing.arith.Matrix;
  * <h2>Algorithm (per row; d is rows x 1)</h2>
  * <ol>
  *   <li>Magnitude: c_i = [d < 2^(lo+i)] for i = 0 .. J-1, J = hi - lo, all in one {@link
- *       Arithmetic#lessThanZero} call (one comparison round on two parties). The exponent E = #{i : c_i = 0}
+ *       Arithmetic#atLeast} call (on two parties one opening of d and one comparison key per row). The exponent E = #{i : c_i = 0}
  *       puts d in [2^(lo+E-1), 2^(lo+E)). Every function of E used below is a public linear combination of the
  *       c_i (bracket indicators are c_k - c_(k-1)): no products.</li>
  *   <li>Normalization: d_n = d 2^-e with e = lo + E, so d_n is in [0.5, 1); the numerators are shifted by the
@@ -134,11 +134,11 @@ public final class Reciprocal {
     /** The core: rows with d &lt; 2^lo get d + denShift and x + numShift (both public). */
     private Matrix divide(Arithmetic a, Matrix x, Matrix d, double denShift, double numShift) {
         int rows = d.rows(), cols = x.cols(), count = hi - lo;
-        Matrix[] shifted = new Matrix[count];
+        double[] thresholds = new double[count];
         for (int i = 0; i < count; i++) {
-            shifted[i] = a.addPublic(d, -Math.scalb(1.0, lo + i));
+            thresholds[i] = Math.scalb(1.0, lo + i);
         }
-        Matrix c = a.lessThanZero(a.concatColumns(shifted));
+        Matrix c = a.addPublic(a.neg(a.atLeast(d, thresholds)), 1.0); // c_i = [d < 2^(lo+i)]
         Matrix tiny = a.columns(c, 0, 1);
         Matrix d1 = a.add(d, times(a, tiny, denShift));
         Matrix x1 = numShift == 0 ? x : a.add(x, times(a, broadcast(a, tiny, cols), numShift));

@@ -14,8 +14,8 @@ import org.twintrain.sharing.ring.FixedPoint;
 
 /**
  * Communication rounds on two parties: the max tree spends one fused max (comparison and select) per level,
- * Taylor one product per degree above 1, pwl:3 tanh one comparison and one product, all after one batched
- * truncation of the public scalings.
+ * Taylor one product per degree above 1, pwl:3 tanh one comparison and one exact product by its bits, all after
+ * one batched truncation of the public scalings.
  */
 class RoundsTest {
     private static final byte[] SEED = "rounds test".getBytes(StandardCharsets.UTF_8);
@@ -40,17 +40,19 @@ class RoundsTest {
         long scale = rounds(mode, (a, x) -> a.scale(x, 0.3));
         long max = rounds(mode, (a, x) -> a.max(x, a.neg(x)));
         long relu = rounds(mode, (a, x) -> a.relu(x));
+        long bitProduct = rounds(mode, (a, x) -> a.mulBit(a.lessThanZero(x), x)) - compare;
+        assertEquals(1, bitProduct, "a product by a comparison bit needs no truncation round");
         for (int k = 4; k <= 7; k++) {
             int levels = 32 - Integer.numberOfLeadingZeros(k - 1);
             PiecewiseLinearExp p = PiecewiseLinearExp.of(k);
             assertEquals(scale + levels * max, rounds(mode, p::apply), "pwl:" + k);
-            // The derivative needs the bits: a comparison and one product of value and slope deltas per level.
-            assertEquals(scale + levels * (compare + product), rounds(mode, p::derivative), "pwl:" + k + "'");
+            // The derivative needs the bits: a max with its bit, and one exact product of the slope deltas, per level.
+            assertEquals(scale + levels * (max + bitProduct), rounds(mode, p::derivative), "pwl:" + k + "'");
         }
         for (int k = 2; k <= 8; k++) {
             TaylorExp t = new TaylorExp(k);
             assertEquals(scale + (k - 1) * product + (k % 2 == 1 ? relu : 0), rounds(mode, t::apply), "taylor:" + k);
         }
-        assertEquals(compare + product, rounds(mode, new PwlTanh()::apply), "pwl:3");
+        assertEquals(compare + bitProduct, rounds(mode, new PwlTanh()::apply), "pwl:3");
     }
 }

@@ -226,6 +226,19 @@ public interface Arithmetic {
     }
 
     /**
+     * [x &gt;= t_j] for public thresholds t_j, as 0.0 / 1.0: the columns of threshold j at j x.cols(), side by side.
+     * A two-party backend compares x with all thresholds from one opening of x and sizes the comparison for
+     * differences up to twice the largest threshold, so |x| must stay below that (or below its configured range).
+     */
+    default Matrix atLeast(Matrix x, double[] thresholds) {
+        Matrix[] shifted = new Matrix[thresholds.length];
+        for (int j = 0; j < thresholds.length; j++) {
+            shifted[j] = addPublic(x, -thresholds[j]);
+        }
+        return addPublic(neg(lessThanZero(concatColumns(shifted))), 1.0);
+    }
+
+    /**
      * a times a bit from this backend's comparisons ({@link #lessThanZero}, {@link #reluWithDerivative}, {@link
      * #maxWithBit}, or columns and concatenations of such results), exact: on two parties one Beaver product by the
      * integer bit, no truncation. A two-party backend refuses any other matrix as the bit.

@@ -223,6 +223,27 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return new LongMatrix(bit.rows(), bit.cols(), out);
     }
 
+    /**
+     * All thresholds from one opening and one key per element (DCF), 1 round; the width is the configured one or
+     * wide enough for differences up to twice the largest threshold, whichever is larger.
+     */
+    @Override
+    public Matrix atLeast(Matrix a, double[] thresholds) {
+        if (!comparison.isDcf()) {
+            return super.atLeast(a, thresholds);
+        }
+        LongMatrix x = ring(a, "atLeast");
+        long[] t = new long[thresholds.length];
+        long largest = 1;
+        for (int j = 0; j < t.length; j++) {
+            t[j] = codec().encode(thresholds[j]);
+            largest = Math.max(largest, Math.abs(t[j]));
+        }
+        int bits = Math.min(64, Math.max(comparison.bits(), 66 - Long.numberOfLeadingZeros(largest)));
+        LongMatrix[] atLeast = MaskedCompare.compare(ctx, bits, x, t).atLeast();
+        return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
+    }
+
     /** With a bit from this backend's comparisons: one exact product by the integer bit, no truncation. */
     @Override
     public Matrix select(Matrix bit, Matrix ifOne, Matrix ifZero) {

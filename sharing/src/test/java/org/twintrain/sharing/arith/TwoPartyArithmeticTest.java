@@ -59,9 +59,14 @@ class TwoPartyArithmeticTest {
 
     /** Runs every op on the twin and on two parties and compares the raw encodings. */
     private static void check(TruncationMode mode, LongMatrix[] inputs, List<Op> ops) {
+        check(mode, org.twintrain.sharing.protocol.ComparisonProtocol.DEFAULT, inputs, ops);
+    }
+
+    private static void check(TruncationMode mode, org.twintrain.sharing.protocol.ComparisonProtocol comparison,
+            LongMatrix[] inputs, List<Op> ops) {
         FixedPointArithmetic twin = new FixedPointArithmetic(FP);
         LongMatrix[][] shares = share(inputs, new Random(99));
-        TwoPartyRunner.Result<List<LongMatrix>> got = new TwoPartyRunner(FP, mode, SEED).run(a -> {
+        TwoPartyRunner.Result<List<LongMatrix>> got = new TwoPartyRunner(FP, mode, comparison, SEED).run(a -> {
             List<LongMatrix> out = new ArrayList<>();
             for (Op op : ops) {
                 out.add((LongMatrix) op.f().apply(a, shares[a.party()]));
@@ -153,10 +158,33 @@ class TwoPartyArithmeticTest {
                 new Op("relu", false, (a, x) -> a.relu(x[1])),
                 new Op("relu'", false, (a, x) -> a.reluWithDerivative(x[1])[1]),
                 new Op("max", false, (a, x) -> a.max(x[1], x[2])),
-                new Op("mul by relu'", false, (a, x) -> a.mul(x[2], a.reluWithDerivative(x[1])[1])));
+                new Op("max bit", false, (a, x) -> a.maxWithBit(x[1], x[2])[1]),
+                new Op("mulBit by relu'", false, (a, x) -> a.mulBit(a.reluWithDerivative(x[1])[1], x[2])),
+                new Op("mulBit by concatenated bits", false, (a, x) -> {
+                    Matrix bits = a.lessThanZero(x[1]);
+                    return a.mulBit(a.concatColumns(bits, bits), a.concatColumns(x[2], x[1]));
+                }));
         for (TruncationMode mode : TruncationMode.values()) {
-            check(mode, inputs, ops);
+            check(mode, org.twintrain.sharing.protocol.ComparisonProtocol.ADDER, inputs, ops);
         }
+        // The DCF comparison is exact within its range: +-2^31 ring units at dcf:32, so differences of values
+        // below 2^30 (the ends included by encodings' edges).
+        LongMatrix[] inRange = {encodings(r, R, C, 30), encodings(r, R, C, 30), encodings(r, R, C, 30)};
+        List<Op> dcfOps = ops.stream().filter(op -> !op.name().equals("lessThanZero")).toList();
+        for (TruncationMode mode : TruncationMode.values()) {
+            check(mode, org.twintrain.sharing.protocol.ComparisonProtocol.DEFAULT, inRange, dcfOps);
+        }
+    }
+
+    @Test
+    void mulBitRefusesAMatrixThatIsNotAComparisonResult() {
+        Random r = new Random(5);
+        LongMatrix x = encodings(r, R, C, 20);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(TwoPartyRunner.TwoPartyException.class,
+                () -> new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED).run(a -> a.mulBit(a.addPublic(a
+                        .lessThanZero(x), 0.0), x)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getCause().getMessage().contains("not a comparison result"),
+                e.getCause().getMessage());
     }
 
     @Test

@@ -23,7 +23,12 @@ class TwoPartyCostTest {
 
     /** Runs op on fresh inputs (not timed or counted) and returns the op's own rounds and bytes. */
     private static Cost measure(TruncationMode mode, Function<Arithmetic, Runnable> setup) {
-        TwoPartyRunner.Result<long[]> r = new TwoPartyRunner(new FixedPoint(16), mode, SEED).run(a -> {
+        return measure(mode, org.twintrain.sharing.protocol.ComparisonProtocol.ADDER, setup);
+    }
+
+    private static Cost measure(TruncationMode mode, org.twintrain.sharing.protocol.ComparisonProtocol comparison,
+            Function<Arithmetic, Runnable> setup) {
+        TwoPartyRunner.Result<long[]> r = new TwoPartyRunner(new FixedPoint(16), mode, comparison, SEED).run(a -> {
             Runnable op = setup.apply(a);
             var stats = a.context().channel().stats();
             long rounds = stats.rounds(), bytes = stats.bytesSent();
@@ -93,6 +98,35 @@ class TwoPartyCostTest {
             row("max", mode, max, N);
             assertEquals(relu, max);
         }
+    }
+
+    @Test
+    void dcfComparisonsTakeOneRoundAndOneOpenedWordPerElement() {
+        var dcf = org.twintrain.sharing.protocol.ComparisonProtocol.DEFAULT;
+        Cost expected = new Cost(1, 8L * N);
+        Cost ltz = measure(TruncationMode.WRAP_FREE, dcf, a -> {
+            Matrix x = input(a, 64, N / 64);
+            return () -> a.lessThanZero(x);
+        });
+        row("lessThanZero (dcf:32)", TruncationMode.WRAP_FREE, ltz, N);
+        assertEquals(expected, ltz);
+        Cost relu = measure(TruncationMode.WRAP_FREE, dcf, a -> {
+            Matrix x = input(a, 64, N / 64);
+            return () -> a.reluWithDerivative(x);
+        });
+        row("reluWithDerivative (dcf:32)", TruncationMode.WRAP_FREE, relu, N);
+        assertEquals(expected, relu, "the product by the bit comes with the comparison's opening");
+        Cost max = measure(TruncationMode.WRAP_FREE, dcf, a -> {
+            Matrix x = input(a, 64, N / 64), y = input(a, 64, N / 64);
+            return () -> a.maxWithBit(x, y);
+        });
+        assertEquals(expected, max);
+        Cost mulBit = measure(TruncationMode.WRAP_FREE, dcf, a -> {
+            Matrix x = input(a, 64, N / 64), y = input(a, 64, N / 64);
+            Matrix bit = a.lessThanZero(x);
+            return () -> a.mulBit(bit, y);
+        });
+        assertEquals(new Cost(1, 16L * N), mulBit, "a product by a comparison bit is exact: no truncation round");
     }
 
     @Test

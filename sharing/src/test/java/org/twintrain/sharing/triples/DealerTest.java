@@ -43,9 +43,14 @@ class DealerTest {
                 case MATMUL -> key(0, kind, 5, 6, 7);
                 case DATA_MASK -> key(0, kind, 10, 6);
                 case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, maskHigh(MASK_10x6), maskLow(MASK_10x6), 2, 5, 9);
+                case COMPARE -> key(0, kind, n, 32);
                 default -> key(0, kind, n);
             };
             Correlation[] h = dealer.halves(k);
+            if (kind == TripleKey.Kind.COMPARE) {
+                checkCompare(dealer, k, h, n);
+                continue;
+            }
             long[][] v = recombine(k, h[0], h[1]);
             assertEquals(Dealer.partSizes(k).length, v.length, kind + " parts");
             for (int p = 0; p < v.length; p++) {
@@ -210,5 +215,40 @@ class DealerTest {
         Correlation c = new Dealer(SEED, FP).half(1, key(0, TripleKey.Kind.MUL, 2));
         String text = c.toString();
         assertFalse(text.contains(Long.toString(c.part(0)[0])));
+    }
+
+    /**
+     * COMPARE: r recombines, h is bit 31 of r and hr = h r; the correction words are the same in both halves,
+     * server 0's first four parts come from its seed alone, and the two DCF keys add up to (1 - 2h, (1 - 2h) r)
+     * below r mod 2^31 and to 0 from there on.
+     */
+    private static void checkCompare(Dealer dealer, TripleKey k, Correlation[] h, int n) {
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = h[0].part(0)[i] + h[1].part(0)[i];
+            long top = (r[i] >>> 31) & 1L;
+            assertEquals(top, h[0].part(1)[i] + h[1].part(1)[i], "h of entry " + i);
+            assertEquals(top * r[i], h[0].part(2)[i] + h[1].part(2)[i], "h r of entry " + i);
+        }
+        assertArrayEquals(dealer.value(k)[0], r);
+        assertArrayEquals(h[0].part(4), h[1].part(4), "the correction words are public, the same in both halves");
+        Correlation fromSeed = Dealer.expandParty0(dealer.party0Seed(), k);
+        for (int p = 0; p < 4; p++) {
+            assertArrayEquals(h[0].part(p), fromSeed.part(p), "server 0's part " + p + " comes from its seed");
+        }
+        assertEquals(null, fromSeed.part(4), "the correction words cannot come from server 0's seed");
+        long[] points = new long[n];
+        long low = (1L << 31) - 1;
+        for (int i = 0; i < n; i++) {
+            points[i] = i % 2 == 0 ? (r[i] & low) - 1 & low : r[i] & low; // just below alpha, then alpha itself
+        }
+        long[] y0 = org.twintrain.sharing.fss.Dcf.evaluate(0, 31, h[0].part(3), h[0].part(4), points, 1);
+        long[] y1 = org.twintrain.sharing.fss.Dcf.evaluate(1, 31, h[1].part(3), h[1].part(4), points, 1);
+        for (int i = 0; i < n; i++) {
+            long top = (r[i] >>> 31) & 1L;
+            boolean below = Long.compareUnsigned(points[i], r[i] & low) < 0;
+            assertEquals(below ? 1 - 2 * top : 0, y0[2 * i] + y1[2 * i], "DCF value 0 at entry " + i);
+            assertEquals(below ? (1 - 2 * top) * r[i] : 0, y0[2 * i + 1] + y1[2 * i + 1], "DCF value 1 at entry " + i);
+        }
     }
 }

@@ -42,7 +42,13 @@ class StoredTripleSourceTest {
             int first = Math.min(plan.size(), t * per);
             int count = Math.min(plan.size(), first + per) - first;
             try (OutputStream out = Files.newOutputStream(dir1.resolve(TripleFile.partName(t)))) {
-                TripleFile.writeParty1(out, plan, dealer, first, count);
+                if (!plan.hasSharedParts()) {
+                    TripleFile.writeParty1(out, plan, dealer, first, count);
+                    continue;
+                }
+                try (OutputStream out0 = Files.newOutputStream(dir0.resolve(TripleFile.partName(t)))) {
+                    TripleFile.writeBoth(out0, out, plan, dealer, first, count);
+                }
             }
         }
     }
@@ -66,7 +72,11 @@ class StoredTripleSourceTest {
             s1.reserve(plan.keys());
             for (TripleKey k : plan.keys()) {
                 long[][] a = s0.take(k).parts(), b = s1.take(k).parts(), v = dealer.value(k);
-                assertEquals(v.length, a.length);
+                assertEquals(Dealer.partSizes(k).length, a.length);
+                if (k.kind() == TripleKey.Kind.COMPARE) { // value(): the arithmetic parts; then seeds and public words
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a[4], b[4], "server 0 read its correction words");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(dealer.halves(k)[0].part(3), a[3]);
+                }
                 for (int p = 0; p < v.length; p++) {
                     long[] sum = new long[v[p].length];
                     for (int i = 0; i < sum.length; i++) {
@@ -135,7 +145,9 @@ class StoredTripleSourceTest {
         IllegalArgumentException e0 = assertThrows(IllegalArgumentException.class, () -> open(tmp.resolve("s1"), 0, plan));
         assertTrue(e0.getMessage().contains("party 1's store, not party 0's"), e0.getMessage());
         IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class, () -> open(tmp.resolve("s0"), 1, plan));
-        assertTrue(e1.getMessage().contains("party 0's store, not party 1's"), e1.getMessage());
+        // Server 0's store holds part files too when the plan has DCF keys: then their headers say whose they are.
+        assertTrue(e1.getMessage().contains("party 0's store, not party 1's") || e1.getMessage().contains(
+                "holds party 0's triples, but it was opened for party 1"), e1.getMessage());
         // A part file renamed into server 0's folder still says whose it is.
         Files.copy(tmp.resolve("s1").resolve(TripleFile.partName(0)), tmp.resolve("s0").resolve(TripleFile.PARTY0_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -36,7 +36,7 @@ class TriplePlanTest {
         }
         Map<TripleKey.Kind, Integer> counts = plan.counts();
         assertEquals(2 * 6, counts.get(TripleKey.Kind.MATMUL)); // two matmuls per step
-        assertTrue(counts.get(TripleKey.Kind.AND) > 0, "comparisons draw AND triples");
+        assertTrue(counts.get(TripleKey.Kind.COMPARE) > 0, "comparisons draw DCF keys (the default)");
         assertTrue(counts.get(TripleKey.Kind.TRUNC) > 0, "wrap-free truncation draws truncation pairs");
         assertEquals(plan.size(), counts.values().stream().mapToInt(Integer::intValue).sum());
     }
