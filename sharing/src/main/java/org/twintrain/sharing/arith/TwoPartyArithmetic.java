@@ -86,6 +86,11 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return comparison;
     }
 
+    /** The DCF width for this backend's fractional bits. */
+    private int comparisonBits() {
+        return comparison.width(fractionalBits());
+    }
+
     /** Installs (or with null removes) the hook that {@link #matmul} and {@link #matmulTransposeA} ask first. */
     public void setLeftOperandHook(LeftOperandHook hook) {
         this.leftOperandHook = hook;
@@ -210,7 +215,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         if (!comparison.isDcf()) {
             return fixedFromBit(LessThanZero.arithmetic(ctx, x));
         }
-        return fixedFromBit(oneMinus(MaskedCompare.compare(ctx, comparison.bits(), x, 0L).atLeast()[0]));
+        return fixedFromBit(oneMinus(MaskedCompare.compare(ctx, comparisonBits(), x, 0L).atLeast()[0]));
     }
 
     /** 1 - bit for integer bit shares (party 0 adds the public 1). */
@@ -239,7 +244,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
             t[j] = codec().encode(thresholds[j]);
             largest = Math.max(largest, Math.abs(t[j]));
         }
-        int bits = Math.min(64, Math.max(comparison.bits(), 66 - Long.numberOfLeadingZeros(largest)));
+        int bits = Math.min(64, Math.max(comparisonBits(), 66 - Long.numberOfLeadingZeros(largest)));
         LongMatrix[] atLeast = MaskedCompare.compare(ctx, bits, x, t).atLeast();
         return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
     }
@@ -262,7 +267,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
             LongMatrix[] out = Relu.reluWithDerivative(ctx, x);
             return new Matrix[] {out[0], fixedFromBit(out[1])};
         }
-        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparison.bits(), x, 0L);
+        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparisonBits(), x, 0L);
         return new Matrix[] {r.times()[0], fixedFromBit(r.atLeast()[0])};
     }
 
@@ -273,7 +278,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         if (!comparison.isDcf()) {
             return Max.max(ctx, x, y);
         }
-        return y.add(MaskedCompare.compare(ctx, comparison.bits(), x.sub(y), 0L).times()[0]);
+        return y.add(MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L).times()[0]);
     }
 
     /** The maximum and the bit [a &gt;= b] from one comparison: 1 round (DCF). */
@@ -284,7 +289,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
             LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y)), y.sub(x));
             return new Matrix[] {x.add(below[0]), fixedFromBit(oneMinus(below[1]))};
         }
-        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparison.bits(), x.sub(y), 0L);
+        MaskedCompare.Result r = MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L);
         return new Matrix[] {y.add(r.times()[0]), fixedFromBit(r.atLeast()[0])};
     }
 

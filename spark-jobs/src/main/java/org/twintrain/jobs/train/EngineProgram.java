@@ -276,7 +276,7 @@ public final class EngineProgram implements SecureProgram {
                 bound = Math.max(bound, b);
             }
             int f = Integer.parseInt(settings.get("ring.fractionalBits").trim());
-            double range = Math.scalb((double) comparison.rangeRingUnits(), -f);
+            double range = Math.scalb((double) comparison.rangeRingUnits(f), -f);
             if (bound >= range) {
                 throw new IllegalArgumentException("ring.comparison = " + comparison.configName() + " compares exactly "
                         + "within +-" + range + " (at " + f + " fractional bits), but the telemetry's overflow bound is "

@@ -106,8 +106,9 @@ public final class SecureBenchmark {
                         + " opening of X, %,d bytes for %d examples, is sent once per run)%n", dataMaskBytes,
                         stepsPerEpoch * batch));
             }
-            sb.append(String.format(Locale.ROOT, "    analytical ReLU          %,14d   (per element: 181 AND gates at 16 B per 64,"
-                    + " B2A bit 1/8 B, Beaver y*r 16 B; backward product 16 B)%n", reluBytes));
+            sb.append(String.format(Locale.ROOT, "    analytical ReLU          %,14d   (per element: DCF 8 B (ring.comparison = dcf)"
+                    + " or 181 AND gates at 16 B per 64, B2A bit 1/8 B, Beaver y*r 16 B (adder); backward product 16 B)%n",
+                    reluBytes));
             sb.append(String.format(Locale.ROOT, "    rest (softmax, loss)     %,14.0f   (measured minus analytical)%n",
                     bytesPerStep - matmulBytes - reluBytes));
             sb.append(String.format(Locale.ROOT, "  rounds per step            %14.1f%n", roundsPerStep));
@@ -208,7 +209,7 @@ public final class SecureBenchmark {
         long matmul = matmulBytes(model, batch) - (trick ? 16L * batch * data.features : 0);
         long dataMask = trick ? 8L * stepsPerEpoch * batch * data.features : 0;
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
-                stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch), dealerSeconds,
+                stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch, EngineProgram.comparison(settings)), dealerSeconds,
                 keysPerStep, onDemandStep, o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask);
     }
 
@@ -236,9 +237,9 @@ public final class SecureBenchmark {
      * ReLU bytes of one step for the dense models, per hidden layer of n = batch x width elements bit-sliced into
      * w = ceil(n/64) words: 181 AND gates (LessThanZero) at 16 bytes per word-triple, 181 x 16 x w; the B2A bit,
      * 8 w; the Beaver product y*r in the same round, 16 n; and backward the exact product by the derivative bit,
-     * 16 n.
+     * 16 n. With the DCF comparison: the opening of x + r, 8 n, and the backward product, 16 n.
      */
-    static long reluBytes(Classifier model, long batch) {
+    static long reluBytes(Classifier model, long batch, org.twintrain.sharing.protocol.ComparisonProtocol comparison) {
         List<Param> weights = new ArrayList<>();
         for (Param p : model.params()) {
             if (isDenseWeight(p)) {
@@ -249,7 +250,7 @@ public final class SecureBenchmark {
         for (int i = 0; i < weights.size() - 1; i++) {
             long n = batch * weights.get(i).value().cols();
             long words = (n + 63) / 64;
-            total += 181 * 16 * words + 8 * words + 16 * n + 16 * n;
+            total += comparison.isDcf() ? 8 * n + 16 * n : 181 * 16 * words + 8 * words + 16 * n + 16 * n;
         }
         return total;
     }

@@ -29,6 +29,7 @@ import org.twintrain.sharing.ring.LongMatrix;
 import org.twintrain.sharing.triples.Dealer;
 import org.twintrain.sharing.triples.TripleFile;
 import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.sharing.triples.TripleKey;
 import org.twintrain.store.DataShareManifest;
 import org.twintrain.store.DataShares;
 import org.twintrain.store.Manifests;
@@ -320,7 +321,9 @@ class IsolationAuditTest {
             }
             for (int i = 0; i < plan.size(); i++) {
                 for (long[] part : Dealer.expandParty0(party0, plan.key(i)).parts()) {
-                    s.addRing("server 0's triple half", part);
+                    if (part != null) { // null: public correction words, held by both servers (Dealer.sharedParts)
+                        s.addRing("server 0's triple half", part);
+                    }
                 }
             }
         }
@@ -333,15 +336,24 @@ class IsolationAuditTest {
         }
         modelShares(s, "server 1", work.resolve("store1/model"));
         for (Path folder : subfolders(work.resolve("store1/triples"))) {
+            TriplePlan plan;
+            try (InputStream in = Files.newInputStream(folder.resolve(TripleFile.PLAN_FILE))) {
+                plan = TriplePlan.read(in, folder.getFileName().toString());
+            }
             for (Path part : files(folder)) {
                 if (TripleFile.isPart(part.getFileName().toString())) {
                     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(part));
                     b.position(TripleFile.HEADER_BYTES);
                     while (b.hasRemaining()) {
-                        b.getInt(); // plan index
+                        TripleKey key = plan.key(b.getInt());
                         int words = b.getInt();
+                        // The last sharedParts parts are public correction words that store 0 holds too.
+                        long secret = words - TriplePlan.sharedWords(key);
                         for (int w = 0; w < words; w++) {
-                            s.addRing("server 1's triple half", b.getLong());
+                            long word = b.getLong();
+                            if (w < secret) {
+                                s.addRing("server 1's triple half", word);
+                            }
                         }
                     }
                 }

@@ -77,9 +77,18 @@ class TripleJobTest {
         assertTrue(r.bytes1() > expected1, "server 1 holds every word of its half");
         assertEquals(r.bytes1(), folderBytes(dir.resolve("store1/triples/" + plan.id())));
 
-        // Store 0: the plan, one seed, the manifest, and nothing else.
+        // Store 0: the plan, one seed, the manifest, and (the plan has DCF comparisons) one part file per writer task
+        // holding only the public correction words.
         Path f0 = dir.resolve("store0/triples/" + plan.id());
-        assertEquals(Set.of("plan.txt", "party0.seed", "manifest.json"), names(f0));
+        assertTrue(plan.hasSharedParts(), "the plan compares with DCF keys");
+        assertEquals(Set.of("plan.txt", "party0.seed", "manifest.json", "part-00000.trp", "part-00001.trp",
+                "part-00002.trp"), names(f0));
+        long shared = 0;
+        for (TripleKey k : plan.keys()) {
+            shared += TripleFile.sharedRecordBytes(k);
+        }
+        assertEquals(shared + 3L * TripleFile.HEADER_BYTES, names(f0).stream().filter(TripleFile::isPart)
+                .mapToLong(n -> f0.resolve(n).toFile().length()).sum(), "store 0's part files hold only shared words");
         assertEquals(TripleFile.HEADER_BYTES + 32, Files.size(f0.resolve("party0.seed")));
         assertEquals(r.bytes0(), folderBytes(f0));
         Path f1 = dir.resolve("store1/triples/" + plan.id());
@@ -137,6 +146,14 @@ class TripleJobTest {
                             assertTrue(sum[0][i] == 0 || sum[0][i] == 1, k.toString());
                             assertEquals(sum[0][i], sum[1][i], k.toString());
                         }
+                    }
+                    case COMPARE -> { // h = top bit of r's low s[1] bits, h r; server 0 read the public words
+                        for (int i = 0; i < sum[0].length; i++) {
+                            long h = (sum[0][i] >>> (s[1] - 1)) & 1L;
+                            assertEquals(h, sum[1][i], k.toString());
+                            assertEquals(h * sum[0][i], sum[2][i], k.toString());
+                        }
+                        assertArrayEquals(a[4], b[4], "the correction words are the same in both stores: " + k);
                     }
                     default -> throw new AssertionError("unexpected kind " + k.kind());
                 }
