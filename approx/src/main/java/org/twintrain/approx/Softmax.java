@@ -13,8 +13,9 @@ import org.twintrain.sharing.arith.Matrix;
  *   <li>Division: {@link Reciprocal#divideRows}, which defines the all-zero row (possible with {@code relu} and
  *       clipped odd Taylor) as uniform 1/c.</li>
  *   <li>With {@code exact} e^x (cleartext only) the row maximum is subtracted first, which changes nothing
- *       mathematically and keeps e^x within double and fixed-point range. Approximations are not shift
- *       invariant, so they get the logits as they are, as in the paper.</li>
+ *       mathematically and keeps e^x within double and fixed-point range; so do {@code limit:n} and {@code pwlsm:k},
+ *       made for inputs x &lt;= 0 (on two parties: a comparison tree of ceil(log2 c) levels per row). The paper's
+ *       approximations are not shift invariant, so they get the logits as they are, as in the paper.</li>
  *   <li>Gradient ({@link SoftmaxGradient}): for the loss L = -sum_k y_k log p_k of one row with one-hot y, the
  *       true derivative of the composed function is dL/dx_k = e'(x_k) / S - y_k e'(x_t) / e(x_t), with S =
  *       sum_j e(x_j) and t the target class (for exact e^x this is p_k - y_k). e'(x_t) / e(x_t) is one secret
@@ -91,9 +92,13 @@ public final class Softmax {
         return loss;
     }
 
-    /** The logits minus their row maximum for exact e^x (cleartext); the logits themselves otherwise. */
+    /**
+     * The logits minus their row maximum when the e^x asks for it ({@link ExpApproximation#shiftsByMax}); the logits
+     * themselves otherwise. The gradient treats the maximum as a constant, as stable softmaxes do: the term it drops,
+     * the row's summed gradient at the argmax, is zero for exact e^x and small for a close approximation.
+     */
     Matrix prepared(Arithmetic a, Matrix logits) {
-        if (!(exp instanceof ExactExp)) {
+        if (!exp.shiftsByMax()) {
             return logits;
         }
         List<Matrix> cols = new ArrayList<>();

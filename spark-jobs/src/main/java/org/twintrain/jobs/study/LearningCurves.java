@@ -10,7 +10,7 @@ import java.util.Map;
  * Learning curves as hand-written SVG: dev accuracy (or perplexity) at the evaluation points against the step.
  * One plot per data set, model and precision with one line per approximation; when the grid has several
  * precisions, also one plot per data set, model and approximation with one line per precision. Runs that
- * stopped early end where they stopped.
+ * stopped early end where they stopped. With several seeds, the first seed's runs (the table has the mean).
  */
 public final class LearningCurves {
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
@@ -30,10 +30,15 @@ public final class LearningCurves {
         boolean perplexity = grid.metric().equals("perplexity");
         StudyReport.Layout layout = StudyReport.Layout.of(results);
         Map<String, Map<String, StudyResult>> plots = new LinkedHashMap<>();
+        // With several seeds one line per row would triple the lines: the curves show the first seed's runs.
+        long firstSeed = results.stream().mapToLong(r -> r.config().seed()).min().orElse(0);
         for (StudyResult r : results) {
             StudyConfig c = r.config();
-            String base = c.dataset() + " " + c.model().key();
-            String row = StudyReport.rowLabel(c, layout.showTanh, layout.showSeed);
+            if (c.seed() != firstSeed) {
+                continue;
+            }
+            String base = c.dataset() + " " + c.model().key() + (layout.showSeed ? " seed " + firstSeed : "");
+            String row = StudyReport.rowLabel(c, layout.showTanh, false);
             plots.computeIfAbsent(base + " " + c.precision(), k -> new LinkedHashMap<>()).put(row, r);
             if (layout.showPrecision) {
                 plots.computeIfAbsent(base + " " + row, k -> new LinkedHashMap<>()).put(c.precision(), r);
