@@ -64,7 +64,8 @@ public final class Softmax {
             return a.sub(probabilities, oneHotTargets);
         }
         int c = logits.cols();
-        Matrix[] ed = exp.applyWithDerivative(a, prepared(a, logits));
+        Matrix shifted = prepared(a, logits);
+        Matrix[] ed = exp.applyWithDerivative(a, shifted);
         Matrix e = ed[0], de = ed[1];
         Matrix sum = a.sumCols(e);
         // The target's e and e' in one product round.
@@ -73,7 +74,18 @@ public final class Softmax {
         Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
         Matrix spread = reciprocal.divideRows(a, de, sum);
         Matrix logRatio = reciprocal.divideRows(a, targetDerivative, target);
-        return a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+        Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+        return exp.shiftsByMax() ? throughMax(a, g, shifted) : g;
+    }
+
+    /**
+     * The gradient through the subtracted maximum: x_k - max moves with every logit at the argmax, so the argmax
+     * entry loses the row's summed gradient (zero for exact e^x, small for a close approximation). The argmax is
+     * where the shifted logit is not below 0: one comparison per logit (ties, a measure-zero case, all take it).
+     */
+    private static Matrix throughMax(Arithmetic a, Matrix g, Matrix shifted) {
+        Matrix atMax = a.addPublic(a.neg(a.lessThanZero(shifted)), 1.0);
+        return a.sub(g, a.mul(atMax, Reciprocal.broadcast(a, a.sumCols(g), g.cols())));
     }
 
     /**
@@ -94,8 +106,7 @@ public final class Softmax {
 
     /**
      * The logits minus their row maximum when the e^x asks for it ({@link ExpApproximation#shiftsByMax}); the logits
-     * themselves otherwise. The gradient treats the maximum as a constant, as stable softmaxes do: the term it drops,
-     * the row's summed gradient at the argmax, is zero for exact e^x and small for a close approximation.
+     * themselves otherwise. The gradient follows the maximum too ({@link #crossEntropyGradient}).
      */
     Matrix prepared(Arithmetic a, Matrix logits) {
         if (!exp.shiftsByMax()) {
