@@ -118,6 +118,8 @@ class SoftmaxTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("expNames")
     void trueGradientMatchesFiniteDifferencesOfTheLoss(String exp) {
+        // the shifted approximations' targets fall below the reciprocal's range: ShiftedExpTest checks them
+        org.junit.jupiter.api.Assumptions.assumeFalse(shiftedApproximation(exp));
         Softmax s = softmax(exp);
         Arithmetic a = new DoubleArithmetic();
         double[] x = logits();
@@ -143,6 +145,11 @@ class SoftmaxTest {
         }
     }
 
+    /** limit:n and pwlsm:k (exact shifts too, but its gradient is p - y, which these tests cover). */
+    static boolean shiftedApproximation(String exp) {
+        return Reference.shifted(exp) && !exp.equals("exact");
+    }
+
     static Stream<String> expNames() {
         return ApproxRegistry.expNames().stream();
     }
@@ -150,6 +157,8 @@ class SoftmaxTest {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("cases")
     void gradientOnEachBackendMatchesDouble(BackendCase backend, String exp) {
+        // this error model assumes unshifted inputs: ShiftedExpTest checks limit:n and pwlsm:k against their twins
+        org.junit.jupiter.api.Assumptions.assumeFalse(shiftedApproximation(exp));
         double[] x = offKinks(logits());
         double[] y = oneHot(4);
         java.util.function.Function<Arithmetic, double[]> body = a -> {
