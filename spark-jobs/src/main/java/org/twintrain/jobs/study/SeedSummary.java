@@ -107,7 +107,8 @@ public record SeedSummary(String key, StudyConfig first, List<Long> seeds, List<
         int n = seeds.size();
         if (values.isEmpty()) {
             String what = diverged == n ? StudyResult.DIVERGED : failed == n ? StudyResult.FAILED : "not finished";
-            return "**" + what + "**" + (n > 1 ? " (" + n + " seeds)" : "") + ": " + reason;
+            // one seed: the reason alone, as the table showed it before seeds were aggregated
+            return "**" + what + "**" + (n > 1 ? " (" + n + " seeds): " + reason : ": " + reason.substring(reason.indexOf(": ") + 2));
         }
         String m = String.format(Locale.ROOT, "%.2f", mean());
         if (n == 1) {
