@@ -34,6 +34,11 @@ public final class ExactExp implements ExpApproximation {
     }
 
     @Override
+    public boolean shiftsByMax() {
+        return true;
+    }
+
+    @Override
     public boolean cleartextOnly() {
         return true;
     }

@@ -26,6 +26,15 @@ public interface ExpApproximation {
         return new Matrix[] {apply(a, x), derivative(a, x)};
     }
 
+    /**
+     * True when the softmax must subtract each row's maximum before calling it, so that its inputs are x &lt;= 0:
+     * {@code exact} (range), {@code limit:n} and {@code pwlsm:k} (accurate, or fitted, only there). The paper's
+     * approximations get the logits as they are. On two parties the maximum is a comparison tree over the row.
+     */
+    default boolean shiftsByMax() {
+        return false;
+    }
+
     /** True where it needs cleartext ({@code exact}). */
     default boolean cleartextOnly() {
         return false;

@@ -26,24 +26,38 @@ import org.twintrain.sharing.arith.Matrix;
  *       adjacent tangents). The coefficients, the range and the error are in the generated resource
  *       {@code pwl-fits.tsv} next to this class: pwl:5 37.8%, pwl:6 26.6%, pwl:7 19.5% relative error on
  *       [-4, 4]. Softmax ignores a common factor, so what it sees is about E/(2-E): 23%, 15%, 11%.</li>
+ *   <li>{@code pwlsm:3} .. {@code pwlsm:6} are not in the paper either: k-1 lines fitted by {@link PwlSoftmaxFit}
+ *       for the softmax's real input range, the logits minus their row maximum (x &lt;= 0, so the softmax
+ *       subtracts it first: {@link #shiftsByMax()}), to minimize the softmax's error (mean KL) rather than e^x's.
+ *       Lines in the generated resource {@code pwlsm-fits.tsv}.</li>
  * </ul>
  */
 public final class PiecewiseLinearExp implements ExpApproximation {
     /** The generated table of fitted lines (see {@link PwlFit}). */
     public static final String FITS_RESOURCE = "pwl-fits.tsv";
 
+    /** The generated table of the softmax-fitted lines for x &lt;= 0 (see {@link PwlSoftmaxFit}). */
+    public static final String SOFTMAX_FITS_RESOURCE = "pwlsm-fits.tsv";
+
     private final String name;
     private final double[] slopes;
     private final double[] intercepts;
+    private final boolean shiftsByMax;
 
     /** max over i of (slopes[i] x + intercepts[i]); include a 0 line (slope 0, intercept 0) to bound it below. */
     public PiecewiseLinearExp(String name, double[] slopes, double[] intercepts) {
+        this(name, slopes, intercepts, false);
+    }
+
+    /** As above; shiftsByMax: made for inputs x &lt;= 0, so the softmax subtracts the row maximum first. */
+    public PiecewiseLinearExp(String name, double[] slopes, double[] intercepts, boolean shiftsByMax) {
         if (slopes.length == 0 || slopes.length != intercepts.length) {
             throw new IllegalArgumentException(name + ": need as many slopes as intercepts, and at least one line");
         }
         this.name = name;
         this.slopes = slopes.clone();
         this.intercepts = intercepts.clone();
+        this.shiftsByMax = shiftsByMax;
     }
 
     /** The paper's pwl:4: max(0, 0.0077x + 0.155, x + 1, 7.3891x - 7.3891). */
@@ -57,31 +71,48 @@ public final class PiecewiseLinearExp implements ExpApproximation {
         if (pieces == 4) {
             return paper4();
         }
-        String key = "pwl:" + pieces;
+        // pwl-fits.tsv rows: name, "line", tangent point, slope, intercept
+        return fromTable("pwl:" + pieces, pieces, FITS_RESOURCE, 3, false, "pwl:5, pwl:6, pwl:7");
+    }
+
+    /** pwlsm:k, the softmax-fitted lines for x &lt;= 0 from {@link #SOFTMAX_FITS_RESOURCE}; shifts by the maximum. */
+    public static PiecewiseLinearExp softmaxFit(int pieces) {
+        // pwlsm-fits.tsv rows: name, "line", slope, intercept
+        return fromTable("pwlsm:" + pieces, pieces, SOFTMAX_FITS_RESOURCE, 2, true, "pwlsm:3 .. pwlsm:6");
+    }
+
+    /** The 0 line and the table's lines of key (slope in column slopeColumn, intercept after it). */
+    private static PiecewiseLinearExp fromTable(String key, int pieces, String resource, int slopeColumn,
+            boolean shiftsByMax, String fitted) {
         List<double[]> lines = new ArrayList<>();
         lines.add(new double[] {0, 0});
-        for (String[] f : readFits()) {
+        for (String[] f : readFits(resource)) {
             if (f[0].equals(key) && f[1].equals("line")) {
-                lines.add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+                lines.add(new double[] {Double.parseDouble(f[slopeColumn]), Double.parseDouble(f[slopeColumn + 1])});
             }
         }
         if (lines.size() != pieces) {
-            throw new IllegalArgumentException("no fit for " + key + " in " + FITS_RESOURCE + " (found "
-                    + (lines.size() - 1) + " lines, expected " + (pieces - 1) + "); fitted: pwl:5, pwl:6, pwl:7");
+            throw new IllegalArgumentException("no fit for " + key + " in " + resource + " (found "
+                    + (lines.size() - 1) + " lines, expected " + (pieces - 1) + "); fitted: " + fitted);
         }
         double[] s = new double[pieces], b = new double[pieces];
         for (int i = 0; i < pieces; i++) {
             s[i] = lines.get(i)[0];
             b[i] = lines.get(i)[1];
         }
-        return new PiecewiseLinearExp(key, s, b);
+        return new PiecewiseLinearExp(key, s, b, shiftsByMax);
     }
 
     /** The rows of the fits table, split at tabs, without comments. */
     static List<String[]> readFits() {
-        try (InputStream in = PiecewiseLinearExp.class.getResourceAsStream(FITS_RESOURCE)) {
+        return readFits(FITS_RESOURCE);
+    }
+
+    /** The rows of a generated table next to this class, split at tabs, without comments. */
+    static List<String[]> readFits(String resource) {
+        try (InputStream in = PiecewiseLinearExp.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + FITS_RESOURCE + " is missing from the approx jar");
+                throw new IllegalStateException("resource " + resource + " is missing from the approx jar");
             }
             List<String[]> rows = new ArrayList<>();
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -92,13 +123,18 @@ public final class PiecewiseLinearExp implements ExpApproximation {
             }
             return rows;
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + FITS_RESOURCE, e);
+            throw new UncheckedIOException("reading " + resource, e);
         }
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean shiftsByMax() {
+        return shiftsByMax;
     }
 
     public int pieces() {

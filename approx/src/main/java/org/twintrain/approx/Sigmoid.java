@@ -16,7 +16,9 @@ import org.twintrain.sharing.arith.Matrix;
  * (and its reciprocal) unchanged.
  *
  * <p>The derivative is that of the composed function: with u = x/2, D = e(u) + e(-u),
- * d/dx = (e'(u) e(-u) + e(u) e'(-u)) / (2 D^2) = (g0 s1 + s0 g1) / 2 where s = e/D and g = e'/D.
+ * d/dx = (e'(u) e(-u) + e(u) e'(-u)) / (2 D^2) = (g0 s1 + s0 g1) / 2 where s = e/D and g = e'/D. When the
+ * softmax subtracts the maximum (limit:n, pwlsm:k, exact), the pair is (0, -2u) or (2u, 0) and d/dx is s0 g1 or
+ * g0 s1, picked by one comparison.
  */
 public final class Sigmoid {
     private final Softmax softmax;
@@ -40,7 +42,15 @@ public final class Sigmoid {
         // q = [s0, s1, g0, g1]; products g0 s1 and s0 g1 in one round.
         Matrix prods = a.mul(a.concatColumns(a.columns(q, 2, 3), a.columns(q, 0, 1)),
                 a.concatColumns(a.columns(q, 1, 2), a.columns(q, 3, 4)));
-        Matrix d = a.scale(a.sumCols(prods), 0.5);
+        Matrix d;
+        if (softmax.exp().shiftsByMax()) {
+            // z = (u, -u) - max: for u > 0, z = (0, -2u), so d/dx = s0 g1; otherwise z = (2u, 0), d/dx = g0 s1.
+            Matrix positive = a.lessThanZero(a.columns(z, 1, 2));
+            Matrix first = a.columns(prods, 0, 1);
+            d = a.add(first, a.mul(positive, a.sub(a.columns(prods, 1, 2), first)));
+        } else {
+            d = a.scale(a.sumCols(prods), 0.5);
+        }
         return a.reshape(d, x.rows(), x.cols());
     }
 

@@ -13,8 +13,9 @@ import org.twintrain.sharing.arith.Matrix;
  *   <li>Division: {@link Reciprocal#divideRows}, which defines the all-zero row (possible with {@code relu} and
  *       clipped odd Taylor) as uniform 1/c.</li>
  *   <li>With {@code exact} e^x (cleartext only) the row maximum is subtracted first, which changes nothing
- *       mathematically and keeps e^x within double and fixed-point range. Approximations are not shift
- *       invariant, so they get the logits as they are, as in the paper.</li>
+ *       mathematically and keeps e^x within double and fixed-point range; so do {@code limit:n} and {@code pwlsm:k},
+ *       made for inputs x &lt;= 0 (on two parties: a comparison tree of ceil(log2 c) levels per row). The paper's
+ *       approximations are not shift invariant, so they get the logits as they are, as in the paper.</li>
  *   <li>Gradient ({@link SoftmaxGradient}): for the loss L = -sum_k y_k log p_k of one row with one-hot y, the
  *       true derivative of the composed function is dL/dx_k = e'(x_k) / S - y_k e'(x_t) / e(x_t), with S =
  *       sum_j e(x_j) and t the target class (for exact e^x this is p_k - y_k). e'(x_t) / e(x_t) is one secret
@@ -63,7 +64,8 @@ public final class Softmax {
             return a.sub(probabilities, oneHotTargets);
         }
         int c = logits.cols();
-        Matrix[] ed = exp.applyWithDerivative(a, prepared(a, logits));
+        Matrix shifted = prepared(a, logits);
+        Matrix[] ed = exp.applyWithDerivative(a, shifted);
         Matrix e = ed[0], de = ed[1];
         Matrix sum = a.sumCols(e);
         // The target's e and e' in one product round.
@@ -72,7 +74,18 @@ public final class Softmax {
         Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
         Matrix spread = reciprocal.divideRows(a, de, sum);
         Matrix logRatio = reciprocal.divideRows(a, targetDerivative, target);
-        return a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+        Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+        return exp.shiftsByMax() ? throughMax(a, g, shifted) : g;
+    }
+
+    /**
+     * The gradient through the subtracted maximum: x_k - max moves with every logit at the argmax, so the argmax
+     * entry loses the row's summed gradient (zero for exact e^x, small for a close approximation). The argmax is
+     * where the shifted logit is not below 0: one comparison per logit (ties, a measure-zero case, all take it).
+     */
+    private static Matrix throughMax(Arithmetic a, Matrix g, Matrix shifted) {
+        Matrix atMax = a.addPublic(a.neg(a.lessThanZero(shifted)), 1.0);
+        return a.sub(g, a.mul(atMax, Reciprocal.broadcast(a, a.sumCols(g), g.cols())));
     }
 
     /**
@@ -91,9 +104,12 @@ public final class Softmax {
         return loss;
     }
 
-    /** The logits minus their row maximum for exact e^x (cleartext); the logits themselves otherwise. */
+    /**
+     * The logits minus their row maximum when the e^x asks for it ({@link ExpApproximation#shiftsByMax}); the logits
+     * themselves otherwise. The gradient follows the maximum too ({@link #crossEntropyGradient}).
+     */
     Matrix prepared(Arithmetic a, Matrix logits) {
-        if (!(exp instanceof ExactExp)) {
+        if (!exp.shiftsByMax()) {
             return logits;
         }
         List<Matrix> cols = new ArrayList<>();

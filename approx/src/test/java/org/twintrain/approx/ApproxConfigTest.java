@@ -60,7 +60,8 @@ class ApproxConfigTest {
     @Test
     void registryNamesEveryApproximationOfTheTable() {
         assertEquals(java.util.List.of("exact", "relu", "taylor:2", "taylor:3", "taylor:4", "taylor:5", "taylor:6",
-                "taylor:7", "taylor:8", "pwl:4", "pwl:5", "pwl:6", "pwl:7"), ApproxRegistry.expNames());
+                "taylor:7", "taylor:8", "pwl:4", "pwl:5", "pwl:6", "pwl:7", "limit:4", "limit:6", "limit:8", "pwlsm:3",
+                "pwlsm:4", "pwlsm:5", "pwlsm:6"), ApproxRegistry.expNames());
         for (String n : ApproxRegistry.expNames()) {
             assertEquals(n, ApproxRegistry.exp(n).name());
         }

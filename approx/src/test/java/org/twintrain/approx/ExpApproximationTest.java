@@ -40,9 +40,15 @@ class ExpApproximationTest {
             int k = Integer.parseInt(name.substring(7));
             return 4 * (k + 1) * Reference.taylor(Math.abs(x), k);
         }
-        if (name.startsWith("pwl:")) {
-            int k = Integer.parseInt(name.substring(4));
+        if (name.startsWith("pwl:") || name.startsWith("pwlsm:")) {
+            int k = Integer.parseInt(name.substring(name.indexOf(':') + 1));
             return 2 + Math.abs(x) + 2 * Math.ceil(Math.log(k) / Math.log(2));
+        }
+        if (name.startsWith("limit:")) {
+            // b = 1 + x/m is off by 1 ulp and each of the n squarings adds 1: relative error about m (1 + n) ulp / b
+            int n = Integer.parseInt(name.substring(6));
+            double m = Math.pow(2, n), b = Math.max(1.0 / 16, 1 + x / m);
+            return 2 + 2 * m * (1 + n) * Math.max(1, Reference.exp(name, x)) / b;
         }
         return 1;
     }

@@ -26,6 +26,13 @@ final class Reference {
         if (name.startsWith("pwl:")) {
             return PiecewiseLinearExp.of(Integer.parseInt(name.substring(4))).value(x);
         }
+        if (name.startsWith("pwlsm:")) {
+            return PiecewiseLinearExp.softmaxFit(Integer.parseInt(name.substring(6))).value(x);
+        }
+        if (name.startsWith("limit:")) {
+            double m = Math.pow(2, Integer.parseInt(name.substring(6)));
+            return Math.pow(Math.max(0, 1 + x / m), m);
+        }
         throw new IllegalArgumentException(name);
     }
 
@@ -41,6 +48,11 @@ final class Reference {
         return s;
     }
 
+    /** True for the approximations made for logits minus their maximum. */
+    static boolean shifted(String name) {
+        return name.equals("exact") || name.startsWith("limit:") || name.startsWith("pwlsm:");
+    }
+
     /** Softmax of one row with e = the named approximation (uniform when the sum is 0). */
     static double[] softmax(String name, double[] row) {
         double max = Double.NEGATIVE_INFINITY;
@@ -50,7 +62,7 @@ final class Reference {
         double[] e = new double[row.length];
         double sum = 0;
         for (int j = 0; j < row.length; j++) {
-            e[j] = name.equals("exact") ? Math.exp(row[j] - max) : exp(name, row[j]);
+            e[j] = exp(name, shifted(name) ? row[j] - max : row[j]);
             sum += e[j];
         }
         for (int j = 0; j < row.length; j++) {

@@ -62,6 +62,9 @@ public record StudyGrid(String name, String title, String metric, String note, L
         String name = k.require("study.name");
         String title = k.get("study.title", name);
         String note = k.get("study.note", "");
+        // grid-wide defaults of the block axes seeds and precision
+        String defaultSeeds = k.get("study.seeds", "1");
+        String defaultPrecision = k.get("study.precision", "double");
 
         Map<String, StudyConfig.DataSpec> data = new LinkedHashMap<>();
         for (String d : k.names("data.")) {
@@ -111,7 +114,7 @@ public record StudyGrid(String name, String title, String metric, String note, L
             }
             k.only(pre + "train.", TRAIN_KEYS);
             StudyConfig.TrainSpec train = trainSpec(k, pre + "train.");
-            List<String> precisions = k.list(pre + "precision", "double");
+            List<String> precisions = k.list(pre + "precision", defaultPrecision);
             for (String pr : precisions) {
                 if (!PRECISION.matcher(pr).matches()) {
                     throw k.error(pre + "precision", "entries must be double, float or fixed:F, got '" + pr + "'");
@@ -128,8 +131,7 @@ public record StudyGrid(String name, String title, String metric, String note, L
                     for (String ap : k.list(pre + "approx", null)) {
                         for (String th : k.list(pre + "tanh", "exact")) {
                             for (String pr : precisions) {
-                                for (String s : k.list(pre + "seeds", "1")) {
-                                    long seed = parseLong(k, pre + "seeds", s);
+                                for (long seed : seeds(k, pre + "seeds", defaultSeeds)) {
                                     String id = name + "/" + d + "/" + mo + "/" + ap + "/" + th + "/" + pr + "/s" + seed;
                                     String paperKey = "paper." + d + "." + mo + "." + cellName(ap, th);
                                     String paper = m.getOrDefault(paperKey, "n/a");
@@ -217,12 +219,41 @@ public record StudyGrid(String name, String title, String metric, String note, L
         return List.copyOf(out);
     }
 
-    private static long parseLong(Keys k, String key, String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw k.error(key, "entries must be integers, got '" + s + "'");
+    /**
+     * A block's seeds: a comma list of integers ("1, 2, 3"), or "count:N" for the seeds 1..N; absent, the grid's
+     * study.seeds (default 1).
+     */
+    private static List<Long> seeds(Keys k, String key, String fallback) {
+        String where = k.m.containsKey(key) ? key : "study.seeds";
+        List<String> entries = k.list(key, fallback);
+        List<Long> out = new ArrayList<>();
+        if (entries.size() == 1 && entries.get(0).startsWith("count:")) {
+            String n = entries.get(0).substring("count:".length()).trim();
+            int count;
+            try {
+                count = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                throw k.error(where, "count:N needs an integer N, got '" + n + "'");
+            }
+            if (count < 1 || count > 1000) {
+                throw k.error(where, "count:N needs N in 1..1000, got " + count);
+            }
+            for (long s = 1; s <= count; s++) {
+                out.add(s);
+            }
+            return out;
         }
+        for (String s : entries) {
+            try {
+                out.add(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                throw k.error(where, "entries must be integers (or one count:N), got '" + s + "'");
+            }
+        }
+        if (new TreeSet<>(out).size() != out.size()) {
+            throw k.error(where, "lists a seed twice: " + entries);
+        }
+        return out;
     }
 
     /** Key access that records which keys were used, so that leftovers (typos) are reported. */
@@ -276,6 +307,9 @@ public record StudyGrid(String name, String title, String metric, String note, L
         /** A comma-separated list; fallback null means required. */
         List<String> list(String key, String fallback) {
             String v = fallback == null ? require(key) : get(key, fallback);
+            if (v.isEmpty()) {
+                throw error(key, "lists nothing");
+            }
             List<String> out = new ArrayList<>();
             for (String s : v.split(",")) {
                 if (!s.trim().isEmpty()) {

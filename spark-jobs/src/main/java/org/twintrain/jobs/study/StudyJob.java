@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StructType;
  *   OUT/results.parquet   one row per configuration (status, reason, final accuracy / loss / perplexity, times)
  *   OUT/steps.parquet     one row per configuration and step (training loss; dev metrics at evaluation points)
  *   OUT/table.md          the paper-style table, ours beside the paper's numbers, and every configuration's row
+ *   OUT/summary.tsv       one line per table row: mean and standard deviation over its seeds, failures counted
  *   OUT/curves/*.svg      learning curves, one line per approximation (or precision)
  * </pre>
  * A task never fails on a configuration's error (it reports it), so every configuration has its row.
@@ -165,7 +166,17 @@ public final class StudyJob {
             Files.writeString(curves.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
         }
         Files.writeString(out.resolve("table.md"), StudyReport.markdown(grid, results, svgs.keySet()), StandardCharsets.UTF_8);
+        StringBuilder summary = new StringBuilder("# ").append(grid.name()).append(' ').append(grid.metric())
+                .append(": mean and sample standard deviation over the seeds that finished\n")
+                .append(SeedSummary.TSV_HEADER).append('\n');
+        for (SeedSummary s : SeedSummary.of(results, grid.metric().equals("perplexity"))) {
+            summary.append(s.tsv()).append('\n');
+        }
+        Files.writeString(out.resolve(SUMMARY), summary.toString(), StandardCharsets.UTF_8);
     }
+
+    /** One line per table row: its mean and standard deviation over seeds ({@link SeedSummary}); Pareto reads it. */
+    public static final String SUMMARY = "summary.tsv";
 
     static final StructType RESULTS = new StructType()
             .add("id", DataTypes.StringType, false)

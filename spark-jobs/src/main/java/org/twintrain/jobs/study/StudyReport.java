@@ -33,7 +33,10 @@ public final class StudyReport {
                 .append(count(results, StudyResult.OK)).append(" ok, ").append(count(results, StudyResult.DIVERGED))
                 .append(" diverged, ").append(count(results, StudyResult.FAILED)).append(" failed. Cells: ours / paper ")
                 .append(perplexity ? "(dev perplexity, lower is better)" : "(dev accuracy in %)")
-                .append("; the paper's numbers come from the grid file, n/a where it gives none.\n\n");
+                .append("; the paper's numbers come from the grid file (its full setting), n/a where it gives none, ")
+                .append("- where the paper has no such row. With several seeds a cell is the mean ± the sample standard ")
+                .append("deviation over the seeds that finished; a seed that diverged or failed is counted in the cell ")
+                .append("(\"2 of 3 seeds\", with the first reason) and left out of the mean.\n\n");
         Set<String> reported = results.stream().map(r -> r.config().id()).collect(Collectors.toSet());
         List<String> notRun = grid.configs().stream().map(StudyConfig::id).filter(id -> !reported.contains(id)).toList();
         if (!notRun.isEmpty()) {
@@ -117,11 +120,11 @@ public final class StudyReport {
         return sb.toString();
     }
 
+    /** A cell's configurations differ only in the seed: their mean and deviation ({@link SeedSummary}). */
     private static String cellText(List<StudyResult> rs, boolean perplexity) {
         List<String> parts = new ArrayList<>();
-        for (StudyResult r : rs) {
-            String ours = r.ok() ? metric(r, perplexity) : "**" + r.status() + "**: " + cell(shorten(r.reason()));
-            parts.add(ours + " / " + cell(r.config().paper()));
+        for (SeedSummary s : SeedSummary.of(rs, perplexity)) {
+            parts.add(cell(shorten(s.text())) + " / " + cell(s.first().paper()));
         }
         return String.join("<br>", parts);
     }
@@ -135,7 +138,7 @@ public final class StudyReport {
     }
 
     private static String shorten(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
     }
 
     /** Text safe inside a Markdown table cell. */
@@ -147,7 +150,7 @@ public final class StudyReport {
         return rs.stream().filter(r -> r.status().equals(status)).count();
     }
 
-    /** Row label of a configuration: approximation, tanh when the grid varies it, seed when several. */
+    /** Row label of a configuration: approximation, tanh when the grid varies it, seed when asked (curves). */
     static String rowLabel(StudyConfig c, boolean showTanh, boolean showSeed) {
         return c.approx() + (showTanh ? ", tanh " + c.tanh() : "") + (showSeed ? ", seed " + c.seed() : "");
     }
@@ -163,6 +166,7 @@ public final class StudyReport {
         final Set<String> columns = new LinkedHashSet<>();
         final Map<String, List<StudyResult>> cells = new LinkedHashMap<>();
         boolean showTanh;
+        /** Several seeds: table cells aggregate them; learning curves show the first seed's run. */
         boolean showSeed;
         boolean showPrecision;
 
@@ -173,7 +177,7 @@ public final class StudyReport {
             l.showSeed = results.stream().map(r -> r.config().seed()).distinct().count() > 1;
             l.showPrecision = results.stream().map(r -> r.config().precision()).distinct().count() > 1;
             for (StudyResult r : results) {
-                String row = rowLabel(r.config(), l.showTanh, l.showSeed);
+                String row = rowLabel(r.config(), l.showTanh, false);
                 String col = columnLabel(r.config(), l.showPrecision);
                 l.rows.add(row);
                 l.columns.add(col);

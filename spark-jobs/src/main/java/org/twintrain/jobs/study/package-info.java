@@ -11,7 +11,8 @@
  * A configuration's exception, a non-finite loss or a loss explosion becomes its result (failed / diverged, with
  * the reason), never the job's failure. The driver stores each result as its task returns
  * ({@code CompletedResults}, so a stopped study resumes and several runs build one table), then writes Parquet (results, per-step metrics), the paper-style
- * Markdown table ({@link org.twintrain.jobs.study.StudyReport}) and SVG learning curves
+ * Markdown table ({@link org.twintrain.jobs.study.StudyReport}; several seeds of a row aggregated by
+ * {@link org.twintrain.jobs.study.SeedSummary}, also written as summary.tsv) and SVG learning curves
  * ({@link org.twintrain.jobs.study.LearningCurves}). The only class that touches Spark is StudyJob (and the
  * command that starts the session).
  */
