@@ -30,6 +30,11 @@ public final class KeyScope {
         return new TripleKey(epoch, step, layer, op++, kind, shape);
     }
 
+    /** The current scope's layer name (never a secret). */
+    public String layer() {
+        return layer;
+    }
+
     /** Operations numbered so far in this scope. */
     public int operations() {
         return op;

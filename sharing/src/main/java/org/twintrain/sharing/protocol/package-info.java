@@ -16,6 +16,9 @@
  *   <li>{@link org.twintrain.sharing.protocol.B2A}: 1 round, n/8; with a product by the bit, 1 round, n/8 + 16n.</li>
  *   <li>{@link org.twintrain.sharing.protocol.Relu} and {@link org.twintrain.sharing.protocol.Max}: 8 rounds,
  *       61.375n.</li>
+ *   <li>{@link org.twintrain.sharing.protocol.MaskedCompare} (the default comparison, {@link
+ *       org.twintrain.sharing.protocol.ComparisonProtocol}): 1 round, 8n for any number of public thresholds,
+ *       with [x &gt;= t] and its exact product by x; a DCF key of about 4 x width words per element and server.</li>
  * </ul>
  */
 package org.twintrain.sharing.protocol;

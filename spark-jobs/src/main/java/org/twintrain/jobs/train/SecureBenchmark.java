@@ -74,7 +74,8 @@ public final class SecureBenchmark {
     /** Times in seconds; bytes are what one party sends. */
     public record Result(String model, int batch, double secureStep, double doubleStep, double epochSeconds,
             int stepsPerEpoch, double bytesPerStep, double roundsPerStep, long matmulBytes, long reluBytes,
-            double dealerSecondsPerStep, int keysPerStep, double onDemandStep, String channel, long dataMaskBytes) {
+            double dealerSecondsPerStep, int keysPerStep, double onDemandStep, String channel, long dataMaskBytes,
+            Map<String, Double> roundsByScope) {
 
         public double ratio() {
             return secureStep / doubleStep;
@@ -112,6 +113,7 @@ public final class SecureBenchmark {
             sb.append(String.format(Locale.ROOT, "    rest (softmax, loss)     %,14.0f   (measured minus analytical)%n",
                     bytesPerStep - matmulBytes - reluBytes));
             sb.append(String.format(Locale.ROOT, "  rounds per step            %14.1f%n", roundsPerStep));
+            roundsByScope.forEach((scope, r) -> sb.append(String.format(Locale.ROOT, "    %-24s %14.1f%n", scope, r)));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per step   %10.3f s   (%d keys, both halves, mean)%n",
                     dealerSecondsPerStep, keysPerStep));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per epoch  %10.1f s   vs online %.1f s%n",
@@ -189,8 +191,10 @@ public final class SecureBenchmark {
         long lastStep = onDemand.keys.get(onDemand.keys.size() - 1).step();
         int keysPerStep = (int) onDemand.keys.stream().filter(k -> k.step() == lastStep && k.epoch() >= 0).count();
 
-        Trace t0 = runPregenerated(halves, o.tls() ? tlsPair() : InMemoryChannel.pair(120_000), codec, truncation,
-                EngineProgram.comparison(settings), body);
+        Channel[] online = o.tls() ? tlsPair() : InMemoryChannel.pair(120_000);
+        ScopeRounds scopeRounds = new ScopeRounds(online[0]);
+        online[0] = scopeRounds;
+        Trace t0 = runPregenerated(halves, online, codec, truncation, EngineProgram.comparison(settings), body);
         double secureStep = median(t0.stepSeconds(o.warmup()));
         double bytes = (double) (t0.bytes[t0.count] - t0.bytes[o.warmup()]) / o.steps();
         double rounds = (double) (t0.rounds[t0.count] - t0.rounds[o.warmup()]) / o.steps();
@@ -210,7 +214,8 @@ public final class SecureBenchmark {
         long dataMask = trick ? 8L * stepsPerEpoch * batch * data.features : 0;
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
                 stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch, EngineProgram.comparison(settings)), dealerSeconds,
-                keysPerStep, onDemandStep, o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask);
+                keysPerStep, onDemandStep, o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask,
+                scopeRounds.perStep(o.warmup() + o.steps()));
     }
 
     /**
@@ -264,8 +269,14 @@ public final class SecureBenchmark {
             List<Future<Trace>> runs = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
                 int party = p;
-                runs.add(pool.submit(() -> body.apply(new TwoPartyArithmetic(party, channels[party],
-                        new Pregenerated(party, halves.get(party)), codec, truncation, comparison))));
+                runs.add(pool.submit(() -> {
+                    TwoPartyArithmetic a = new TwoPartyArithmetic(party, channels[party],
+                            new Pregenerated(party, halves.get(party)), codec, truncation, comparison);
+                    if (channels[party] instanceof ScopeRounds counter) {
+                        counter.scope = a.context().scope();
+                    }
+                    return body.apply(a);
+                }));
             }
             runs.get(1).get();
             return runs.get(0).get();
@@ -338,6 +349,57 @@ public final class SecureBenchmark {
     }
 
     /** Per-step times and this party's channel counters after each step. */
+    /** Counts one party's rounds by the key scope's layer name (where in the step the rounds go). */
+    private static final class ScopeRounds implements Channel {
+        private final Channel inner;
+        private final Map<String, Long> rounds = new java.util.TreeMap<>();
+        private volatile org.twintrain.sharing.protocol.KeyScope scope;
+
+        ScopeRounds(Channel inner) {
+            this.inner = inner;
+        }
+
+        /** Rounds per step by scope, over steps steps (layer names without a task namespace). */
+        Map<String, Double> perStep(int steps) {
+            Map<String, Double> out = new java.util.LinkedHashMap<>();
+            rounds.forEach((k, v) -> out.put(k, (double) v / steps));
+            return out;
+        }
+
+        @Override
+        public long[] exchange(long[] mine) {
+            if (scope != null) {
+                rounds.merge(scope.layer(), 1L, Long::sum);
+            }
+            return inner.exchange(mine);
+        }
+
+        @Override
+        public void send(long[] words) {
+            inner.send(words);
+        }
+
+        @Override
+        public long[] receive(int length) {
+            return inner.receive(length);
+        }
+
+        @Override
+        public String peerName() {
+            return inner.peerName();
+        }
+
+        @Override
+        public org.twintrain.sharing.channel.ChannelStats stats() {
+            return inner.stats();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
     private static final class Trace implements EngineProgram.StepListener {
         private final TwoPartyArithmetic a;
         private final List<Long> times = new ArrayList<>();
