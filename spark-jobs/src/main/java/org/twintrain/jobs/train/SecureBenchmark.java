@@ -191,9 +191,9 @@ public final class SecureBenchmark {
         long lastStep = onDemand.keys.get(onDemand.keys.size() - 1).step();
         int keysPerStep = (int) onDemand.keys.stream().filter(k -> k.step() == lastStep && k.epoch() >= 0).count();
 
-        Channel[] online = o.tls() ? tlsPair() : InMemoryChannel.pair(120_000);
-        ScopeRounds scopeRounds = new ScopeRounds(online[0]);
-        online[0] = scopeRounds;
+        Channel[] pair = o.tls() ? tlsPair() : InMemoryChannel.pair(120_000);
+        ScopeRounds scopeRounds = new ScopeRounds(pair[0]);
+        Channel[] online = {scopeRounds, pair[1]};
         Trace t0 = runPregenerated(halves, online, codec, truncation, EngineProgram.comparison(settings), body);
         double secureStep = median(t0.stepSeconds(o.warmup()));
         double bytes = (double) (t0.bytes[t0.count] - t0.bytes[o.warmup()]) / o.steps();
