@@ -212,7 +212,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     @Override
     public Matrix lessThanZero(Matrix a) {
         LongMatrix x = ring(a, "lessThanZero");
-        if (!comparison.isDcf()) {
+        if (!comparison.usesDcf(x.size())) {
             return fixedFromBit(LessThanZero.arithmetic(ctx, x));
         }
         return fixedFromBit(oneMinus(MaskedCompare.compare(ctx, comparisonBits(), x, 0L).atLeast()[0]));
@@ -234,7 +234,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
      */
     @Override
     public Matrix atLeast(Matrix a, double[] thresholds) {
-        if (!comparison.isDcf()) {
+        if (!comparison.usesDcf(a.size())) {
             return super.atLeast(a, thresholds);
         }
         LongMatrix x = ring(a, "atLeast");
@@ -263,7 +263,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     @Override
     public Matrix[] reluWithDerivative(Matrix a) {
         LongMatrix x = ring(a, "reluWithDerivative");
-        if (!comparison.isDcf()) {
+        if (!comparison.usesDcf(x.size())) {
             LongMatrix[] out = Relu.reluWithDerivative(ctx, x);
             return new Matrix[] {out[0], fixedFromBit(out[1])};
         }
@@ -275,7 +275,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     @Override
     public Matrix max(Matrix a, Matrix b) {
         LongMatrix x = ring(a, "max"), y = ring(b, "max");
-        if (!comparison.isDcf()) {
+        if (!comparison.usesDcf(x.size())) {
             return Max.max(ctx, x, y);
         }
         return y.add(MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L).times()[0]);
@@ -285,7 +285,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     @Override
     public Matrix[] maxWithBit(Matrix a, Matrix b) {
         LongMatrix x = ring(a, "maxWithBit"), y = ring(b, "maxWithBit");
-        if (!comparison.isDcf()) { // a + [a - b < 0] (b - a), the B2A in the product's round
+        if (!comparison.usesDcf(x.size())) { // a + [a - b < 0] (b - a), the B2A in the product's round
             LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y)), y.sub(x));
             return new Matrix[] {x.add(below[0]), fixedFromBit(oneMinus(below[1]))};
         }

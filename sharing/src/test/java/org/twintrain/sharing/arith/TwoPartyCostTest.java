@@ -127,6 +127,19 @@ class TwoPartyCostTest {
             return () -> a.mulBit(bit, y);
         });
         assertEquals(new Cost(1, 16L * N), mulBit, "a product by a comparison bit is exact: no truncation round");
+        // auto: the DCF up to its element limit, the adder above it.
+        var auto = new org.twintrain.sharing.protocol.ComparisonProtocol(
+                org.twintrain.sharing.protocol.ComparisonProtocol.AUTO_WIDTH, N / 2);
+        Cost small = measure(TruncationMode.WRAP_FREE, auto, a -> {
+            Matrix x = input(a, 32, N / 64);
+            return () -> a.reluWithDerivative(x);
+        });
+        assertEquals(new Cost(1, 8L * N / 2), small);
+        Cost large = measure(TruncationMode.WRAP_FREE, auto, a -> {
+            Matrix x = input(a, 64, N / 64);
+            return () -> a.reluWithDerivative(x);
+        });
+        assertEquals(new Cost(8, (2L * LTZ_GATES + 1) * N / 8 + 16L * N), large);
     }
 
     @Test
