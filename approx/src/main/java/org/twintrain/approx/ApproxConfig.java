@@ -17,7 +17,7 @@ import java.util.TreeSet;
  *       <td>{@code exact}</td></tr>
  *   <tr><td>{@code reciprocal.method}</td><td>{@code auto}, {@code newton}, {@code exact}</td><td>{@code
  *       auto}: exact in double, Newton in fixed point and on two parties</td></tr>
- *   <tr><td>{@code reciprocal.iterations}</td><td>0..10</td><td>3</td></tr>
+ *   <tr><td>{@code reciprocal.iterations}</td><td>{@code auto} (fewest for the fixed-point precision: 2 at f = 16), 0..10</td><td>{@code auto}</td></tr>
  *   <tr><td>{@code reciprocal.min-exponent}</td><td>-30..0: valid denominators from 2^this</td><td>-8</td></tr>
  *   <tr><td>{@code reciprocal.max-exponent}</td><td>1..40: valid denominators below 2^this</td><td>20</td></tr>
  * </table>
@@ -56,10 +56,22 @@ public record ApproxConfig(ExpApproximation exp, TanhApproximation tanh, Softmax
         SoftmaxGradient gradient = SoftmaxGradient.parse(settings.getOrDefault("softmax.gradient", "exact").trim());
         Reciprocal.Method method = method(settings.getOrDefault("reciprocal.method", "auto").trim());
         Reciprocal reciprocal = new Reciprocal(method,
-                integer(settings, "reciprocal.iterations", Reciprocal.DEFAULT_ITERATIONS),
+                iterations(settings.getOrDefault("reciprocal.iterations", "auto").trim()),
                 integer(settings, "reciprocal.min-exponent", Reciprocal.DEFAULT_MIN_EXPONENT),
                 integer(settings, "reciprocal.max-exponent", Reciprocal.DEFAULT_MAX_EXPONENT));
         return new ApproxConfig(exp, tanh, gradient, reciprocal);
+    }
+
+    private static int iterations(String text) {
+        if (text.equals("auto")) {
+            return Reciprocal.AUTO_ITERATIONS;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("reciprocal.iterations must be auto or a number of iterations 0..10, got '"
+                    + text + "'");
+        }
     }
 
     public Softmax softmax() {

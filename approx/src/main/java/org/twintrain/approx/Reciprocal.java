@@ -23,7 +23,8 @@ import org.twintrain.sharing.arith.Matrix;
  *       intermediate values never exceed max(d, 1), which keeps products small (see the range below).</li>
  *   <li>Newton: y0 = 48/17 - 32/17 d_n (relative error at most 1/17 on [0.5, 1]), then y = y (2 - d_n y),
  *       {@code iterations} times (two product rounds each); the relative error after n iterations is at most
- *       (1/17)^(2^n): 3.5e-3, 1.2e-5, 1.4e-10 for n = 1, 2, 3. Default 3.</li>
+ *       (1/17)^(2^n): 3.5e-3, 1.2e-5, 1.4e-10 for n = 1, 2, 3. Default auto: the fewest that reach 2^-f
+ *       ({@link #iterationsFor}: 2 at f = 16).</li>
  *   <li>Result: x / d = (x 2^-e) y, one more product round; 1 / d = 2^-e y.</li>
  * </ol>
  *
@@ -45,7 +46,6 @@ import org.twintrain.sharing.arith.Matrix;
  * fixed-point emulation reproduces the secure run.
  */
 public final class Reciprocal {
-    public static final int DEFAULT_ITERATIONS = 3;
     public static final int DEFAULT_MIN_EXPONENT = -8;
     public static final int DEFAULT_MAX_EXPONENT = 20;
 
@@ -59,14 +59,17 @@ public final class Reciprocal {
     private final int lo;
     private final int hi;
 
+    /** Newton iterations chosen by the backend's precision ({@link #iterationsFor}). */
+    public static final int AUTO_ITERATIONS = -1;
+
     /**
-     * @param iterations  Newton iterations, 0..10
+     * @param iterations  Newton iterations, 0..10, or {@link #AUTO_ITERATIONS}
      * @param minExponent lo of the valid range [2^lo, 2^hi), -30..0
      * @param maxExponent hi, 1..40
      */
     public Reciprocal(Method method, int iterations, int minExponent, int maxExponent) {
-        if (iterations < 0 || iterations > 10) {
-            throw new IllegalArgumentException("reciprocal.iterations must be in 0..10, got " + iterations);
+        if ((iterations < 0 && iterations != AUTO_ITERATIONS) || iterations > 10) {
+            throw new IllegalArgumentException("reciprocal.iterations must be auto or in 0..10, got " + iterations);
         }
         if (minExponent < -30 || minExponent > 0) {
             throw new IllegalArgumentException("reciprocal.min-exponent must be in -30..0, got " + minExponent);
@@ -81,15 +84,35 @@ public final class Reciprocal {
     }
 
     public static Reciprocal defaults() {
-        return new Reciprocal(Method.AUTO, DEFAULT_ITERATIONS, DEFAULT_MIN_EXPONENT, DEFAULT_MAX_EXPONENT);
+        return new Reciprocal(Method.AUTO, AUTO_ITERATIONS, DEFAULT_MIN_EXPONENT, DEFAULT_MAX_EXPONENT);
     }
 
     public Method method() {
         return method;
     }
 
+    /** The configured iterations, or {@link #AUTO_ITERATIONS}. */
     public int iterations() {
         return iterations;
+    }
+
+    /**
+     * The iterations used with f fractional bits: the configured number, or under auto the fewest whose relative
+     * error bound (1/17)^(2^n) is at most one unit 2^-f (2 for f = 13..16, 3 for f = 17..31), and 3 in floating point
+     * (f = 0). Each iteration is two product rounds on two parties, so more than that costs rounds for no accuracy.
+     */
+    public int iterationsFor(int fractionalBits) {
+        if (iterations != AUTO_ITERATIONS) {
+            return iterations;
+        }
+        if (fractionalBits == 0) {
+            return 3;
+        }
+        int n = 0;
+        while (Math.pow(1.0 / 17.0, Math.pow(2, n)) > Math.scalb(1.0, -fractionalBits)) {
+            n++;
+        }
+        return n;
     }
 
     public int minExponent() {
@@ -185,7 +208,7 @@ public final class Reciprocal {
         }
         Matrix dn = a.columns(w, 0, 1);
         Matrix y = a.addPublic(a.scale(dn, -32.0 / 17.0), 48.0 / 17.0);
-        for (int i = 0; i < iterations; i++) {
+        for (int i = 0, n = iterationsFor(a.fractionalBits()); i < n; i++) {
             y = a.mul(y, a.addPublic(a.neg(a.mul(dn, y)), 2.0));
         }
         return a.mul(a.columns(w, 1, cols + 1), broadcast(a, y, cols));

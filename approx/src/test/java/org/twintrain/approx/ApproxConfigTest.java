@@ -16,7 +16,11 @@ class ApproxConfigTest {
         assertEquals("pwl:3", c.tanh().name());
         assertEquals(SoftmaxGradient.EXACT, c.softmaxGradient());
         assertEquals(Reciprocal.Method.AUTO, c.reciprocal().method());
-        assertEquals(Reciprocal.DEFAULT_ITERATIONS, c.reciprocal().iterations());
+        assertEquals(Reciprocal.AUTO_ITERATIONS, c.reciprocal().iterations());
+        assertEquals(2, c.reciprocal().iterationsFor(16), "at f = 16 two iterations reach one unit");
+        assertEquals(2, c.reciprocal().iterationsFor(13));
+        assertEquals(3, c.reciprocal().iterationsFor(27));
+        assertEquals(3, c.reciprocal().iterationsFor(0), "floating point keeps three");
         assertEquals(-8, c.reciprocal().minExponent());
         assertEquals(20, c.reciprocal().maxExponent());
         assertTrue(!c.cleartextOnly());
