@@ -19,9 +19,11 @@ import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.arith.TwoPartyArithmetic;
 import org.twintrain.sharing.arith.TwoPartyRunner;
+import org.twintrain.sharing.protocol.ComparisonProtocol;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.TripleKey;
+import org.twintrain.sharing.triples.TriplePlan;
 
 /**
  * Measures what each approximation costs on two parties ({@link TwoPartyRunner}: two threads, in-memory
@@ -44,7 +46,7 @@ public final class CostTable {
     private static final byte[] SEED = "twintrain cost table".getBytes(StandardCharsets.UTF_8);
 
     /** One measured operation. */
-    record Cost(long rounds, long bytes, Map<TripleKey.Kind, Long> correlations, long nanos) {
+    record Cost(long rounds, long bytes, Map<TripleKey.Kind, Long> correlations, long nanos, long storedBytes) {
     }
 
     private CostTable() {
@@ -70,6 +72,11 @@ public final class CostTable {
         md.append("- *bytes/elem*: bytes one party sends per element (the other sends as many);\n");
         md.append("- *MUL, SQUARE, TRUNC, BIT /elem*: correlated randomness per element, counted from the triple ledger;\n");
         md.append("- *AND gates/elem*: boolean AND triples (64 gates per 64-bit word triple) per element;\n");
+        md.append("- *DCF keys/elem*: comparison keys (COMPARE: mask and distributed comparison function) per element;\n");
+        md.append("- *stored B/elem*: bytes of server 1's stored half of all of it per element (server 0 stores only the"
+                + " DCF keys' correction words, about 4 x width x 8 bytes per key);\n");
+        md.append("- comparisons take the default `ring.comparison = auto` (DCF up to 65,536 elements per call) unless the"
+                + " row names a protocol;\n");
         md.append("- *ms per 10^6*: wall time scaled to 10^6 elements (no network latency: add rounds x RTT).\n");
         md.append("- An element is one input value; for softmax, one logit (a row of c classes is c elements).\n\n");
         for (Object[] setting : new Object[][] {{16, TruncationMode.WRAP_FREE}, {13, TruncationMode.LOCAL}}) {
@@ -91,29 +98,37 @@ public final class CostTable {
     static String table(FixedPoint codec, TruncationMode mode, int n) {
         StringBuilder sb = new StringBuilder();
         sb.append("| operation | rounds | bytes/elem | MUL/elem | SQUARE/elem | TRUNC/elem | BIT/elem | AND gates/elem "
-                + "| ms per 10^6 |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| DCF keys/elem | stored B/elem | ms per 10^6 |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows()) {
             int cols = r.cols();
             int rows = Math.max(1, n / cols);
-            measure(codec, mode, Math.max(1, 256 / cols), cols, r.op()); // warm-up (JIT)
-            Cost c = measure(codec, mode, rows, cols, r.op());
+            measure(codec, mode, r.comparison(), Math.max(1, 256 / cols), cols, r.op()); // warm-up (JIT)
+            Cost c = measure(codec, mode, r.comparison(), rows, cols, r.op());
             double elems = (double) rows * cols;
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %s | %s | %.0f |%n", r.name(),
-                    c.rounds(), c.bytes() / elems, per(c, TripleKey.Kind.MUL, elems), per(c, TripleKey.Kind.SQUARE, elems),
-                    per(c, TripleKey.Kind.TRUNC, elems), per(c, TripleKey.Kind.BIT, elems),
-                    fmt(c.correlations().getOrDefault(TripleKey.Kind.AND, 0L) * 64.0 / elems),
-                    c.nanos() / 1e6 * (1e6 / elems)));
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %s | %s | %s | %.0f | %.0f |%n",
+                    r.name(), c.rounds(), c.bytes() / elems, per(c, TripleKey.Kind.MUL, elems),
+                    per(c, TripleKey.Kind.SQUARE, elems), per(c, TripleKey.Kind.TRUNC, elems),
+                    per(c, TripleKey.Kind.BIT, elems), fmt(c.correlations().getOrDefault(TripleKey.Kind.AND, 0L) * 64.0 / elems),
+                    per(c, TripleKey.Kind.COMPARE, elems), c.storedBytes() / elems, c.nanos() / 1e6 * (1e6 / elems)));
             System.err.println("measured " + r.name());
         }
         return sb.toString();
     }
 
-    private record Row(String name, int cols, BiFunction<Arithmetic, Matrix, Matrix> op) {
+    private record Row(String name, int cols, BiFunction<Arithmetic, Matrix, Matrix> op, ComparisonProtocol comparison) {
+        Row(String name, int cols, BiFunction<Arithmetic, Matrix, Matrix> op) {
+            this(name, cols, op, ComparisonProtocol.DEFAULT);
+        }
     }
 
     private static List<Row> rows() {
         List<Row> rows = new ArrayList<>();
+        // The two comparison protocols on one ReLU (value and derivative bit), then everything with the default.
+        rows.add(new Row("relu with derivative, DCF (f + 16 bits)", 100, (a, x) -> a.reluWithDerivative(x)[0],
+                ComparisonProtocol.DCF));
+        rows.add(new Row("relu with derivative, adder", 100, (a, x) -> a.reluWithDerivative(x)[0],
+                ComparisonProtocol.ADDER));
         for (String name : ApproxRegistry.expNames()) {
             ExpApproximation e = ApproxRegistry.exp(name);
             if (!e.cleartextOnly()) {
@@ -147,7 +162,12 @@ public final class CostTable {
     /** Runs op on a fresh secret-shared rows x cols input and returns party 0's counts for the op alone. */
     static Cost measure(FixedPoint codec, TruncationMode mode, int rows, int cols,
             BiFunction<Arithmetic, Matrix, Matrix> op) {
-        TwoPartyRunner.Result<Cost> r = new TwoPartyRunner(codec, mode, SEED).run((TwoPartyArithmetic a) -> {
+        return measure(codec, mode, ComparisonProtocol.DEFAULT, rows, cols, op);
+    }
+
+    static Cost measure(FixedPoint codec, TruncationMode mode, ComparisonProtocol comparison, int rows, int cols,
+            BiFunction<Arithmetic, Matrix, Matrix> op) {
+        TwoPartyRunner.Result<Cost> r = new TwoPartyRunner(codec, mode, comparison, SEED).run((TwoPartyArithmetic a) -> {
             Matrix x = input(a, rows, cols);
             var stats = a.context().channel().stats();
             var ledger = a.context().triples();
@@ -158,14 +178,16 @@ public final class CostTable {
             long nanos = System.nanoTime() - t0;
             Map<TripleKey.Kind, Long> byKind = new EnumMap<>(TripleKey.Kind.class);
             List<TripleKey> taken = ledger.consumed();
+            long stored = 0;
             for (TripleKey k : taken.subList(taken0, taken.size())) {
                 long size = 1;
                 for (int d : k.shape()) {
                     size *= d;
                 }
-                byKind.merge(k.kind(), size, Long::sum);
+                byKind.merge(k.kind(), k.kind() == TripleKey.Kind.COMPARE ? k.shape()[0] : size, Long::sum);
+                stored += TriplePlan.words(k) * 8;
             }
-            return new Cost(stats.rounds() - rounds0, stats.bytesSent() - bytes0, byKind, nanos);
+            return new Cost(stats.rounds() - rounds0, stats.bytesSent() - bytes0, byKind, nanos, stored);
         });
         return r.party0();
     }
