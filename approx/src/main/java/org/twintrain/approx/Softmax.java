@@ -20,9 +20,10 @@ import org.twintrain.sharing.arith.Matrix;
  *       true derivative of the composed function is dL/dx_k = e'(x_k) / S - y_k e'(x_t) / e(x_t), with S =
  *       sum_j e(x_j) and t the target class (for exact e^x this is p_k - y_k). e'(x_t) / e(x_t) is one secret
  *       division per row (t is secret: the target's e and e' are picked with y by a product). Where e(x_t) =
- *       0 (relu or a clipped Taylor below its root: the loss is infinite) that ratio is defined as 1 by the
- *       zero case of {@link Reciprocal}, so the target's logit is still pushed up. SecureML's option returns
- *       p - y.</li>
+ *       0 (relu or a clipped Taylor below its root: the loss is infinite) that ratio is defined by the
+ *       zero case of {@link Reciprocal} as (e' + c) / (e + c), 1 where e' = e = 0, so the target's logit is still
+ *       pushed up. Both divisions of the gradient run as one reciprocal (one division's rounds).
+ *       SecureML's option returns p - y.</li>
  * </ul>
  */
 public final class Softmax {
@@ -72,10 +73,41 @@ public final class Softmax {
         Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
         Matrix target = a.sumCols(a.columns(picked, 0, c));
         Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
-        Matrix spread = reciprocal.divideRows(a, de, sum);
-        Matrix logRatio = reciprocal.divideRows(a, targetDerivative, target);
+        Matrix[] quotients = divideTogether(a, de, sum, targetDerivative, target);
+        Matrix spread = quotients[0], logRatio = quotients[1];
         Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
         return exp.shiftsByMax() ? throughMax(a, g, shifted) : g;
+    }
+
+    /**
+     * {x / d, y / e} row by row (x rows x c; y, d, e rows x 1) in ONE {@link Reciprocal#divideRows}, at the rounds of
+     * one division instead of two (the division is row-wise): the rows of x stacked over rows [y, 0, ..., 0], divided
+     * by d stacked over e; y / e is the sum of its row. In the zero case of a row (d or e below 2^lo) the division
+     * gives (x_j + 1) / (d + c) for x's rows, as one division would, and for y's row the sum (y + c) / (e + c),
+     * which is 1 where y = e = 0 (the relu or clipped-Taylor case), as the separate division's (y + 1) / (e + 1).
+     */
+    private Matrix[] divideTogether(Arithmetic a, Matrix x, Matrix d, Matrix y, Matrix e) {
+        int rows = x.rows(), c = x.cols();
+        Matrix both = a.concatColumns(x, y); // rows x (c + 1)
+        int[] numerators = new int[2 * rows * c];
+        int[] denominators = new int[2 * rows];
+        int[] top = new int[rows * c];
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < c; k++) {
+                numerators[i * c + k] = i * (c + 1) + k;
+                numerators[(rows + i) * c + k] = k == 0 ? i * (c + 1) + c : -1;
+                top[i * c + k] = i * c + k;
+            }
+            denominators[i] = 2 * i;
+            denominators[rows + i] = 2 * i + 1;
+        }
+        Matrix q = reciprocal.divideRows(a, a.gather(both, 2 * rows, c, numerators),
+                a.gather(a.concatColumns(d, e), 2 * rows, 1, denominators));
+        int[] bottom = new int[rows * c];
+        for (int i = 0; i < bottom.length; i++) {
+            bottom[i] = rows * c + i;
+        }
+        return new Matrix[] {a.gather(q, rows, c, top), a.sumCols(a.gather(q, rows, c, bottom))};
     }
 
     /**
