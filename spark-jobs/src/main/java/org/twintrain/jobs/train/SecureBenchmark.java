@@ -75,7 +75,7 @@ public final class SecureBenchmark {
     public record Result(String model, int batch, double secureStep, double doubleStep, double epochSeconds,
             int stepsPerEpoch, double bytesPerStep, double roundsPerStep, long matmulBytes, long reluBytes,
             double dealerSecondsPerStep, int keysPerStep, double onDemandStep, String channel, long dataMaskBytes,
-            Map<String, Double> roundsByScope) {
+            Map<String, Double> roundsByScope, long storedBytes0, long storedBytes1) {
 
         public double ratio() {
             return secureStep / doubleStep;
@@ -118,6 +118,9 @@ public final class SecureBenchmark {
                     dealerSecondsPerStep, keysPerStep));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per epoch  %10.1f s   vs online %.1f s%n",
                     offlineEpochSeconds(), epochSeconds));
+            sb.append(String.format(Locale.ROOT, "  stored per step            %,14d B server 1, %,d B server 0 (DCF correction"
+                    + " words); per epoch %.1f GB + %.1f GB%n", storedBytes1, storedBytes0,
+                    storedBytes1 * (double) stepsPerEpoch / 1e9, storedBytes0 * (double) stepsPerEpoch / 1e9));
             sb.append(String.format(Locale.ROOT, "  step under a network model (compute as measured here + bytes / bandwidth"
                     + " + rounds x round trip; sharing.channel.NetworkModel):%n"));
             for (org.twintrain.sharing.channel.NetworkModel m : java.util.List.of(
@@ -190,6 +193,13 @@ public final class SecureBenchmark {
         double dealerSeconds = stepNanos / 1e9 / (o.warmup() + o.steps());
         long lastStep = onDemand.keys.get(onDemand.keys.size() - 1).step();
         int keysPerStep = (int) onDemand.keys.stream().filter(k -> k.step() == lastStep && k.epoch() >= 0).count();
+        long stored0 = 0, stored1 = 0; // what a stored plan holds per step: records of server 1, shared words of server 0
+        for (TripleKey k : onDemand.keys) {
+            if (k.step() == lastStep && k.epoch() >= 0) {
+                stored1 += org.twintrain.sharing.triples.TripleFile.recordBytes(k);
+                stored0 += org.twintrain.sharing.triples.TripleFile.sharedRecordBytes(k);
+            }
+        }
 
         Channel[] pair = o.tls() ? tlsPair() : InMemoryChannel.pair(120_000);
         ScopeRounds scopeRounds = new ScopeRounds(pair[0]);
@@ -215,7 +225,7 @@ public final class SecureBenchmark {
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
                 stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch, EngineProgram.comparison(settings)), dealerSeconds,
                 keysPerStep, onDemandStep, o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask,
-                scopeRounds.perStep(o.warmup() + o.steps()));
+                scopeRounds.perStep(o.warmup() + o.steps()), stored0, stored1);
     }
 
     /**
