@@ -16,7 +16,10 @@ import org.twintrain.sharing.arith.Matrix;
  *       puts d in [2^(lo+E-1), 2^(lo+E)). Every function of E used below is a public linear combination of the
  *       c_i (bracket indicators are c_k - c_(k-1)): no products.</li>
  *   <li>Normalization: d_n = d 2^-e with e = lo + E, so d_n is in [0.5, 1); the numerators are shifted by the
- *       same 2^-e. The factor 2^-e is applied in steps of public sizes s (8, 4, 2, 1 and enough
+ *       same 2^-e. When the ring has room (hi + 2f &lt;= 60, as for the defaults at f = 16) and products of up to
+ *       2^(hi + 2f) truncate safely (not with SecureML's local truncation), one product by the
+ *       row's 2^(hi - e) (an integer, so an exact combination of the c_i) and one {@link Arithmetic#shiftDown} by
+ *       hi bits: 3 rounds on two parties. Otherwise the factor 2^-e is applied in steps of public sizes s (8, 4, 2, 1 and enough
  *       copies of the largest power of two not above f, so that 2^-s is representable): for each step one
  *       product with the secret factor 2^(-s sign(e)) where the step is part of |e|, 1 elsewhere (again a
  *       public combination of the c_i, whose non-integer parts for all steps take one truncation). That is about log2(max(hi, -lo)) product rounds (5 by default), and
@@ -175,6 +178,23 @@ public final class Reciprocal {
             exponentOf[k] = lo + (k == 0 ? tinyBracket : k);
         }
         Matrix w = a.concatColumns(d1, x1);
+        int top = Integer.MIN_VALUE, bottom = Integer.MAX_VALUE;
+        for (int e : exponentOf) {
+            top = Math.max(top, e);
+            bottom = Math.min(bottom, e);
+        }
+        int f = a.fractionalBits();
+        if (f > 0 && top + 2 * f <= 60 && top - bottom + f <= 60 && a.truncatesLargeProductsSafely()) {
+            // One product by the row's 2^(top - e), an exact integer combination of the c_i, and one shift down by
+            // top bits: 3 rounds on two parties. The product stays below 2^(top + 2f) in the ring.
+            long[] multiple = new long[count + 1];
+            for (int k = 0; k <= count; k++) {
+                multiple[k] = 1L << (top - exponentOf[k]);
+            }
+            w = a.shiftDown(a.mul(w, broadcast(a, bracketSum(a, c, multiple), cols + 1)), top);
+            return newton(a, w, cols);
+        }
+        // Otherwise (large f or range) in steps of public sizes, each one product (2 rounds on two parties).
         int[] steps = shiftSteps(Math.max(hi, -lo), a.fractionalBits());
         int[] remaining = new int[count + 1];
         for (int k = 0; k <= count; k++) {
@@ -206,6 +226,11 @@ public final class Reciprocal {
                     a.scaleInteger(up[j], (1L << steps[j]) - 1)), 1.0);
             w = a.mul(w, broadcast(a, factor, cols + 1));
         }
+        return newton(a, w, cols);
+    }
+
+    /** Newton on the normalized denominator (column 0 of w), then the product with the normalized numerators. */
+    private Matrix newton(Arithmetic a, Matrix w, int cols) {
         Matrix dn = a.columns(w, 0, 1);
         Matrix y = a.addPublic(a.scale(dn, -32.0 / 17.0), 48.0 / 17.0);
         for (int i = 0, n = iterationsFor(a.fractionalBits()); i < n; i++) {
@@ -237,16 +262,24 @@ public final class Reciprocal {
      * truncation.
      */
     private static Matrix bracketIndicator(Arithmetic a, Matrix c, boolean[] set) {
+        long[] weights = new long[set.length];
+        for (int k = 0; k < set.length; k++) {
+            weights[k] = set[k] ? 1 : 0;
+        }
+        return bracketSum(a, c, weights);
+    }
+
+    /** sum of B_k w_k over all brackets k for public integer weights w_k: w_J + sum_i c_i (w_i - w_(i+1)), exact. */
+    private static Matrix bracketSum(Arithmetic a, Matrix c, long[] weights) {
         int count = c.cols();
         Matrix acc = a.zeros(c.rows(), 1);
         for (int i = 0; i < count; i++) {
-            int coeff = (set[i] ? 1 : 0) - (set[i + 1] ? 1 : 0);
+            long coeff = weights[i] - weights[i + 1];
             if (coeff != 0) {
-                Matrix ci = a.columns(c, i, i + 1);
-                acc = coeff > 0 ? a.add(acc, ci) : a.sub(acc, ci);
+                acc = a.add(acc, a.scaleInteger(a.columns(c, i, i + 1), coeff));
             }
         }
-        return set[count] ? a.addPublic(acc, 1.0) : acc;
+        return weights[count] != 0 ? a.addPublic(acc, weights[count]) : acc;
     }
 
     /** The bracket k with 2^(lo+k-1) &lt;= v &lt; 2^(lo+k) of a public v >= 2^lo. */

@@ -184,7 +184,8 @@ public final class CostTable {
                 for (int d : k.shape()) {
                     size *= d;
                 }
-                byKind.merge(k.kind(), k.kind() == TripleKey.Kind.COMPARE ? k.shape()[0] : size, Long::sum);
+                byKind.merge(k.kind(), k.kind() == TripleKey.Kind.COMPARE || k.kind() == TripleKey.Kind.TRUNC ? k.shape()[0]
+                        : size, Long::sum);
                 stored += TriplePlan.words(k) * 8;
             }
             return new Cost(stats.rounds() - rounds0, stats.bytesSent() - bytes0, byKind, nanos, stored);

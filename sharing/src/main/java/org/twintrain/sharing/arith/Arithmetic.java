@@ -89,6 +89,23 @@ public interface Arithmetic {
         return out;
     }
 
+    /**
+     * a / 2^bits, rounded like a product's truncation in fixed point (one truncation round on two parties, where
+     * a {@link #scale} by 2^-bits would lose a public factor that f fractional bits cannot hold).
+     */
+    default Matrix shiftDown(Matrix a, int bits) {
+        return scale(a, Math.scalb(1.0, -bits));
+    }
+
+    /**
+     * Whether the truncation of a product is as good for |product| up to 2^62 ring units as for small ones: false
+     * for SecureML's local share truncation, which fails with probability about |product| / 2^64, so algorithms
+     * that could make large intermediate products choose a smaller-valued route there.
+     */
+    default boolean truncatesLargeProductsSafely() {
+        return true;
+    }
+
     /** a times a public integer k: exact, no truncation. */
     Matrix scaleInteger(Matrix a, long k);
 

@@ -83,8 +83,12 @@ public final class FixedPointArithmetic extends RingArithmetic {
 
     @Override
     protected LongMatrix truncate(LongMatrix product) {
+        return truncateBy(product, fractionalBits());
+    }
+
+    @Override
+    protected LongMatrix truncateBy(LongMatrix product, int f) {
         long[] v = product.data();
-        int f = fractionalBits();
         if (rounding == Rounding.STOCHASTIC) {
             long mask = (1L << f) - 1;
             for (int i = 0; i < v.length; i++) {

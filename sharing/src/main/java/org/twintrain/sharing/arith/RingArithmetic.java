@@ -68,6 +68,18 @@ public abstract class RingArithmetic implements Arithmetic {
      */
     protected abstract LongMatrix truncate(LongMatrix product);
 
+    /** Removes bits low bits (a division by 2^bits) as {@link #truncate} removes f; the argument is owned as there. */
+    protected abstract LongMatrix truncateBy(LongMatrix x, int bits);
+
+    @Override
+    public Matrix shiftDown(Matrix a, int bits) {
+        if (bits < 1 || bits > 62) {
+            throw new IllegalArgumentException("shiftDown: 1 to 62 bits, not " + bits);
+        }
+        LongMatrix x = ring(a, "shiftDown");
+        return truncateBy(new LongMatrix(x.rows(), x.cols(), x.data().clone()), bits);
+    }
+
     /** Truncates each product; on two parties overridden to do all of them in one round. */
     protected LongMatrix[] truncateAll(LongMatrix[] products) {
         LongMatrix[] out = new LongMatrix[products.length];

@@ -149,6 +149,16 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Truncation.truncate(ctx, truncation, product);
     }
 
+    @Override
+    public boolean truncatesLargeProductsSafely() {
+        return truncation == TruncationMode.WRAP_FREE;
+    }
+
+    @Override
+    protected LongMatrix truncateBy(LongMatrix x, int bits) {
+        return Truncation.truncate(ctx, truncation, bits, new LongMatrix[] {x})[0];
+    }
+
     /** All products in one truncation round (wrap-free mode; local truncation needs none). */
     @Override
     protected LongMatrix[] truncateAll(LongMatrix[] products) {

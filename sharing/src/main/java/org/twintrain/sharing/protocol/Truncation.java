@@ -31,14 +31,25 @@ public final class Truncation {
 
     /** Truncates every matrix by f bits with the given mode; WRAP_FREE uses one round for all of them. */
     public static LongMatrix[] truncate(ProtocolContext ctx, TruncationMode mode, LongMatrix... xs) {
+        return truncate(ctx, mode, ctx.fixedPoint().fractionalBits(), xs);
+    }
+
+    /**
+     * Truncates every matrix by the given number of bits (a division by 2^bits; f for products). Other shifts than
+     * f draw TRUNC pairs of shape {count, bits}, whose second part is (r mod 2^63) &gt;&gt; bits.
+     */
+    public static LongMatrix[] truncate(ProtocolContext ctx, TruncationMode mode, int bits, LongMatrix... xs) {
+        if (bits < 1 || bits > 62) {
+            throw new IllegalArgumentException("truncation by 1 to 62 bits, not " + bits);
+        }
         if (mode == TruncationMode.LOCAL) {
             LongMatrix[] out = new LongMatrix[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                out[i] = local(ctx.party(), xs[i], ctx.fixedPoint().fractionalBits());
+                out[i] = local(ctx.party(), xs[i], bits);
             }
             return out;
         }
-        return exact(ctx, xs);
+        return exact(ctx, bits, xs);
     }
 
     public static LongMatrix truncate(ProtocolContext ctx, TruncationMode mode, LongMatrix x) {
@@ -56,13 +67,18 @@ public final class Truncation {
 
     /** Wrap-free probabilistic truncation with TRUNC pairs (at most 1 ulp off), all matrices in one round; valid for |x| &lt; 2^62. */
     public static LongMatrix[] exact(ProtocolContext ctx, LongMatrix... xs) {
-        int f = ctx.fixedPoint().fractionalBits();
+        return exact(ctx, ctx.fixedPoint().fractionalBits(), xs);
+    }
+
+    /** The same by f bits (a division by 2^f), f = the fixed point's bits or any other in 1..62. */
+    public static LongMatrix[] exact(ProtocolContext ctx, int f, LongMatrix... xs) {
         boolean zero = ctx.isParty0();
         int total = 0;
         for (LongMatrix x : xs) {
             total = Math.addExact(total, x.size());
         }
-        Correlation t = ctx.take(TripleKey.Kind.TRUNC, total);
+        Correlation t = f == ctx.fixedPoint().fractionalBits() ? ctx.take(TripleKey.Kind.TRUNC, total)
+                : ctx.take(TripleKey.Kind.TRUNC, total, f);
         long[] r = t.part(0), rLowShifted = t.part(1), rTop = t.part(2);
         long[] c = new long[total];
         int at = 0;

@@ -145,8 +145,8 @@ public final class Dealer {
                 return new long[][] {a, b, c};
             }
             case TRUNC: {
-                int f = fixedPoint.fractionalBits();
-                long[] r = prg.nextLongs(count(key)), low = new long[r.length], top = new long[r.length];
+                int f = shape.length == 2 ? shape[1] : fixedPoint.fractionalBits();
+                long[] r = prg.nextLongs(truncCount(key)), low = new long[r.length], top = new long[r.length];
                 for (int i = 0; i < r.length; i++) {
                     low[i] = (r[i] & LOW63) >> f;
                     top[i] = r[i] >>> 63;
@@ -226,6 +226,15 @@ public final class Dealer {
         return new Correlation[] {new Correlation(key, zero), new Correlation(key, one)};
     }
 
+    /** Values of a TRUNC key: shape {count} (shift by f) or {count, shift}. */
+    private static int truncCount(TripleKey key) {
+        int[] s = key.shape();
+        if (s.length == 2 && (s[1] < 1 || s[1] > 62) || s.length < 1 || s.length > 2 || s[0] < 0) {
+            throw new IllegalArgumentException(key + ": a truncation pair has shape {count} or {count, shift 1..62}");
+        }
+        return s[0];
+    }
+
     private static void requireCompareShape(TripleKey key) {
         requireShape(key, 2);
         int bits = key.shape()[1];
@@ -285,7 +294,7 @@ public final class Dealer {
             case AND:
                 return new int[] {count(key), count(key), count(key)};
             case TRUNC:
-                return new int[] {count(key), count(key), count(key)};
+                return new int[] {truncCount(key), truncCount(key), truncCount(key)};
             case SQUARE:
             case BIT:
                 return new int[] {count(key), count(key)};

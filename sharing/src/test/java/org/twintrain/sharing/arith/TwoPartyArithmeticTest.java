@@ -124,7 +124,9 @@ class TwoPartyArithmeticTest {
                 new Op("mulPublic", true, (a, x) -> a.mulPublic(x[0], new Random(5).doubles(R * C, -2, 2).toArray())),
                 new Op("matmul", true, (a, x) -> a.matmul(x[2], x[3])),
                 new Op("matmulTransposeA", true, (a, x) -> a.matmulTransposeA(x[3], a.transpose(x[2]))),
-                new Op("matmulTransposeB", true, (a, x) -> a.matmulTransposeB(x[2], a.transpose(x[3]))));
+                new Op("matmulTransposeB", true, (a, x) -> a.matmulTransposeB(x[2], a.transpose(x[3]))),
+                new Op("shiftDown 20 (TRUNC pairs of another shift)", true, (a, x) -> a.shiftDown(x[0], 20)),
+                new Op("shiftDown 3", true, (a, x) -> a.shiftDown(x[1], 3)));
     }
 
     @Test

@@ -44,6 +44,7 @@ class DealerTest {
                 case DATA_MASK -> key(0, kind, 10, 6);
                 case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, maskHigh(MASK_10x6), maskLow(MASK_10x6), 2, 5, 9);
                 case COMPARE -> key(0, kind, n, 32);
+                case TRUNC -> key(0, kind, n);
                 default -> key(0, kind, n);
             };
             Correlation[] h = dealer.halves(k);
@@ -215,6 +216,19 @@ class DealerTest {
         Correlation c = new Dealer(SEED, FP).half(1, key(0, TripleKey.Kind.MUL, 2));
         String text = c.toString();
         assertFalse(text.contains(Long.toString(c.part(0)[0])));
+    }
+
+    @Test
+    void truncationPairsOfAnotherShiftDropThatManyBits() {
+        Dealer dealer = new Dealer(SEED, FP);
+        TripleKey k = key(0, TripleKey.Kind.TRUNC, 50, 20);
+        long[][] v = recombine(k, dealer.half(0, k), dealer.half(1, k));
+        assertEquals(50, v[0].length);
+        for (int i = 0; i < 50; i++) {
+            assertEquals((v[0][i] & Long.MAX_VALUE) >> 20, v[1][i]);
+            assertEquals(v[0][i] >>> 63, v[2][i]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Dealer.partSizes(key(0, TripleKey.Kind.TRUNC, 5, 63)));
     }
 
     /**
