@@ -73,9 +73,38 @@ public final class Softmax {
         Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
         Matrix target = a.sumCols(a.columns(picked, 0, c));
         Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
-        Matrix[] quotients = divideTogether(a, de, sum, targetDerivative, target);
-        Matrix spread = quotients[0], logRatio = quotients[1];
-        Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, c)));
+        Matrix[] quotients = divideTogether(a, de, sum, targetDerivative, target, c);
+        return gradientFrom(a, quotients[0], quotients[1], oneHotTargets, shifted);
+    }
+
+    /**
+     * {probabilities, dL/dlogits of the summed cross-entropy} in one pass, what a training step needs: e^x once with
+     * its derivative, and ONE division for e / S, e' / S and the target's e' / e (on two parties the rounds of one
+     * division instead of three). The probabilities equal {@link #forward}'s and the gradient {@link
+     * #crossEntropyGradient}'s.
+     */
+    public Matrix[] forwardAndGradient(Arithmetic a, Matrix logits, Matrix oneHotTargets) {
+        if (gradient == SoftmaxGradient.SECUREML) {
+            Matrix p = forward(a, logits);
+            return new Matrix[] {p, crossEntropyGradient(a, logits, p, oneHotTargets)};
+        }
+        requireSameShape(logits, oneHotTargets, "forwardAndGradient");
+        int c = logits.cols();
+        Matrix shifted = prepared(a, logits);
+        Matrix[] ed = exp.applyWithDerivative(a, shifted);
+        Matrix e = ed[0], de = ed[1];
+        Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
+        Matrix target = a.sumCols(a.columns(picked, 0, c));
+        Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
+        // e and e' side by side over S: the zero case stays uniform within each group of c columns.
+        Matrix[] q = divideTogether(a, a.concatColumns(e, de), a.sumCols(e), targetDerivative, target, c);
+        return new Matrix[] {a.columns(q[0], 0, c),
+            gradientFrom(a, a.columns(q[0], c, 2 * c), q[1], oneHotTargets, shifted)};
+    }
+
+    /** spread - y (e'(x_t) / e(x_t)), through the subtracted maximum when there is one. */
+    private Matrix gradientFrom(Arithmetic a, Matrix spread, Matrix logRatio, Matrix oneHotTargets, Matrix shifted) {
+        Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, spread.cols())));
         return exp.shiftsByMax() ? throughMax(a, g, shifted) : g;
     }
 
@@ -86,28 +115,30 @@ public final class Softmax {
      * gives (x_j + 1) / (d + c) for x's rows, as one division would, and for y's row the sum (y + c) / (e + c),
      * which is 1 where y = e = 0 (the relu or clipped-Taylor case), as the separate division's (y + 1) / (e + 1).
      */
-    private Matrix[] divideTogether(Arithmetic a, Matrix x, Matrix d, Matrix y, Matrix e) {
-        int rows = x.rows(), c = x.cols();
-        Matrix both = a.concatColumns(x, y); // rows x (c + 1)
-        int[] numerators = new int[2 * rows * c];
+    private Matrix[] divideTogether(Arithmetic a, Matrix x, Matrix d, Matrix y, Matrix e, int classes) {
+        int rows = x.rows(), w = x.cols();
+        Matrix both = a.concatColumns(x, y); // rows x (w + 1)
+        int[] numerators = new int[2 * rows * w];
         int[] denominators = new int[2 * rows];
-        int[] top = new int[rows * c];
+        int[] top = new int[rows * w];
         for (int i = 0; i < rows; i++) {
-            for (int k = 0; k < c; k++) {
-                numerators[i * c + k] = i * (c + 1) + k;
-                numerators[(rows + i) * c + k] = k == 0 ? i * (c + 1) + c : -1;
-                top[i * c + k] = i * c + k;
+            for (int k = 0; k < w; k++) {
+                numerators[i * w + k] = i * (w + 1) + k;
+                numerators[(rows + i) * w + k] = k == 0 ? i * (w + 1) + w : -1;
+                top[i * w + k] = i * w + k;
             }
             denominators[i] = 2 * i;
             denominators[rows + i] = 2 * i + 1;
         }
-        Matrix q = reciprocal.divideRows(a, a.gather(both, 2 * rows, c, numerators),
-                a.gather(a.concatColumns(d, e), 2 * rows, 1, denominators));
-        int[] bottom = new int[rows * c];
-        for (int i = 0; i < bottom.length; i++) {
-            bottom[i] = rows * c + i;
+        Matrix q = reciprocal.divideRows(a, a.gather(both, 2 * rows, w, numerators),
+                a.gather(a.concatColumns(d, e), 2 * rows, 1, denominators), classes);
+        int[] bottom = new int[rows * classes]; // the first group of c columns of y's rows
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < classes; k++) {
+                bottom[i * classes + k] = (rows + i) * w + k;
+            }
         }
-        return new Matrix[] {a.gather(q, rows, c, top), a.sumCols(a.gather(q, rows, c, bottom))};
+        return new Matrix[] {a.gather(q, rows, w, top), a.sumCols(a.gather(q, rows, classes, bottom))};
     }
 
     /**

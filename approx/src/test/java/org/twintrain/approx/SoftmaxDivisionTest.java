@@ -51,4 +51,53 @@ class SoftmaxDivisionTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pwl:4", "relu", "taylor:3", "pwlsm:4", "limit:8"})
+    void forwardAndGradientInOnePassEqualTheSeparateCalls(String exp) {
+        Arithmetic a = new FixedPointArithmetic(16);
+        Softmax s = ApproxConfig.parse(Map.of("exp", exp)).softmax();
+        int rows = 7, c = 6;
+        double[] logits = new double[rows * c], targets = new double[rows * c];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = Math.cos(2.3 * i) * 5;
+        }
+        for (int i = 0; i < rows; i++) {
+            targets[i * c + (i * 5) % c] = 1;
+        }
+        logits[3 * c + (15 % c)] = -12; // row 3's target far below the others
+        Matrix x = a.fromPublic(rows, c, logits), y = a.fromPublic(rows, c, targets);
+        Matrix[] pg = s.forwardAndGradient(a, x, y);
+        double[] p = a.reveal(s.forward(a, x)), g = a.reveal(s.crossEntropyGradient(a, x, s.forward(a, x), y));
+        double[] p1 = a.reveal(pg[0]), g1 = a.reveal(pg[1]);
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(p[i], p1[i], 4 * a.resolution(), exp + ": probability " + i);
+            assertEquals(g[i], g1[i], 4 * a.resolution(), exp + ": gradient " + i);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void onePassSavesADivisionOfRoundsOnTwoParties() {
+        Softmax s = ApproxConfig.defaults().softmax();
+        long[] r = new long[3];
+        new org.twintrain.sharing.arith.TwoPartyRunner(new org.twintrain.sharing.ring.FixedPoint(16),
+                org.twintrain.sharing.protocol.TruncationMode.WRAP_FREE, new byte[32]).run(a -> {
+                    Matrix x = a.fromPublic(4, 10, new double[40]);
+                    Matrix y = a.fromPublic(4, 10, new double[40]);
+                    var stats = a.context().channel().stats();
+                    long r0 = stats.rounds();
+                    Matrix p = s.forward(a, x);
+                    long r1 = stats.rounds();
+                    s.crossEntropyGradient(a, x, p, y);
+                    long r2 = stats.rounds();
+                    s.forwardAndGradient(a, x, y);
+                    r[0] = r1 - r0;
+                    r[1] = r2 - r1;
+                    r[2] = stats.rounds() - r2;
+                    return null;
+                });
+        // forward: e^x and one division; gradient: e^x with slopes and one division; one pass: the latter alone.
+        assertEquals(r[1], r[2], "one pass costs the gradient's rounds: " + java.util.Arrays.toString(r));
+        org.junit.jupiter.api.Assertions.assertTrue(r[0] >= 10, "the saved forward had a division: " + r[0]);
+    }
 }

@@ -59,6 +59,10 @@ public record Nonlinearities(Activation sigmoid, Activation tanh, SoftmaxLoss so
                 return sm.crossEntropyGradient(a, logits, probabilities, oneHotTargets);
             }
 
+            public Matrix[] forwardAndGradient(Arithmetic a, Matrix logits, Matrix oneHotTargets) {
+                return sm.forwardAndGradient(a, logits, oneHotTargets);
+            }
+
             public double[] loss(Arithmetic a, Matrix probabilities, Matrix oneHotTargets) {
                 return sm.crossEntropyLoss(a, probabilities, oneHotTargets);
             }

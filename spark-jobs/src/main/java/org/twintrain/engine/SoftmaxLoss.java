@@ -14,6 +14,15 @@ public interface SoftmaxLoss {
     /** d(sum over rows of the loss)/d(logits); the caller divides by the batch size. */
     Matrix gradient(Arithmetic a, Matrix logits, Matrix probabilities, Matrix oneHotTargets);
 
+    /**
+     * {probabilities, gradient} of a training step; an implementation may share work between the two (the
+     * approximated softmax makes one division for both). Default: {@link #forward} then {@link #gradient}.
+     */
+    default Matrix[] forwardAndGradient(Arithmetic a, Matrix logits, Matrix oneHotTargets) {
+        Matrix p = forward(a, logits);
+        return new Matrix[] {p, gradient(a, logits, p, oneHotTargets)};
+    }
+
     /** The cross-entropy of each row (revealed: only for monitoring and evaluation). */
     double[] loss(Arithmetic a, Matrix probabilities, Matrix oneHotTargets);
 }

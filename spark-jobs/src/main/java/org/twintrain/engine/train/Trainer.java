@@ -73,8 +73,7 @@ public final class Trainer {
         Matrix logits = model.net().forward(ctx, x);
         ctx.observe("softmax.in", logits);
         ctx.scope("loss.fwd");
-        Matrix probs = ctx.nonlinearities().softmax().forward(a, logits);
-        Matrix grad = ctx.nonlinearities().softmax().gradient(a, logits, probs, oneHot);
+        Matrix grad = ctx.nonlinearities().softmax().forwardAndGradient(a, logits, oneHot)[1];
         // The softmax's output side: a truncation failure inside the approximation lands here first.
         ctx.observe("softmax.grad", grad);
         // Before backward: a run stopped by its telemetry keeps the weights of the step before.

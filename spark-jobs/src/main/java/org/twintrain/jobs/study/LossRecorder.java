@@ -53,6 +53,13 @@ final class LossRecorder implements SoftmaxLoss {
     }
 
     @Override
+    public Matrix[] forwardAndGradient(Arithmetic a, Matrix logits, Matrix oneHotTargets) {
+        Matrix[] pg = inner.forwardAndGradient(a, logits, oneHotTargets);
+        rows.add(inner.loss(a, pg[0], oneHotTargets));
+        return pg;
+    }
+
+    @Override
     public Matrix gradient(Arithmetic a, Matrix logits, Matrix probabilities, Matrix oneHotTargets) {
         rows.add(inner.loss(a, probabilities, oneHotTargets));
         return inner.gradient(a, logits, probabilities, oneHotTargets);
