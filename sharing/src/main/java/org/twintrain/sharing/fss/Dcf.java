@@ -9,7 +9,7 @@ package org.twintrain.sharing.fss;
  * <p>A key is a 128-bit root seed (different for the two servers) and public correction words (the same in both
  * keys), laid out per key as {@link #publicWords(int)} longs: for each level l the seed correction (2 words, low
  * then high) and the value correction (2 words), then the left and right control-bit corrections (bit l of one
- * word each), then the final correction (2 words). A seed's lowest bit carries its control bit, so seeds hold
+ * word each; the bits above the input width are filler), then the final correction (2 words). A seed's lowest bit carries its control bit, so seeds hold
  * 127 random bits.
  *
  * <p>Cost per key and input bit: two PRG expansions (4 AES blocks each) to make, one to evaluate; 32 bytes of
@@ -82,11 +82,16 @@ public final class Dcf {
                 t1[i] = t1Keep ^ (t1[i] & tKeep);
             }
         }
+        long unused = bits == 64 ? 0L : -1L << bits;
         for (int i = 0; i < count; i++) {
             int base = i * stride + 4 * bits + 2;
             long sign = t1[i] == 1 ? -1L : 1L;
             pub[base] = sign * (s1[2 * i] - s0[2 * i] - va[2 * i]);
             pub[base + 1] = sign * (s1[2 * i + 1] - s0[2 * i + 1] - va[2 * i + 1]);
+            // The control-bit words use bits 0..bits-1; their other bits are filled from the (public) final
+            // correction word, so that no stored word is a small number that could pass for a data value.
+            pub[base - 2] |= pub[base] & unused;
+            pub[base - 1] |= pub[base + 1] & unused;
         }
         return pub;
     }

@@ -71,6 +71,26 @@ class DcfTest {
     }
 
     @Test
+    void noPublicWordIsASmallNumber() {
+        // The control-bit words hold 31 bits here; the rest is filler, so a store holds no word that could be
+        // mistaken for (or match) a small data value.
+        SplittableRandom random = new SplittableRandom(9);
+        int keys = 500, bits = 31;
+        long[] alpha = new long[keys], beta = new long[2 * keys], r0 = new long[2 * keys], r1 = new long[2 * keys];
+        for (int i = 0; i < keys; i++) {
+            alpha[i] = random.nextLong() & ((1L << bits) - 1);
+        }
+        fill(random, r0);
+        fill(random, r1);
+        long[] pub = Dcf.generate(bits, alpha, beta, r0, r1);
+        int small = 0;
+        for (long w : pub) {
+            small += Math.abs(w) < (1L << 40) ? 1 : 0;
+        }
+        assertEquals(0, small, "public words below 2^40 in magnitude");
+    }
+
+    @Test
     void badShapesAndWidthsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Dcf.publicWords(0));
         assertThrows(IllegalArgumentException.class, () -> Dcf.publicWords(64));
