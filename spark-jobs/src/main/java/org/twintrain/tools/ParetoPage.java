@@ -38,7 +38,7 @@ public final class ParetoPage {
     static final int VOCAB = 2000;
 
     /** An approximation's cost of one softmax call, per element (logit). */
-    record SoftmaxCost(long rounds, double bytes, double triples, double andGates) {
+    record SoftmaxCost(long rounds, double bytes, double triples, double storedBytes) {
     }
 
     /** A summary.tsv line that matters here: the mean and deviation of a row, finished and total seeds. */
@@ -95,12 +95,11 @@ public final class ParetoPage {
         double elems = (double) Math.max(1, elements / cols) * cols;
         double triples = 0;
         for (Map.Entry<TripleKey.Kind, Long> e : c.correlations().entrySet()) {
-            if (e.getKey() != TripleKey.Kind.AND) {
+            if (e.getKey() != TripleKey.Kind.AND && e.getKey() != TripleKey.Kind.COMPARE) {
                 triples += e.getValue();
             }
         }
-        return new SoftmaxCost(c.rounds(), c.bytes() / elems, triples / elems,
-                c.correlations().getOrDefault(TripleKey.Kind.AND, 0L) * 64.0 / elems);
+        return new SoftmaxCost(c.rounds(), c.bytes() / elems, triples / elems, c.storedBytes() / elems);
     }
 
     /**
@@ -202,7 +201,8 @@ public final class ParetoPage {
                 .append("`: Table 3, dev perplexity, rows with the pwl:3 tanh where the grid has them). Costs: one "
                 + "softmax forward call on two parties (f = 16, wrap-free truncation, dealer triples, in-memory "
                 + "channel), ").append(n).append(" logits, per logit: *rounds* of the call, *bytes* one party sends, "
-                + "*triples* (MUL + SQUARE + TRUNC + BIT correlations) and *AND* gates; at 10 classes (Table 2) and "
+                + "*triples* (MUL + SQUARE + TRUNC + BIT correlations) and *stored* bytes of everything the dealer makes "
+                + "for it (server 1's triples, AND triples and DCF keys; `ring.comparison = auto`); at 10 classes (Table 2) and "
                 + "2,000 words (Table 3). limit:n and pwlsm:k include the row maximum's comparison tree (ceil(log2 c) "
                 + "levels). *front*: no other approximation is at most as expensive in bytes and better.\n\n");
         Map<String, Double> accMetric = new LinkedHashMap<>(), pplMetric = new LinkedHashMap<>();
@@ -233,8 +233,8 @@ public final class ParetoPage {
             accFront.addAll(front(m, accBytes, true));
         }
         List<String> pplFront = front(pplMetric, pplBytes, false);
-        sb.append("| e^x | CIFAR-10 accuracy % | perplexity | rounds (10) | bytes/elem (10) | triples/elem (10) | AND/elem (10) "
-                + "| rounds (2k) | bytes/elem (2k) | triples/elem (2k) | AND/elem (2k) |\n");
+        sb.append("| e^x | CIFAR-10 accuracy % | perplexity | rounds (10) | bytes/elem (10) | triples/elem (10) | stored B/elem (10) "
+                + "| rounds (2k) | bytes/elem (2k) | triples/elem (2k) | stored B/elem (2k) |\n");
         sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         List<String> names = new ArrayList<>(List.of("exact"));
         names.addAll(costs.keySet());
@@ -247,7 +247,7 @@ public final class ParetoPage {
                     sb.append(" cleartext only | | | |");
                 } else {
                     sb.append(String.format(Locale.ROOT, " %d | %.1f | %.2f | %.0f |", c[w].rounds(), c[w].bytes(),
-                            c[w].triples(), c[w].andGates()));
+                            c[w].triples(), c[w].storedBytes()));
                 }
             }
             sb.append('\n');
