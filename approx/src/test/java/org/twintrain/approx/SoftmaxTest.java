@@ -116,10 +116,9 @@ class SoftmaxTest {
 
     /** The true gradient equals the finite-difference gradient of the summed loss in double precision. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("expNames")
+    @MethodSource("unshiftedExpNames")
     void trueGradientMatchesFiniteDifferencesOfTheLoss(String exp) {
         // the shifted approximations' targets fall below the reciprocal's range: ShiftedExpTest checks them
-        org.junit.jupiter.api.Assumptions.assumeFalse(shiftedApproximation(exp));
         Softmax s = softmax(exp);
         Arithmetic a = new DoubleArithmetic();
         double[] x = logits();
@@ -154,11 +153,19 @@ class SoftmaxTest {
         return ApproxRegistry.expNames().stream();
     }
 
+    /** The approximations that take the logits as they are (limit:n and pwlsm:k shift by the maximum). */
+    static Stream<String> unshiftedExpNames() {
+        return expNames().filter(n -> !shiftedApproximation(n));
+    }
+
+    static Stream<Arguments> unshiftedCases() {
+        return cases().filter(c -> !shiftedApproximation((String) c.get()[1]));
+    }
+
     @ParameterizedTest(name = "{1} on {0}")
-    @MethodSource("cases")
+    @MethodSource("unshiftedCases")
     void gradientOnEachBackendMatchesDouble(BackendCase backend, String exp) {
         // this error model assumes unshifted inputs: ShiftedExpTest checks limit:n and pwlsm:k against their twins
-        org.junit.jupiter.api.Assumptions.assumeFalse(shiftedApproximation(exp));
         double[] x = offKinks(logits());
         double[] y = oneHot(4);
         java.util.function.Function<Arithmetic, double[]> body = a -> {
