@@ -13,9 +13,10 @@ import org.twintrain.sharing.arith.Matrix;
 
 /**
  * {@code pwl:k}: e^x approximated by the maximum of k lines, one of them the constant 0. A maximum of lines is
- * convex and non-negative, like e^x; it is evaluated with a tree of comparisons ({@link MaxTree}: ceil(log2 k)
- * comparison rounds), and its derivative is the slope of the line that attains the maximum, selected in the
- * same tree.
+ * convex and non-negative, like e^x. It is evaluated as the lines' upper envelope: one comparison of x with the
+ * public breakpoints where the maximum changes line, then public combinations of the bits and their products
+ * with x for the value and for its derivative (the slope of the line that attains the maximum); see {@link
+ * #envelope}. On two parties that is 2 rounds and one comparison key per element for any k.
  *
  * <ul>
  *   <li>{@code pwl:4} is exactly the paper's max(0, 0.0077x + 0.155, x + 1, 7.3891x - 7.3891) (Ho et al.,
@@ -151,7 +152,7 @@ public final class PiecewiseLinearExp implements ExpApproximation {
 
     @Override
     public Matrix apply(Arithmetic a, Matrix x) {
-        return MaxTree.max(a, lines(a, x));
+        return envelope(a, x, false)[0];
     }
 
     @Override
@@ -161,21 +162,84 @@ public final class PiecewiseLinearExp implements ExpApproximation {
 
     @Override
     public Matrix[] applyWithDerivative(Arithmetic a, Matrix x) {
-        List<Matrix> tags = new ArrayList<>();
-        for (double s : slopes) {
-            tags.add(a.constant(x.rows(), x.cols(), s));
-        }
-        return MaxTree.maxWithTags(a, lines(a, x), tags);
+        return envelope(a, x, true);
     }
 
-    private List<Matrix> lines(Arithmetic a, Matrix x) {
-        // Every slope times x in one truncation.
-        Matrix[] sx = Batch.scaleEach(a, x, slopes);
-        List<Matrix> out = new ArrayList<>();
-        for (int i = 0; i < slopes.length; i++) {
-            out.add(intercepts[i] == 0 ? sx[i] : a.addPublic(sx[i], intercepts[i]));
+    /**
+     * The maximum of the lines as their upper envelope: lines e_0 .. e_m by increasing slope, each the maximum
+     * from breakpoint t_j on, so max = e_0(x) + sum_j [x &gt;= t_j] (e_j(x) - e_(j-1)(x)) and its slope a_0 + sum_j
+     * [x &gt;= t_j] (a_j - a_(j-1)). The breakpoints are public, so all bits and their products with x come from one
+     * comparison of x ({@link Arithmetic#atLeastWithProducts}: one round and one key per element on two parties,
+     * whatever k), and both results are public combinations of them: one truncation. Two rounds for the value and
+     * its slope, where a tree of maxima takes ceil(log2 k) comparisons and a product per level for the slope.
+     */
+    private Matrix[] envelope(Arithmetic a, Matrix x, boolean withSlope) {
+        int[] on = upperEnvelope(slopes, intercepts);
+        int m = on.length;
+        double[] t = new double[m - 1];
+        for (int j = 1; j < m; j++) {
+            t[j - 1] = crossing(on[j - 1], on[j]);
         }
-        return out;
+        int c = x.cols();
+        Matrix[] bitsAndProducts = m > 1 ? a.atLeastWithProducts(x, t) : null;
+        Matrix[] value = new Matrix[2 * m - 1], slope = new Matrix[m - 1];
+        double[] valueCoef = new double[2 * m - 1], slopeCoef = new double[m - 1];
+        value[0] = x;
+        valueCoef[0] = slopes[on[0]];
+        for (int j = 1; j < m; j++) {
+            Matrix bit = a.columns(bitsAndProducts[0], (j - 1) * c, j * c);
+            double ds = slopes[on[j]] - slopes[on[j - 1]], di = intercepts[on[j]] - intercepts[on[j - 1]];
+            value[2 * j - 1] = a.columns(bitsAndProducts[1], (j - 1) * c, j * c);
+            valueCoef[2 * j - 1] = ds;
+            value[2 * j] = bit;
+            valueCoef[2 * j] = di;
+            slope[j - 1] = bit;
+            slopeCoef[j - 1] = ds;
+        }
+        Matrix[] out = withSlope && m > 1
+                ? a.combineBatch(new Matrix[][] {value, slope}, new double[][] {valueCoef, slopeCoef})
+                : a.combineBatch(new Matrix[][] {value}, new double[][] {valueCoef});
+        Matrix e = a.addPublic(out[0], intercepts[on[0]]);
+        if (!withSlope) {
+            return new Matrix[] {e, null};
+        }
+        Matrix d = m > 1 ? a.addPublic(out[1], slopes[on[0]]) : a.constant(x.rows(), c, slopes[on[0]]);
+        return new Matrix[] {e, d};
+    }
+
+    /** Where lines i and j (different slopes) cross. */
+    private double crossing(int i, int j) {
+        return (intercepts[i] - intercepts[j]) / (slopes[j] - slopes[i]);
+    }
+
+    /**
+     * The indices of the lines on the upper envelope, by increasing slope (the convex hull trick): a line is dropped
+     * when it never is the maximum, i.e. when its neighbours cross above it. Of equal slopes the higher line stays.
+     */
+    static int[] upperEnvelope(double[] slopes, double[] intercepts) {
+        Integer[] order = new Integer[slopes.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (p, q) -> slopes[p] != slopes[q] ? Double.compare(slopes[p], slopes[q])
+                : Double.compare(intercepts[p], intercepts[q]));
+        java.util.ArrayDeque<Integer> hull = new java.util.ArrayDeque<>();
+        for (int i : order) {
+            while (!hull.isEmpty() && slopes[hull.peekLast()] == slopes[i]) {
+                hull.pollLast(); // same slope, lower or equal intercept (sorted): never strictly above
+            }
+            while (hull.size() >= 2) {
+                int last = hull.pollLast(), before = hull.peekLast();
+                // keep last only if it is above the crossing of before and i
+                double xCross = (intercepts[before] - intercepts[i]) / (slopes[i] - slopes[before]);
+                if (slopes[last] * xCross + intercepts[last] > slopes[i] * xCross + intercepts[i]) {
+                    hull.addLast(last);
+                    break;
+                }
+            }
+            hull.addLast(i);
+        }
+        return hull.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The same maximum in double precision (tests, fits and plots). */

@@ -42,12 +42,12 @@ class RoundsTest {
         long relu = rounds(mode, (a, x) -> a.relu(x));
         long bitProduct = rounds(mode, (a, x) -> a.mulBit(a.lessThanZero(x), x)) - compare;
         assertEquals(1, bitProduct, "a product by a comparison bit needs no truncation round");
+        long thresholds = rounds(mode, (a, x) -> a.atLeastWithProducts(x, new double[] {-1, 0, 1})[1]);
         for (int k = 4; k <= 7; k++) {
-            int levels = 32 - Integer.numberOfLeadingZeros(k - 1);
             PiecewiseLinearExp p = PiecewiseLinearExp.of(k);
-            assertEquals(scale + levels * max, rounds(mode, p::apply), "pwl:" + k);
-            // The derivative needs the bits: a max with its bit, and one exact product of the slope deltas, per level.
-            assertEquals(scale + levels * (max + bitProduct), rounds(mode, p::derivative), "pwl:" + k + "'");
+            // One comparison of x with all breakpoints, then one truncation of the combination: whatever k.
+            assertEquals(thresholds + scale, rounds(mode, p::apply), "pwl:" + k);
+            assertEquals(thresholds + scale, rounds(mode, p::derivative), "pwl:" + k + "'");
         }
         for (int k = 2; k <= 8; k++) {
             TaylorExp t = new TaylorExp(k);

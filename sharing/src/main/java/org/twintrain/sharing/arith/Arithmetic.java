@@ -256,6 +256,17 @@ public interface Arithmetic {
     }
 
     /**
+     * {[x &gt;= t_j], [x &gt;= t_j] x} for public thresholds, each laid out as {@link #atLeast}'s result: the bits and
+     * their exact products with x, from one comparison (on two parties one round with the DCF comparison).
+     */
+    default Matrix[] atLeastWithProducts(Matrix x, double[] thresholds) {
+        Matrix bits = atLeast(x, thresholds);
+        Matrix[] copies = new Matrix[thresholds.length];
+        java.util.Arrays.fill(copies, x);
+        return new Matrix[] {bits, mulBit(bits, concatColumns(copies))};
+    }
+
+    /**
      * a times a bit from this backend's comparisons ({@link #lessThanZero}, {@link #reluWithDerivative}, {@link
      * #maxWithBit}, or columns and concatenations of such results), exact: on two parties one Beaver product by the
      * integer bit, no truncation. A two-party backend refuses any other matrix as the bit.

@@ -259,6 +259,30 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
     }
 
+    /** One round with the DCF (bits and products from the one opening); 8 with the adder (B2A with the product). */
+    @Override
+    public Matrix[] atLeastWithProducts(Matrix a, double[] thresholds) {
+        LongMatrix x = ring(a, "atLeastWithProducts");
+        long[] t = new long[thresholds.length];
+        long largest = 1;
+        LongMatrix[] copies = new LongMatrix[t.length], shifted = new LongMatrix[t.length];
+        for (int j = 0; j < t.length; j++) {
+            t[j] = codec().encode(thresholds[j]);
+            largest = Math.max(largest, Math.abs(t[j]));
+            copies[j] = x;
+            shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
+        }
+        LongMatrix wide = (LongMatrix) super.concatColumns(copies);
+        if (!comparison.usesDcf(x.size())) { // [x >= t] = 1 - [x - t < 0]; its product: x - [x - t < 0] x
+            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, (LongMatrix) super.concatColumns(shifted)), wide);
+            return new Matrix[] {fixedFromBit(oneMinus(below[1])), wide.sub(below[0])};
+        }
+        int bits = Math.min(64, Math.max(comparisonBits(), 66 - Long.numberOfLeadingZeros(largest)));
+        MaskedCompare.Result r = MaskedCompare.compare(ctx, bits, x, t);
+        return new Matrix[] {fixedFromBit((LongMatrix) super.concatColumns(r.atLeast())),
+            super.concatColumns(r.times())};
+    }
+
     /** With a bit from this backend's comparisons: one exact product by the integer bit, no truncation. */
     @Override
     public Matrix select(Matrix bit, Matrix ifOne, Matrix ifZero) {

@@ -161,6 +161,10 @@ class TwoPartyArithmeticTest {
                 new Op("relu'", false, (a, x) -> a.reluWithDerivative(x[1])[1]),
                 new Op("max", false, (a, x) -> a.max(x[1], x[2])),
                 new Op("max bit", false, (a, x) -> a.maxWithBit(x[1], x[2])[1]),
+                new Op("atLeastWithProducts bits", false,
+                        (a, x) -> a.atLeastWithProducts(x[1], new double[] {-3, 0, 2.5})[0]),
+                new Op("atLeastWithProducts products", false,
+                        (a, x) -> a.atLeastWithProducts(x[1], new double[] {-3, 0, 2.5})[1]),
                 new Op("mulBit by relu'", false, (a, x) -> a.mulBit(a.reluWithDerivative(x[1])[1], x[2])),
                 new Op("mulBit by concatenated bits", false, (a, x) -> {
                     Matrix bits = a.lessThanZero(x[1]);
