@@ -92,7 +92,29 @@ class MaskedCompareTest {
             wrong += bit.data()[i] != (far[i] >= 0 ? 1 : 0) ? 1 : 0;
         }
         double rate = wrong / (double) n;
+        System.out.printf("MaskedCompare at 16 bits, |x| in [2^15, 2^15 + 2^40): %d of %d signs wrong (%.4f)%n", wrong,
+                n, rate);
         assertTrue(rate > 0.4 && rate < 0.6, "failure rate outside the range: " + rate);
+    }
+
+    @Test
+    void truncationByAnotherShiftOverTls() {
+        // Arithmetic.shiftDown's TRUNC pairs of shift 20 (the reciprocal's normalization), on the TLS channel.
+        Random r = new Random(11);
+        long[] v = new long[300];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i < 3 ? new long[] {0, -1, 1L << 40}[i] : (long) ((r.nextDouble() * 2 - 1) * (1L << 45));
+        }
+        LongMatrix x = new LongMatrix(3, 100, v);
+        LongMatrix[] s = Parties.share(x, r);
+        TwoPartyRunner.Result<LongMatrix> got = new TwoPartyRunner(new FixedPoint(16), TruncationMode.WRAP_FREE,
+                Parties.DEALER_SEED).run(a -> Truncation.truncate(a.context(), TruncationMode.WRAP_FREE, 20,
+                        s[a.party()])[0], LoopbackTls.pair());
+        LongMatrix sum = Parties.reconstruct(got);
+        for (int i = 0; i < v.length; i++) {
+            long d = sum.data()[i] - (v[i] >> 20);
+            assertTrue(d == 0 || d == -1 || d == 1, "entry " + i + " off by " + d);
+        }
     }
 
     @Test
