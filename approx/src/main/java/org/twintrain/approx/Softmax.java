@@ -69,11 +69,8 @@ public final class Softmax {
         Matrix[] ed = exp.applyWithDerivative(a, shifted);
         Matrix e = ed[0], de = ed[1];
         Matrix sum = a.sumCols(e);
-        // The target's e and e' in one product round.
-        Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
-        Matrix target = a.sumCols(a.columns(picked, 0, c));
-        Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
-        Matrix[] quotients = divideTogether(a, de, sum, targetDerivative, target, c);
+        Matrix[] picked = targetTerms(a, e, de, oneHotTargets);
+        Matrix[] quotients = divideTogether(a, de, sum, picked[1], picked[0], c);
         return gradientFrom(a, quotients[0], quotients[1], oneHotTargets, shifted);
     }
 
@@ -93,13 +90,18 @@ public final class Softmax {
         Matrix shifted = prepared(a, logits);
         Matrix[] ed = exp.applyWithDerivative(a, shifted);
         Matrix e = ed[0], de = ed[1];
-        Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
-        Matrix target = a.sumCols(a.columns(picked, 0, c));
-        Matrix targetDerivative = a.sumCols(a.columns(picked, c, 2 * c));
+        Matrix[] picked = targetTerms(a, e, de, oneHotTargets);
         // e and e' side by side over S: the zero case stays uniform within each group of c columns.
-        Matrix[] q = divideTogether(a, a.concatColumns(e, de), a.sumCols(e), targetDerivative, target, c);
+        Matrix[] q = divideTogether(a, a.concatColumns(e, de), a.sumCols(e), picked[1], picked[0], c);
         return new Matrix[] {a.columns(q[0], 0, c),
             gradientFrom(a, a.columns(q[0], c, 2 * c), q[1], oneHotTargets, shifted)};
+    }
+
+    /** {e(x_t), e'(x_t)} of each row's target t, picked with the one-hot targets in one product round. */
+    private static Matrix[] targetTerms(Arithmetic a, Matrix e, Matrix de, Matrix oneHotTargets) {
+        int c = e.cols();
+        Matrix picked = a.mul(a.concatColumns(oneHotTargets, oneHotTargets), a.concatColumns(e, de));
+        return new Matrix[] {a.sumCols(a.columns(picked, 0, c)), a.sumCols(a.columns(picked, c, 2 * c))};
     }
 
     /** spread - y (e'(x_t) / e(x_t)), through the subtracted maximum when there is one. */

@@ -225,17 +225,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         if (!comparison.usesDcf(x.size())) {
             return fixedFromBit(LessThanZero.arithmetic(ctx, x));
         }
-        return fixedFromBit(oneMinus(MaskedCompare.compare(ctx, comparisonBits(), x, 0L).atLeast()[0]));
-    }
-
-    /** 1 - bit for integer bit shares (party 0 adds the public 1). */
-    private LongMatrix oneMinus(LongMatrix bit) {
-        long[] d = bit.data(), out = new long[d.length];
-        long one = ctx.isParty0() ? 1L : 0L;
-        for (int i = 0; i < d.length; i++) {
-            out[i] = one - d[i];
-        }
-        return new LongMatrix(bit.rows(), bit.cols(), out);
+        return fixedFromBit(Relu.oneMinus(ctx, MaskedCompare.compare(ctx, comparisonBits(), x, 0L).atLeast()[0]));
     }
 
     /**
@@ -247,7 +237,12 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         if (!comparison.usesDcf(a.size())) {
             return super.atLeast(a, thresholds);
         }
-        LongMatrix x = ring(a, "atLeast");
+        LongMatrix[] atLeast = compareWithThresholds(ring(a, "atLeast"), thresholds).atLeast();
+        return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
+    }
+
+    /** The DCF comparison with public thresholds, wide enough for differences up to twice the largest of them. */
+    private MaskedCompare.Result compareWithThresholds(LongMatrix x, double[] thresholds) {
         long[] t = new long[thresholds.length];
         long largest = 1;
         for (int j = 0; j < t.length; j++) {
@@ -255,30 +250,24 @@ public final class TwoPartyArithmetic extends RingArithmetic {
             largest = Math.max(largest, Math.abs(t[j]));
         }
         int bits = Math.min(64, Math.max(comparisonBits(), 66 - Long.numberOfLeadingZeros(largest)));
-        LongMatrix[] atLeast = MaskedCompare.compare(ctx, bits, x, t).atLeast();
-        return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
+        return MaskedCompare.compare(ctx, bits, x, t);
     }
 
     /** One round with the DCF (bits and products from the one opening); 8 with the adder (B2A with the product). */
     @Override
     public Matrix[] atLeastWithProducts(Matrix a, double[] thresholds) {
         LongMatrix x = ring(a, "atLeastWithProducts");
-        long[] t = new long[thresholds.length];
-        long largest = 1;
-        LongMatrix[] copies = new LongMatrix[t.length], shifted = new LongMatrix[t.length];
-        for (int j = 0; j < t.length; j++) {
-            t[j] = codec().encode(thresholds[j]);
-            largest = Math.max(largest, Math.abs(t[j]));
-            copies[j] = x;
-            shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
-        }
-        LongMatrix wide = (LongMatrix) super.concatColumns(copies);
         if (!comparison.usesDcf(x.size())) { // [x >= t] = 1 - [x - t < 0]; its product: x - [x - t < 0] x
+            LongMatrix[] copies = new LongMatrix[thresholds.length], shifted = new LongMatrix[thresholds.length];
+            for (int j = 0; j < thresholds.length; j++) {
+                copies[j] = x;
+                shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
+            }
+            LongMatrix wide = (LongMatrix) super.concatColumns(copies);
             LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, (LongMatrix) super.concatColumns(shifted)), wide);
-            return new Matrix[] {fixedFromBit(oneMinus(below[1])), wide.sub(below[0])};
+            return new Matrix[] {fixedFromBit(Relu.oneMinus(ctx, below[1])), wide.sub(below[0])};
         }
-        int bits = Math.min(64, Math.max(comparisonBits(), 66 - Long.numberOfLeadingZeros(largest)));
-        MaskedCompare.Result r = MaskedCompare.compare(ctx, bits, x, t);
+        MaskedCompare.Result r = compareWithThresholds(x, thresholds);
         return new Matrix[] {fixedFromBit((LongMatrix) super.concatColumns(r.atLeast())),
             super.concatColumns(r.times())};
     }
@@ -321,7 +310,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         LongMatrix x = ring(a, "maxWithBit"), y = ring(b, "maxWithBit");
         if (!comparison.usesDcf(x.size())) { // a + [a - b < 0] (b - a), the B2A in the product's round
             LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y)), y.sub(x));
-            return new Matrix[] {x.add(below[0]), fixedFromBit(oneMinus(below[1]))};
+            return new Matrix[] {x.add(below[0]), fixedFromBit(Relu.oneMinus(ctx, below[1]))};
         }
         MaskedCompare.Result r = MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L);
         return new Matrix[] {y.add(r.times()[0]), fixedFromBit(r.atLeast()[0])};

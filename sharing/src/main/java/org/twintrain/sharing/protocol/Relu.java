@@ -22,7 +22,7 @@ public final class Relu {
     }
 
     /** 1 - bit for integer bit shares (party 0 adds the public 1). */
-    static LongMatrix oneMinus(ProtocolContext ctx, LongMatrix bit) {
+    public static LongMatrix oneMinus(ProtocolContext ctx, LongMatrix bit) {
         long[] d = bit.data(), out = new long[d.length];
         long one = ctx.isParty0() ? 1L : 0L;
         for (int i = 0; i < d.length; i++) {

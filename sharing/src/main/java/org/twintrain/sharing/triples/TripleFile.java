@@ -125,10 +125,7 @@ public final class TripleFile {
      */
     public static long writeParty1(OutputStream out, TriplePlan plan, Dealer dealer, int first, int count)
             throws IOException {
-        if (dealer.fixedPoint().fractionalBits() != plan.fractionalBits()) {
-            throw new IllegalArgumentException("dealer makes truncation pairs for f=" + dealer.fixedPoint()
-                    .fractionalBits() + " but the plan is for f=" + plan.fractionalBits());
-        }
+        requireSameFractionalBits(plan, dealer);
         DataOutputStream data = new DataOutputStream(out);
         data.write(new Header(1, plan.id(), plan.fractionalBits(), plan.truncation(), first, count).encode());
         long bytes = HEADER_BYTES;
@@ -146,10 +143,7 @@ public final class TripleFile {
      */
     public static long[] writeBoth(OutputStream out0, OutputStream out1, TriplePlan plan, Dealer dealer, int first,
             int count) throws IOException {
-        if (dealer.fixedPoint().fractionalBits() != plan.fractionalBits()) {
-            throw new IllegalArgumentException("dealer makes truncation pairs for f=" + dealer.fixedPoint()
-                    .fractionalBits() + " but the plan is for f=" + plan.fractionalBits());
-        }
+        requireSameFractionalBits(plan, dealer);
         DataOutputStream data0 = new DataOutputStream(out0), data1 = new DataOutputStream(out1);
         data0.write(new Header(0, plan.id(), plan.fractionalBits(), plan.truncation(), first, count).encode());
         data1.write(new Header(1, plan.id(), plan.fractionalBits(), plan.truncation(), first, count).encode());
@@ -169,6 +163,13 @@ public final class TripleFile {
         data0.flush();
         data1.flush();
         return new long[] {bytes0, bytes1};
+    }
+
+    private static void requireSameFractionalBits(TriplePlan plan, Dealer dealer) {
+        if (dealer.fixedPoint().fractionalBits() != plan.fractionalBits()) {
+            throw new IllegalArgumentException("dealer makes truncation pairs for f=" + dealer.fixedPoint()
+                    .fractionalBits() + " but the plan is for f=" + plan.fractionalBits());
+        }
     }
 
     private static long writeRecord(DataOutputStream out, int index, Correlation half) throws IOException {
