@@ -157,17 +157,28 @@ public final class StoreFiles {
         if (!fs.exists(root)) {
             return found;
         }
-        RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
-        while (files.hasNext() && found.size() < limit) {
-            LocatedFileStatus s = files.next();
-            if (s.getPath().getName().endsWith(".crc")) {
-                continue;
-            }
-            if (readableByOthers(s.getPermission()) && !reachableOnlyByOwner(fs, s.getPath().getParent(), root)) {
-                found.add(s.getPath());
+        // A dealer running ahead of training renames and servers delete triple windows meanwhile: a walk that
+        // meets a vanished file starts again (RawLocalFileSystem reports one as a RuntimeException).
+        for (int walk = 1; ; walk++) {
+            found.clear();
+            try {
+                RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+                while (files.hasNext() && found.size() < limit) {
+                    LocatedFileStatus s = files.next();
+                    if (s.getPath().getName().endsWith(".crc")) {
+                        continue;
+                    }
+                    if (readableByOthers(s.getPermission()) && !reachableOnlyByOwner(fs, s.getPath().getParent(), root)) {
+                        found.add(s.getPath());
+                    }
+                }
+                return found;
+            } catch (java.io.FileNotFoundException | RuntimeException vanished) {
+                if (walk == 5) {
+                    throw vanished;
+                }
             }
         }
-        return found;
     }
 
     private static boolean readableByOthers(FsPermission p) {

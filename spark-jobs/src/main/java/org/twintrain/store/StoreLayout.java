@@ -33,4 +33,17 @@ public final class StoreLayout {
     public Path triples(String plan) {
         return new Path(new Path(root, "triples"), plan);
     }
+
+    /** Window w of a plan dealt window by window ({@link TripleManifest#windowSteps}). */
+    public Path tripleWindow(String plan, int w) {
+        return new Path(triples(plan), String.format(java.util.Locale.ROOT, "window-%05d", w));
+    }
+
+    /**
+     * The marker a server leaves for window w once a checkpoint both servers confirmed covers it and its folder
+     * is deleted: tells the dealer that the window was consumed (not that it was never made).
+     */
+    public Path tripleWindowConsumed(String plan, int w) {
+        return new Path(triples(plan), String.format(java.util.Locale.ROOT, "window-%05d.consumed", w));
+    }
 }

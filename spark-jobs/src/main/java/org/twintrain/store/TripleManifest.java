@@ -19,11 +19,25 @@ import java.util.Map;
  * @param counts         keys per kind (MUL, SQUARE, MATMUL, AND, TRUNC, BIT)
  * @param totalBytes     bytes of all files of the folder except the manifest
  * @param checksums      SHA-256 of every file of the folder except the manifest, by file name
+ * @param windowSteps    0: the folder holds the whole plan; otherwise the plan is dealt in windows of this many
+ *                       steps ({@link org.twintrain.sharing.triples.TriplePlan#windows}): the plan's folder holds
+ *                       plan.txt and a manifest of layout "windows", each window a folder of its own
+ *                       ({@link StoreLayout#tripleWindow}) whose manifest names its window
+ * @param window         the window this folder holds (-1 for the plan's folder of a windowed dealing; 0 when
+ *                       windowSteps is 0)
  */
 public record TripleManifest(int formatVersion, int party, String planId, String sessionId, String ring,
         int fractionalBits,
         String truncation, String layout, int keys, Map<String, Integer> counts, long totalBytes,
-        Map<String, String> checksums) {
+        Map<String, String> checksums, int windowSteps, int window) {
+
+    /** The layout of a windowed plan's own folder. */
+    public static final String WINDOWS = "windows";
+
+    /** Whether this is the plan folder of a plan dealt window by window. */
+    public boolean windowed() {
+        return windowSteps > 0;
+    }
 
     public static final int FORMAT_VERSION = org.twintrain.sharing.triples.TripleFile.FORMAT_VERSION;
     public static final String RING = "Z_2^64";

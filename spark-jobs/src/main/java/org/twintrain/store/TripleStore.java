@@ -74,12 +74,37 @@ public final class TripleStore {
     }
 
     /**
+     * Opens party's triples of a plan dealt window by window (its plan folder's manifest is windowed): the plan
+     * from the plan folder (checksum verified), each window when the run reaches it ({@link TripleWindows#opener}).
+     */
+    public static StoredTripleSource openWindows(StoreLayout store, int party, String planId, FixedPoint codec,
+            TruncationMode truncation, TripleLedger ledger, java.time.Duration wait, TripleWindows.Agreement agreement,
+            Configuration hadoop) throws IOException {
+        TripleManifest m = manifest(store, party, planId, hadoop);
+        Path folder = store.triples(planId);
+        if (!m.windowed()) {
+            throw new IllegalArgumentException(folder + " holds plan " + planId + " dealt whole, not in windows");
+        }
+        verify(m, folder, hadoop);
+        org.twintrain.sharing.triples.TriplePlan plan = org.twintrain.sharing.triples.TriplePlan.read(
+                new java.io.ByteArrayInputStream(byteSource(folder, hadoop).readAll(
+                        org.twintrain.sharing.triples.TripleFile.PLAN_FILE)), planId);
+        return StoredTripleSource.openWindows(plan, m.windowSteps(), party, codec, truncation,
+                TripleWindows.opener(store, party, m, wait, agreement, hadoop), ledger);
+    }
+
+    /**
      * Reads every file of party's triples of planId once and compares it with the manifest's SHA-256; refuses a
      * changed or damaged file. Returns the bytes read.
      */
     public static long verify(StoreLayout store, int party, String planId, Configuration hadoop) throws IOException {
         TripleManifest m = manifest(store, party, planId, hadoop);
         return verify(m, store.triples(planId), hadoop);
+    }
+
+    /** Reads every file of folder once and compares it with its manifest m's SHA-256. Returns the bytes read. */
+    static long verifyFolder(TripleManifest m, Path folder, Configuration hadoop) throws IOException {
+        return verify(m, folder, hadoop);
     }
 
     private static long verify(TripleManifest m, Path folder, Configuration hadoop) throws IOException {

@@ -31,30 +31,48 @@ import org.twintrain.sharing.ring.FixedPoint;
 public final class StoredTripleSource implements TripleSource {
     private final int party;
     private final TriplePlan plan;
-    private final ByteSource folder;
-    private final byte[] party0Seed;
-    private final String[] partNames;
-    private final int[] fileOf;
-    private final long[] offsetOf;
+    /** The plan's dealings: one for a folder holding the whole plan, else one per window (opened when reached). */
+    private final List<TriplePlan.Window> windows;
+    private final Dealing[] dealings;
+    private final WindowOpener opener;
     private final TripleLedger ledger;
     private final Set<TripleKey> takenEarlier = new HashSet<>();
     private final Set<TripleKey> taken = new HashSet<>();
     private final List<TripleKey> consumed = new ArrayList<>();
     private boolean closed;
 
-    private StoredTripleSource(int party, TriplePlan plan, ByteSource folder, byte[] party0Seed, String[] partNames,
-            int[] fileOf, long[] offsetOf, TripleLedger ledger) {
+    /**
+     * Where a windowed plan's windows are: hands out window w's folder once the dealer has completed it (it may
+     * wait for the dealer) and after the servers agreed that both hold the same dealing of it. Called once per
+     * window, in the order the run reaches them.
+     */
+    @FunctionalInterface
+    public interface WindowOpener {
+        ByteSource open(TriplePlan.Window window) throws IOException;
+    }
+
+    /** The records of one dealing: plan indices [first, end) in one folder. */
+    private record Dealing(ByteSource folder, byte[] party0Seed, String[] partNames, int[] fileOf, long[] offsetOf,
+            int first) {
+    }
+
+    private StoredTripleSource(int party, TriplePlan plan, List<TriplePlan.Window> windows, Dealing whole,
+            WindowOpener opener, TripleLedger ledger) {
         this.party = party;
         this.plan = plan;
-        this.folder = folder;
-        this.party0Seed = party0Seed;
-        this.partNames = partNames;
-        this.fileOf = fileOf;
-        this.offsetOf = offsetOf;
+        this.windows = windows;
+        this.dealings = new Dealing[windows.size()];
+        this.dealings[0] = whole;
+        this.opener = opener;
         this.ledger = ledger;
         if (ledger != null) {
             takenEarlier.addAll(ledger.consumed());
         }
+    }
+
+    /** The ledger this source records its takes in, or null. */
+    public TripleLedger ledger() {
+        return ledger;
     }
 
     /**
@@ -64,11 +82,6 @@ public final class StoredTripleSource implements TripleSource {
      *                       the folder's plan as it is
      * @param ledger         the ledger of this plan and party, or null to keep the ledger in memory only
      */
-    /** The ledger this source records its takes in, or null. */
-    public TripleLedger ledger() {
-        return ledger;
-    }
-
     public static StoredTripleSource open(ByteSource folder, int party, FixedPoint codec, TruncationMode truncation,
             String expectedPlanId, TripleLedger ledger) throws IOException {
         if (party != 0 && party != 1) {
@@ -84,12 +97,42 @@ public final class StoredTripleSource implements TripleSource {
                     + ", but the run's plan is " + expectedPlanId + ": triples of another plan are refused");
         }
         checkParameters(plan.fractionalBits(), plan.truncation(), codec, truncation, folder + "/" + TripleFile.PLAN_FILE);
+        checkLedger(ledger, plan, party);
+        TriplePlan.Window all = new TriplePlan.Window(0, 0, plan.size(), -1, false);
+        return new StoredTripleSource(party, plan, List.of(all), dealing(folder, names, party, plan, all), null, ledger);
+    }
+
+    /**
+     * Opens party's triples of a plan dealt window by window ({@link TriplePlan#windows}): each window's folder
+     * holds the records of its plan indices only (server 0: its own seed and shared parts), and is opened by
+     * opener when the run first takes one of its keys.
+     */
+    public static StoredTripleSource openWindows(TriplePlan plan, int stepsPerWindow, int party, FixedPoint codec,
+            TruncationMode truncation, WindowOpener opener, TripleLedger ledger) {
+        if (party != 0 && party != 1) {
+            throw new IllegalArgumentException("party must be 0 or 1, got " + party);
+        }
+        checkParameters(plan.fractionalBits(), plan.truncation(), codec, truncation, "plan " + plan.id());
+        checkLedger(ledger, plan, party);
+        return new StoredTripleSource(party, plan, plan.windows(stepsPerWindow), null, opener, ledger);
+    }
+
+    private static void checkLedger(TripleLedger ledger, TriplePlan plan, int party) {
         if (ledger != null && (!ledger.planId().equals(plan.id()) || ledger.party() != party)) {
             throw new IllegalArgumentException("the ledger belongs to plan " + ledger.planId() + ", party " + ledger.party()
                     + ", not to plan " + plan.id() + ", party " + party);
         }
+    }
+
+    /**
+     * The dealing in folder of window's plan indices: checks that it is party's (not the other server's), of this
+     * plan, and holds a record for every index of the window and none outside it.
+     */
+    private static Dealing dealing(ByteSource folder, List<String> names, int party, TriplePlan plan,
+            TriplePlan.Window window) throws IOException {
         List<String> parts = names.stream().filter(TripleFile::isPart).toList();
         boolean hasSeed = names.contains(TripleFile.PARTY0_FILE);
+        String[] partNames = parts.toArray(new String[0]);
         if (party == 0) {
             if (!hasSeed) {
                 throw new IllegalArgumentException(folder + " holds no " + TripleFile.PARTY0_FILE
@@ -105,25 +148,32 @@ public final class StoredTripleSource implements TripleSource {
                         + (TripleFile.HEADER_BYTES + TripleFile.SEED_BYTES));
             }
             byte[] seed = Arrays.copyOfRange(file, TripleFile.HEADER_BYTES, file.length);
-            if (!plan.hasSharedParts()) {
-                return new StoredTripleSource(0, plan, folder, seed, null, null, null, ledger);
+            if (!hasSharedParts(plan, window)) {
+                return new Dealing(folder, seed, null, null, null, window.first());
             }
             if (parts.isEmpty()) {
                 throw new IllegalArgumentException(folder + " holds no part files, but plan " + plan.id() + " has keys "
                         + "whose correction words server 0 stores too (COMPARE): the store is incomplete");
             }
-            String[] partNames = parts.toArray(new String[0]);
-            Index index = index(folder, partNames, 0, plan);
-            return new StoredTripleSource(0, plan, folder, seed, partNames, index.fileOf(), index.offsetOf(), ledger);
+            Index index = index(folder, partNames, 0, plan, window);
+            return new Dealing(folder, seed, partNames, index.fileOf(), index.offsetOf(), window.first());
         }
         if (parts.isEmpty()) {
             throw new IllegalArgumentException(folder + " holds no part files of server 1"
                     + (hasSeed ? " but " + TripleFile.PARTY0_FILE + ": it is party 0's store, not party 1's; each "
                             + "server reads only its own store" : ""));
         }
-        String[] partNames = parts.toArray(new String[0]);
-        Index index = index(folder, partNames, 1, plan);
-        return new StoredTripleSource(1, plan, folder, null, partNames, index.fileOf(), index.offsetOf(), ledger);
+        Index index = index(folder, partNames, 1, plan, window);
+        return new Dealing(folder, null, partNames, index.fileOf(), index.offsetOf(), window.first());
+    }
+
+    private static boolean hasSharedParts(TriplePlan plan, TriplePlan.Window window) {
+        for (int i = window.first(); i < window.end(); i++) {
+            if (TriplePlan.sharedWords(plan.key(i)) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where each plan index's record is: file number (-1: none) and byte offset. */
@@ -134,9 +184,11 @@ public final class StoredTripleSource implements TripleSource {
      * Reads the part files' headers and checks them against the plan: party 1's files hold a record for every key,
      * party 0's for every key with shared parts ({@link TripleFile#sharedRecordBytes}).
      */
-    private static Index index(ByteSource folder, String[] partNames, int party, TriplePlan plan) throws IOException {
-        int[] fileOf = new int[plan.size()];
-        long[] offsetOf = new long[plan.size()];
+    private static Index index(ByteSource folder, String[] partNames, int party, TriplePlan plan,
+            TriplePlan.Window window) throws IOException {
+        int first = window.first();
+        int[] fileOf = new int[window.keys()];
+        long[] offsetOf = new long[window.keys()];
         Arrays.fill(fileOf, -1);
         for (int f = 0; f < partNames.length; f++) {
             String where = folder + "/" + partNames[f];
@@ -144,9 +196,10 @@ public final class StoredTripleSource implements TripleSource {
             folder.readFully(partNames[f], 0, head);
             TripleFile.Header h = TripleFile.Header.decode(head, where);
             checkHeader(h, party, plan, where);
-            if (h.first() < 0 || h.count() < 0 || (long) h.first() + h.count() > plan.size()) {
+            if (h.first() < first || h.count() < 0 || (long) h.first() + h.count() > window.end()) {
                 throw new IllegalArgumentException(where + " claims plan indices " + h.first() + ".." + (h.first()
-                        + h.count() - 1) + " outside the plan's " + plan.size() + " keys");
+                        + h.count() - 1) + " outside " + (window.keys() == plan.size() ? "the plan's " + plan.size()
+                                + " keys" : "window " + window.index() + "'s " + first + ".." + (window.end() - 1)));
             }
             long offset = TripleFile.HEADER_BYTES;
             for (int i = h.first(); i < h.first() + h.count(); i++) {
@@ -154,11 +207,12 @@ public final class StoredTripleSource implements TripleSource {
                 if (bytes == 0) {
                     continue;
                 }
-                if (fileOf[i] >= 0) {
-                    throw new IllegalArgumentException(where + " and " + partNames[fileOf[i]] + " both hold plan index " + i);
+                if (fileOf[i - first] >= 0) {
+                    throw new IllegalArgumentException(where + " and " + partNames[fileOf[i - first]]
+                            + " both hold plan index " + i);
                 }
-                fileOf[i] = f;
-                offsetOf[i] = offset;
+                fileOf[i - first] = f;
+                offsetOf[i - first] = offset;
                 offset += bytes;
             }
             long size = folder.size(partNames[f]);
@@ -167,9 +221,9 @@ public final class StoredTripleSource implements TripleSource {
                         + " (truncated or not of this plan)");
             }
         }
-        for (int i = 0; i < fileOf.length; i++) {
+        for (int i = first; i < window.end(); i++) {
             boolean needed = party == 1 || TripleFile.sharedRecordBytes(plan.key(i)) > 0;
-            if (needed && fileOf[i] < 0) {
+            if (needed && fileOf[i - first] < 0) {
                 throw new IllegalArgumentException(folder + " holds no record for plan index " + i + " ("
                         + plan.key(i) + "): a part file is missing");
             }
@@ -254,29 +308,65 @@ public final class StoredTripleSource implements TripleSource {
             taken.add(key);
             consumed.add(key);
         }
+        Dealing d = dealingOf(index);
+        int at = index - d.first();
         if (party == 0) {
-            Correlation half = Dealer.expandParty0(party0Seed, key);
+            Correlation half = Dealer.expandParty0(d.party0Seed(), key);
             int shared = Dealer.sharedParts(key.kind());
             if (shared > 0) {
-                String name = partNames[fileOf[index]];
-                long[][] stored = TripleFile.decodeSharedRecord(read(key, index, TripleFile.sharedRecordBytes(key)), key,
-                        index, folder + "/" + name);
+                long[][] stored = TripleFile.decodeSharedRecord(read(d, key, at, TripleFile.sharedRecordBytes(key)), key,
+                        index, d.folder() + "/" + d.partNames()[d.fileOf()[at]]);
                 System.arraycopy(stored, 0, half.parts(), half.parts().length - shared, shared);
             }
             return half;
         }
-        String name = partNames[fileOf[index]];
-        return new Correlation(key, TripleFile.decodeRecord(read(key, index, TripleFile.recordBytes(key)), key, index,
-                folder + "/" + name));
+        return new Correlation(key, TripleFile.decodeRecord(read(d, key, at, TripleFile.recordBytes(key)), key, index,
+                d.folder() + "/" + d.partNames()[d.fileOf()[at]]));
     }
 
-    private byte[] read(TripleKey key, int index, long bytes) {
-        String name = partNames[fileOf[index]];
+    /** The dealing holding plan index i: the whole plan's, or its window's (opened on first use). */
+    private synchronized Dealing dealingOf(int index) {
+        int w = windows.size() == 1 ? 0 : windowOf(index);
+        if (dealings[w] == null) {
+            TriplePlan.Window window = windows.get(w);
+            try {
+                ByteSource folder = opener.open(window);
+                dealings[w] = dealing(folder, folder.list(), party, plan, window);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not open window " + w + " of plan " + plan.id() + "'s triples", e);
+            }
+            for (int earlier = 0; earlier < w; earlier++) {
+                dealings[earlier] = null; // the run has moved on; its folder may be deleted once covered
+            }
+        }
+        return dealings[w];
+    }
+
+    private int windowOf(int index) {
+        int lo = 0, hi = windows.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (windows.get(mid).first() <= index) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The windows of a windowed plan (one window spanning the plan otherwise). */
+    public List<TriplePlan.Window> windows() {
+        return windows;
+    }
+
+    private byte[] read(Dealing d, TripleKey key, int at, long bytes) {
+        String name = d.partNames()[d.fileOf()[at]];
         byte[] record = new byte[Math.toIntExact(bytes)];
         try {
-            folder.readFully(name, offsetOf[index], record);
+            d.folder().readFully(name, d.offsetOf()[at], record);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read triple " + key.id() + " from " + folder + "/" + name, e);
+            throw new UncheckedIOException("could not read triple " + key.id() + " from " + d.folder() + "/" + name, e);
         }
         return record;
     }

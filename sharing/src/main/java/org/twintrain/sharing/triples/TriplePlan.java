@@ -256,6 +256,67 @@ public final class TriplePlan {
         return n;
     }
 
+    /**
+     * One window of a plan dealt on its own (the offline phase running ahead of training by a bounded number of
+     * windows): plan indices [first, end), whole steps only.
+     *
+     * @param index        the window's number, from 0
+     * @param lastStep     the largest training step of its keys
+     * @param trainingOnly whether every key is a training step's (epoch &gt;= 0); evaluation keys are released
+     *                     only when the run ends
+     */
+    public record Window(int index, int first, int end, long lastStep, boolean trainingOnly) {
+
+        /** Whether a checkpoint both servers confirmed at step (steps before it done) covers every key. */
+        public boolean coveredBy(long confirmedStep) {
+            return trainingOnly && lastStep < confirmedStep;
+        }
+
+        public int keys() {
+            return end - first;
+        }
+    }
+
+    /**
+     * The plan cut into windows of stepsPerWindow consecutive (epoch, step) groups, in plan order; the same cut
+     * for the dealer and both servers, since it depends on the plan and the number only.
+     */
+    public List<Window> windows(int stepsPerWindow) {
+        if (stepsPerWindow < 1) {
+            throw new IllegalArgumentException("a triple window holds at least one step, got " + stepsPerWindow);
+        }
+        List<Window> out = new ArrayList<>();
+        int first = 0;
+        int steps = 0;
+        long lastStep = -1;
+        boolean training = true;
+        String label = null;
+        for (int i = 0; i < keys.size(); i++) {
+            TripleKey k = keys.get(i);
+            String l = k.epoch() + "/" + k.step();
+            if (!l.equals(label)) {
+                if (steps == stepsPerWindow) {
+                    out.add(new Window(out.size(), first, i, lastStep, training));
+                    first = i;
+                    steps = 0;
+                    lastStep = -1;
+                    training = true;
+                }
+                steps++;
+                label = l;
+            }
+            if (k.epoch() >= 0) {
+                lastStep = Math.max(lastStep, k.step());
+            } else {
+                training = false;
+            }
+        }
+        if (first < keys.size()) {
+            out.add(new Window(out.size(), first, keys.size(), lastStep, training));
+        }
+        return out;
+    }
+
     /** Distinct (epoch, step) pairs of keys, in plan order, as "epoch/step". */
     public static List<String> steps(List<TripleKey> keys) {
         List<String> out = new ArrayList<>();

@@ -56,6 +56,7 @@ final class RunCheckpoints implements Checkpointing {
     private final boolean lead;
     private long confirmed = -1;
     private long lastStep;
+    private java.util.function.LongConsumer onConfirmed = step -> { };
 
     /**
      * @param every    checkpoint interval in steps, 0 for none (then only the ledger's final commit happens)
@@ -115,6 +116,15 @@ final class RunCheckpoints implements Checkpointing {
         return new RunCheckpoints(channel, every(settings), new CheckpointStore(store, runId, hadoop), identity, ledger,
                 triples instanceof StoredTripleSource s ? s.plan() : null, DataParallel.namespace(task, tasks), siblings,
                 task == 0);
+    }
+
+    /**
+     * What the lead does after each step both servers confirmed and its ledger committed (the step's checkpoint
+     * covers every key before it): e.g. delete the triple windows it covers.
+     */
+    RunCheckpoints whenConfirmed(java.util.function.LongConsumer action) {
+        this.onConfirmed = action;
+        return this;
     }
 
     private static long every(Map<String, String> settings) {
@@ -226,6 +236,7 @@ final class RunCheckpoints implements Checkpointing {
             tellSiblings(step);
             confirmed = step;
             store.keepLast(KEEP);
+            onConfirmed.accept(step);
         } catch (IOException e) {
             throw new UncheckedIOException("server " + identity.party() + ": cannot write the checkpoint of step "
                     + step + " to " + store.folder(step), e);
@@ -249,6 +260,9 @@ final class RunCheckpoints implements Checkpointing {
             tellSiblings(lastStep);
         }
         ledger.finish();
+        if (lead) {
+            onConfirmed.accept(lastStep);
+        }
     }
 
     /** The lead tells its siblings a step both servers agreed on or confirmed. */

@@ -109,7 +109,10 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         String tripleSession = null;
         if (!planId.isEmpty()) {
             org.twintrain.store.PlanClaim.check(store, party, planId, runId, hadoop);
-            tripleSession = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop).sessionId();
+            org.twintrain.store.TripleManifest triples = org.twintrain.store.TripleStore.manifest(store, party, planId,
+                    hadoop);
+            tripleSession = triples.sessionId();
+            checkWindows(triples);
             if (task == 0 && !VERIFIED.contains(store.triples(planId).toString())) {
                 // Before pairing: a damaged or swapped file is refused before anything is opened, and the peer is
                 // not left waiting on the channel while this server reads its triples once (server 1: every byte).
@@ -139,7 +142,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
                 }
                 afterClaim(task, siblings);
                 try (TripleLedger ledger = planId.isEmpty() ? null : ledger(store, hadoop, planId, task, tasks);
-                        TripleSource triples = triples(store, hadoop, codec, truncation, ledger)) {
+                        TripleSource triples = triples(store, hadoop, codec, truncation, ledger, channel)) {
                     return List.of(train(channel, siblings, task, tasks, ledger, triples, store, hadoop, codec,
                             truncation, half, test, start)).iterator();
                 }
@@ -177,6 +180,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
                 EngineProgram.comparison(settings));
         RunCheckpoints checkpoints = RunCheckpoints.forServer(party, runId, store, manifest, settings, hadoop,
                 channel, ledger, triples, task, tasks, siblings);
+        releaseWindows(checkpoints, triples, store, hadoop, task, tasks);
         DataParallel parallel = tasks == 1 ? DataParallel.single(half.features().rows())
                 : new DataParallel(task, DataParallel.rowsPerTask(manifest.partitions(), tasks),
                         new ChannelGradientSum(task, tasks, siblings));
@@ -200,13 +204,94 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
 
     /** This server's stored half of the run's plan, or the in-application dealer when no plan is set. */
     private TripleSource triples(StoreLayout store, Configuration hadoop, FixedPoint codec, TruncationMode truncation,
-            TripleLedger ledger) throws IOException {
+            TripleLedger ledger, Channel channel) throws IOException {
         String planId = settings.get("triples.plan");
         if (planId.isEmpty()) {
             return new DealerTripleSource(party, dealerSeed, codec);
         }
-        // Checksums were verified before pairing (call).
-        return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
+        org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop);
+        if (!m.windowed()) {
+            // Checksums were verified before pairing (call).
+            return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
+        }
+        long waitSeconds = Long.parseLong(settings.get("triples.windowWaitSeconds"));
+        if (waitSeconds < 1) {
+            throw new IllegalArgumentException("triples.windowWaitSeconds must be positive, got " + waitSeconds);
+        }
+        return org.twintrain.store.TripleStore.openWindows(store, party, planId, codec, truncation, ledger,
+                java.time.Duration.ofSeconds(waitSeconds), (w, session) -> agreeOnWindow(channel, planId, w, session),
+                hadoop);
+    }
+
+    /**
+     * A plan dealt in windows needs checkpoints at most a window apart: the servers delete a window once a
+     * confirmed checkpoint covers it, and only then does the dealer, at most --ahead windows ahead, make more.
+     */
+    private void checkWindows(org.twintrain.store.TripleManifest m) {
+        long every = Long.parseLong(settings.get("train.checkpointEvery"));
+        if (m.windowed() && (every < 1 || every > m.windowSteps())) {
+            throw new IllegalArgumentException("plan " + m.planId() + " is dealt in windows of " + m.windowSteps()
+                    + " steps, which the servers delete once a confirmed checkpoint covers them: train.checkpointEvery"
+                    + " must be between 1 and " + m.windowSteps() + ", got " + every + " (else the dealer, at most "
+                    + "--ahead windows ahead, would wait for a checkpoint that never comes)");
+        }
+    }
+
+    /**
+     * Both servers confirm that they hold the same dealing of window w (its session id, public) before opening
+     * anything with it: halves of two dealings would make every product of the window garbage.
+     */
+    private void agreeOnWindow(Channel channel, String planId, int w, String session) {
+        long[] mine = new long[4];
+        java.nio.ByteBuffer.wrap(sha256(planId + "/" + w + "/" + session)).asLongBuffer().get(mine);
+        channel.send(mine);
+        long[] theirs = channel.receive(4);
+        if (!java.util.Arrays.equals(mine, theirs)) {
+            throw new IllegalStateException("server " + party + ": the peer holds another dealing of window " + w
+                    + " of plan " + planId + " than this server's (the dealer dealt it again after one store had it);"
+                    + " retry the run: it resumes from its last checkpoint with the window both stores hold now");
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * For a plan dealt in windows, the lead task deletes the windows each confirmed checkpoint covers. With
+     * several tasks per server one checkpoint later: a sibling may still take its update's keys of a window
+     * after the lead's confirmation.
+     */
+    private void releaseWindows(RunCheckpoints checkpoints, TripleSource triples, StoreLayout store,
+            Configuration hadoop, int task, int tasks) {
+        if (task != 0 || !(triples instanceof org.twintrain.sharing.triples.StoredTripleSource s)
+                || s.windows().size() < 2) {
+            return;
+        }
+        String planId = settings.get("triples.plan");
+        long[] previous = {-1};
+        checkpoints.whenConfirmed(step -> {
+            long covered = tasks == 1 ? step : previous[0];
+            previous[0] = step;
+            if (covered < 0) {
+                return;
+            }
+            try {
+                long freed = org.twintrain.store.TripleWindows.release(store, planId, s.windows(), covered, hadoop);
+                if (freed > 0) {
+                    LOG.info("server {}: deleted {} bytes of triple windows the checkpoint of step {} covers", party,
+                            freed, covered);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("server " + party + ": cannot delete the consumed triple "
+                        + "windows of plan " + planId + " in " + store.root(), e);
+            }
+        });
     }
 
     /**

@@ -35,7 +35,8 @@ public final class TripleCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: submit/twintrain triples (--data NAME [--test NAME] | --plan FILE) --store0 ROOT --store1 ROOT",
-                "                                [--tasks N] [--overwrite] [--conf FILE] [--set key=value ...]",
+                "                                [--tasks N] [--overwrite] [--window-steps N [--ahead K] [--idle-minutes M]]",
+                "                                [--conf FILE] [--set key=value ...]",
                 "",
                 "  --data NAME     make the plan of the configured training run (model.*, train.*, approx.*, ring.*)",
                 "                  on the data set NAME shared into the stores; prints the plan id, which the run",
@@ -47,6 +48,11 @@ public final class TripleCommand implements Command {
                 "  --store1 ROOT   server 1's store root: receives triples/PLAN_ID/ with its materialized halves",
                 "  --tasks N       writer tasks, one part file each (default: Spark's default parallelism)",
                 "  --overwrite     replace existing complete folders of the same plan",
+                "  --window-steps N  deal the plan in windows of N training steps and stay at most --ahead windows",
+                "                  (default 2) ahead of the run: the servers delete a window once a checkpoint both",
+                "                  confirmed covers it, and this job waits for that before dealing the next (it runs",
+                "                  beside training; rerun it to continue after a stop). --idle-minutes: give up when",
+                "                  no window is consumed for that long (default 60)",
                 "",
                 "The plan's fractional bits and truncation mode must equal ring.fractionalBits and ring.truncation.",
                 "The dealer seed is drawn fresh (SecureRandom) and never written.");
@@ -54,11 +60,19 @@ public final class TripleCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "data", "test", "store0", "store1", "tasks"),
+        CommandLine cl = CommandLine.parse(name(), args, Set.of("plan", "data", "test", "store0", "store1", "tasks",
+                "window-steps", "ahead", "idle-minutes"),
                 Set.of("overwrite"));
         TwinTrainConf conf = cl.conf();
         if (cl.has("plan") == cl.has("data")) {
             throw new IllegalArgumentException("give exactly one of --data NAME (the configured run's plan) and --plan FILE");
+        }
+        if ((cl.has("ahead") || cl.has("idle-minutes")) && !cl.has("window-steps")) {
+            throw new IllegalArgumentException("--ahead and --idle-minutes go with --window-steps N");
+        }
+        if (cl.has("window-steps") && cl.has("overwrite")) {
+            throw new IllegalArgumentException("--overwrite does not go with --window-steps: a windowed dealing "
+                    + "continues where it stopped; deal into new stores to start over");
         }
         if (cl.has("test") && !cl.has("data")) {
             throw new IllegalArgumentException("--test NAME goes with --data NAME (a recorded --plan already holds its keys)");
@@ -81,6 +95,17 @@ public final class TripleCommand implements Command {
             }
             checkConf(plan, conf);
             int tasks = Integer.parseInt(cl.get("tasks", String.valueOf(spark.sparkContext().defaultParallelism())));
+            if (cl.has("window-steps")) {
+                WindowedDealer.Report report;
+                try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "triples")) {
+                    report = WindowedDealer.run(spark, plan, positive(cl, "window-steps", 0),
+                            positive(cl, "ahead", 2), new StoreLayout(cl.require("store0")),
+                            new StoreLayout(cl.require("store1")), tasks,
+                            java.time.Duration.ofMinutes(positive(cl, "idle-minutes", 60)), System.out::println);
+                }
+                System.out.println(report.summary());
+                return 0;
+            }
             TripleJob.Result r;
             try (var progress = org.twintrain.jobs.progress.SparkJobProgress.start(spark.sparkContext(), "triples")) {
                 r = TripleJob.run(spark, plan, new StoreLayout(cl.require("store0")),
@@ -89,6 +114,20 @@ public final class TripleCommand implements Command {
             System.out.println(r.summary());
             return 0;
         });
+    }
+
+    private static int positive(CommandLine cl, String option, int otherwise) {
+        String v = cl.get(option, String.valueOf(otherwise));
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " must be a positive whole number, got " + v);
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("--" + option + " must be a positive whole number, got " + v);
+        }
+        return n;
     }
 
     /** Refuses a plan made for other fixed-point parameters than the configuration's. */

@@ -79,18 +79,42 @@ public final class TripleJob {
      */
     public static Result run(SparkSession spark, TriplePlan plan, StoreLayout store0, StoreLayout store1, int tasks,
             boolean overwrite) throws IOException {
+        checkTasks(plan, tasks);
+        TriplePlan.Window all = new TriplePlan.Window(0, 0, plan.size(), -1, false);
+        return deal(spark, plan, all, 0, store0.triples(plan.id()), store1.triples(plan.id()), tasks, overwrite);
+    }
+
+    /**
+     * Deals window w of a plan dealt in windows of windowSteps steps into the window folders target0 and target1
+     * (replacing existing ones only when overwrite).
+     */
+    static Result dealWindow(SparkSession spark, TriplePlan plan, TriplePlan.Window w, int windowSteps, Path target0,
+            Path target1, int tasks, boolean overwrite) throws IOException {
+        checkTasks(plan, tasks);
+        return deal(spark, plan, w, windowSteps, target0, target1, tasks, overwrite);
+    }
+
+    private static void checkTasks(TriplePlan plan, int tasks) {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1, got " + tasks);
         }
         if (plan.size() == 0) {
             throw new IllegalArgumentException("plan " + plan.id() + " holds no keys");
         }
+    }
+
+    /**
+     * Deals window's keys of plan into the folders target0 and target1 (the plan's own folders when windowSteps
+     * is 0, else the window's). A fresh dealer seed per dealing, never written.
+     */
+    private static Result deal(SparkSession spark, TriplePlan plan, TriplePlan.Window window, int windowSteps,
+            Path target0, Path target1, int tasks, boolean overwrite) throws IOException {
         long start = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        AtomicFolder out0 = AtomicFolder.begin(store0.triples(plan.id()), overwrite, hadoop);
+        AtomicFolder out0 = AtomicFolder.begin(target0, overwrite, hadoop);
         AtomicFolder out1;
         try {
-            out1 = AtomicFolder.begin(store1.triples(plan.id()), overwrite, hadoop);
+            out1 = AtomicFolder.begin(target1, overwrite, hadoop);
         } catch (IOException | RuntimeException e) {
             out0.abort();
             throw e;
@@ -98,17 +122,16 @@ public final class TripleJob {
         byte[] dealerSeed = new byte[32];
         new SecureRandom().nextBytes(dealerSeed);
         // The triple session: both halves of this dealing carry it, so halves of two dealings never pair up.
-        byte[] session = new byte[16];
-        new SecureRandom().nextBytes(session);
-        String sessionId = HexFormat.of().formatHex(session);
+        String sessionId = newSession();
         try {
             byte[] planText = planText(plan);
-            spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12) + ": server 1's "
-                    + "halves (" + tasks + " tasks)");
+            spark.sparkContext().setJobDescription("triples for plan " + plan.id().substring(0, 12)
+                    + (windowSteps == 0 ? "" : ", window " + window.index()) + ": server 1's halves (" + tasks
+                    + " tasks)");
             spark.sparkContext().setLocalProperty("spark.scheduler.pool", "offline");
-            boolean shared = plan.hasSharedParts();
-            List<Written[]> parts = writeParts(spark, plan, planText, dealerSeed, out0.path(), out1.path(), shared,
-                    tasks, hadoop);
+            boolean shared = hasSharedParts(plan, window);
+            List<Written[]> parts = writeParts(spark, plan, window, planText, dealerSeed, out0.path(), out1.path(),
+                    shared, tasks, hadoop);
 
             Map<String, String> sums0 = new TreeMap<>(), sums1 = new TreeMap<>();
             long bytes0 = 0, bytes1 = 0;
@@ -120,15 +143,18 @@ public final class TripleJob {
                     bytes0 += w[0].bytes();
                 }
             }
-            bytes1 += writeFile(out1.path(), TripleFile.PLAN_FILE, planText, sums1, hadoop);
-            bytes0 += writeFile(out0.path(), TripleFile.PLAN_FILE, planText, sums0, hadoop);
+            if (windowSteps == 0) { // a window's plan is its plan folder's
+                bytes1 += writeFile(out1.path(), TripleFile.PLAN_FILE, planText, sums1, hadoop);
+                bytes0 += writeFile(out0.path(), TripleFile.PLAN_FILE, planText, sums0, hadoop);
+            }
             ByteArrayOutputStream seedFile = new ByteArrayOutputStream();
             TripleFile.writeParty0(seedFile, plan, new Dealer(dealerSeed, new FixedPoint(plan.fractionalBits()))
                     .party0Seed());
             bytes0 += writeFile(out0.path(), TripleFile.PARTY0_FILE, seedFile.toByteArray(), sums0, hadoop);
 
-            TripleManifest m0 = manifest(plan, 0, sessionId, shared ? "seed+parts" : "seed", bytes0, sums0);
-            TripleManifest m1 = manifest(plan, 1, sessionId, "parts", bytes1, sums1);
+            TripleManifest m0 = manifest(plan, window, 0, sessionId, shared ? "seed+parts" : "seed", bytes0, sums0,
+                    windowSteps);
+            TripleManifest m1 = manifest(plan, window, 1, sessionId, "parts", bytes1, sums1, windowSteps);
             Manifests.write(out0.path(), m0, hadoop);
             Manifests.write(out1.path(), m1, hadoop);
             out0.commit();
@@ -145,15 +171,31 @@ public final class TripleJob {
         }
     }
 
+    private static String newSession() {
+        byte[] session = new byte[16];
+        new SecureRandom().nextBytes(session);
+        return HexFormat.of().formatHex(session);
+    }
+
+    private static boolean hasSharedParts(TriplePlan plan, TriplePlan.Window window) {
+        for (int i = window.first(); i < window.end(); i++) {
+            if (TriplePlan.sharedWords(plan.key(i)) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Server 1's part files and, when the plan has keys whose parts both servers store (DCF correction words),
      * server 0's part files of the same ranges, one task per range; each key's halves are made once. Returns
      * {server 0's file or null, server 1's file} per range.
      */
-    private static List<Written[]> writeParts(SparkSession spark, TriplePlan plan, byte[] planText, byte[] dealerSeed,
-            Path folder0, Path folder1, boolean shared, int tasks, Configuration hadoop) {
+    private static List<Written[]> writeParts(SparkSession spark, TriplePlan plan, TriplePlan.Window window,
+            byte[] planText, byte[] dealerSeed, Path folder0, Path folder1, boolean shared, int tasks,
+            Configuration hadoop) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Range> ranges = ranges(plan, tasks);
+        List<Range> ranges = ranges(plan, window, tasks);
         Broadcast<byte[]> planBytes = jsc.broadcast(planText);
         SerializableConfiguration conf = new SerializableConfiguration(hadoop);
         String planId = plan.id();
@@ -196,14 +238,22 @@ public final class TripleJob {
 
     /** Splits the plan into at most tasks contiguous ranges of about equal words (server 1's bytes). */
     static List<Range> ranges(TriplePlan plan, int tasks) {
-        long total = plan.totalWords();
+        return ranges(plan, new TriplePlan.Window(0, 0, plan.size(), -1, false), tasks);
+    }
+
+    /** Splits window's keys into at most tasks contiguous ranges of about equal words (server 1's bytes). */
+    static List<Range> ranges(TriplePlan plan, TriplePlan.Window window, int tasks) {
+        long total = 0;
+        for (int i = window.first(); i < window.end(); i++) {
+            total += TriplePlan.words(plan.key(i));
+        }
         List<Range> out = new ArrayList<>();
-        int first = 0;
+        int first = window.first();
         long done = 0;
-        for (int t = 0; t < tasks && first < plan.size(); t++) {
+        for (int t = 0; t < tasks && first < window.end(); t++) {
             long target = (total * (t + 1)) / tasks;
             int end = first;
-            while (end < plan.size() && (end == first || done < target || t == tasks - 1)) {
+            while (end < window.end() && (end == first || done < target || t == tasks - 1)) {
                 done += TriplePlan.words(plan.key(end));
                 end++;
             }
@@ -213,14 +263,15 @@ public final class TripleJob {
         return out;
     }
 
-    private static TripleManifest manifest(TriplePlan plan, int party, String sessionId, String layout, long bytes,
-            Map<String, String> checksums) {
+    private static TripleManifest manifest(TriplePlan plan, TriplePlan.Window window, int party, String sessionId,
+            String layout, long bytes, Map<String, String> checksums, int windowSteps) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (Map.Entry<TripleKey.Kind, Integer> e : plan.counts().entrySet()) {
-            counts.put(e.getKey().name(), e.getValue());
+        for (int i = window.first(); i < window.end(); i++) {
+            counts.merge(plan.key(i).kind().name(), 1, Integer::sum);
         }
         return new TripleManifest(TripleManifest.FORMAT_VERSION, party, plan.id(), sessionId, TripleManifest.RING,
-                plan.fractionalBits(), plan.truncation().name(), layout, plan.size(), counts, bytes, checksums);
+                plan.fractionalBits(), plan.truncation().name(), layout, window.keys(), counts, bytes, checksums,
+                windowSteps, windowSteps == 0 ? 0 : window.index());
     }
 
     private static long writeFile(Path folder, String name, byte[] bytes, Map<String, String> sums, Configuration hadoop)
