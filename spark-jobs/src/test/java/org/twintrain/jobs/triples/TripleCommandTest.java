@@ -22,4 +22,20 @@ class TripleCommandTest {
                 () -> TripleCommand.checkConf(plan, conf.with("ring.truncation", "exact")));
         assertTrue(mode.getMessage().contains("truncation LOCAL"), mode.getMessage());
     }
+
+    @Test
+    void refusesWindowOptionsThatDoNotGoTogetherBeforeSparkStarts() {
+        String[][] bad = {
+            {"--data", "train", "--store0", "a", "--store1", "b", "--ahead", "2"},
+            {"--data", "train", "--store0", "a", "--store1", "b", "--idle-minutes", "5"},
+            {"--data", "train", "--store0", "a", "--store1", "b", "--window-steps", "50", "--overwrite"},
+        };
+        String[] expected = {"go with --window-steps", "go with --window-steps", "--overwrite does not go with"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = bad[i];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new TripleCommand().run(args));
+            assertTrue(e.getMessage().contains(expected[i]), e.getMessage());
+        }
+    }
 }
