@@ -191,14 +191,17 @@ class WindowedTriplesTest {
         assertTrue(why.contains("window 2 of plan " + plan.id()) && why.contains("is the dealer"), why);
 
         StoreLayout[] swapped = copy("gaps", "swapped");
-        // Store 0's window 2 replaced by a copy of its window 1 (whole and with intact checksums).
-        Path w1 = Path.of(swapped[0].tripleWindow(plan.id(), 1).toString());
-        Path w2 = Path.of(swapped[0].tripleWindow(plan.id(), 2).toString());
-        org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
-        Files.createDirectories(w2);
-        try (Stream<Path> files = Files.list(w1)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, w2.resolve(f.getFileName().toString()));
+        // Each store's window 2 replaced by a copy of its own window 1 (whole, with intact checksums): each server
+        // refuses it by name (one store alone would race the peer's "channel closed" to the job's error).
+        for (StoreLayout store : swapped) {
+            Path w1 = Path.of(store.tripleWindow(plan.id(), 1).toString());
+            Path w2 = Path.of(store.tripleWindow(plan.id(), 2).toString());
+            org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
+            Files.createDirectories(w2);
+            try (Stream<Path> files = Files.list(w1)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, w2.resolve(f.getFileName().toString()));
+                }
             }
         }
         Exception s = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf.with("train.maxAttempts", "1"),
