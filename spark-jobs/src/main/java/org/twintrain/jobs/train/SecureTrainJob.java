@@ -147,28 +147,38 @@ public final class SecureTrainJob {
                     done.submit(() -> runInPool(jsc, "server0", groups[0], seeds0, work0, runId)),
                     done.submit(() -> runInPool(jsc, "server1", groups[1], rows1, work1, runId)));
             ServerReport[] reports = new ServerReport[2];
-            Exception failure = null;
+            List<Exception> failures = new java.util.ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Future<ServerReport> f = done.take();
+                Future<ServerReport> f = failures.size() == 1 && channelFailure(failures.get(0))
+                        ? done.poll(PEER_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS) : done.take();
+                if (f == null) { // the peer's job did not end by itself: stop it
+                    int other = futures.get(0).isDone() ? 1 : 0;
+                    jsc.cancelJobGroup(groups[other]);
+                    f = done.take();
+                }
                 int p = futures.indexOf(f);
                 try {
                     reports[p] = f.get();
                 } catch (ExecutionException e) {
-                    Exception cause = e.getCause() instanceof Exception c ? c : e;
-                    if (failure == null) {
-                        failure = cause;
-                        if (!futures.get(1 - p).isDone()) {
-                            jsc.cancelJobGroup(groups[1 - p]);
-                        }
-                    } else {
-                        failure.addSuppressed(cause);
+                    failures.add(e.getCause() instanceof Exception c ? c : e);
+                    // A server whose channel broke waits briefly for its peer's own error (the cause); any other
+                    // failure stops the peer at once (it may be waiting on something else than the channel).
+                    if (failures.size() == 1 && !channelFailure(failures.get(0)) && !futures.get(1 - p).isDone()) {
+                        jsc.cancelJobGroup(groups[1 - p]);
                     }
                 }
             }
-            if (failure != null) {
-                throw failure;
+            if (failures.isEmpty()) {
+                return reports;
             }
-            return reports;
+            // The cause first: a server's own refusal or error rather than its peer's "channel closed".
+            Exception primary = failures.stream().filter(e -> !channelFailure(e)).findFirst().orElse(failures.get(0));
+            for (Exception other : failures) {
+                if (other != primary) {
+                    primary.addSuppressed(other);
+                }
+            }
+            throw primary;
         } finally {
             drivers.shutdownNow();
         }
@@ -194,6 +204,19 @@ public final class SecureTrainJob {
             }
         }
         return true;
+    }
+
+    /** How long a server whose channel broke waits for its peer's job to report its own error. */
+    private static final long PEER_GRACE_SECONDS = 10;
+
+    /** Whether e is (caused by) a broken or closed peer channel: the other server's failure seen from here. */
+    static boolean channelFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.twintrain.sharing.channel.ChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost error of ours in the chain (e.g. the channel's, naming the peer), else the root cause. */

@@ -208,6 +208,23 @@ class WindowedTriplesTest {
                 swapped[0], swapped[1], "toy", "run1", new EngineProgram(), InMemoryChannels.named("swapped")));
         String swappedWhy = FaultRecoveryTest.rootMessages(s);
         assertTrue(swappedWhy.contains("holds window 1 ") && swappedWhy.contains("not window 2 "), swappedWhy);
+
+        // Only server 0's window swapped: server 1 sees its channel close, but the job reports server 0's refusal.
+        StoreLayout[] oneSide = copy("gaps", "one-side");
+        Path w1 = Path.of(oneSide[0].tripleWindow(plan.id(), 1).toString());
+        Path w2 = Path.of(oneSide[0].tripleWindow(plan.id(), 2).toString());
+        org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
+        Files.createDirectories(w2);
+        try (Stream<Path> files = Files.list(w1)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, w2.resolve(f.getFileName().toString()));
+            }
+        }
+        Exception one = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf.with("train.maxAttempts", "1"),
+                oneSide[0], oneSide[1], "toy", "run1", new EngineProgram(), InMemoryChannels.named("one-side")));
+        assertTrue(one.getMessage().contains("IllegalArgumentException") && one.getMessage().contains("holds window 1 "),
+                "the refusing server's error comes first: " + one.getMessage());
+        assertFalse(SecureTrainJob.retryable(one), "and is not retried");
     }
 
     @Test
