@@ -14,7 +14,9 @@ import java.util.Map;
  * @param ring           always "Z_2^64"
  * @param fractionalBits fixed-point fractional bits the truncation pairs are made for
  * @param truncation     LOCAL or WRAP_FREE
- * @param layout         "seed" (party 0: one 32-byte seed expands every half) or "parts" (party 1: materialized)
+ * @param layout         "seed" (party 0: one 32-byte seed expands every half), "seed+parts" (party 0 with the DCF
+ *                       keys' public correction words), "parts" (party 1: materialized), or "windows" (the plan
+ *                       folder of a plan dealt window by window: plan.txt only)
  * @param keys           number of keys of the plan
  * @param counts         keys per kind (MUL, SQUARE, MATMUL, AND, TRUNC, BIT)
  * @param totalBytes     bytes of all files of the folder except the manifest

@@ -26,7 +26,9 @@ import org.twintrain.sharing.ring.FixedPoint;
  * many steps and keys are missing and the first one) or were consumed before according to the ledger. take
  * refuses a key outside the plan and a second take of a key ({@link TripleReuseException}). With a {@link
  * TripleLedger}, every take is recorded before its half is handed out, and keys consumed by earlier runs count
- * as taken. Thread-safe.
+ * as taken. A plan dealt in windows ({@link #openWindows}) is read window by window: each window's folder is
+ * its own dealing of its plan indices, handed over by a {@link WindowOpener} (which may wait for the dealer)
+ * when the run first takes one of its keys. Thread-safe.
  */
 public final class StoredTripleSource implements TripleSource {
     private final int party;

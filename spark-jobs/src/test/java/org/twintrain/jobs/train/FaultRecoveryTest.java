@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -264,24 +263,11 @@ class FaultRecoveryTest {
     }
 
     private static StoreLayout[] stores(String name) {
-        return new StoreLayout[] {new StoreLayout(dir.resolve(name + "/store0").toString()),
-            new StoreLayout(dir.resolve(name + "/store1").toString())};
+        return StorePairs.stores(dir, name);
     }
 
     /** A copy of the shared data and triples, so each scenario starts from the same stores and fresh ledgers. */
     private static StoreLayout[] copy(String name) throws IOException {
-        Path from = dir.resolve("base");
-        Path to = dir.resolve(name);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return stores(name);
+        return StorePairs.copy(dir, "base", name);
     }
 }

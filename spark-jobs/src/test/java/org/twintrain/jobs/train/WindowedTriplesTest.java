@@ -18,7 +18,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -191,18 +190,9 @@ class WindowedTriplesTest {
         assertTrue(why.contains("window 2 of plan " + plan.id()) && why.contains("is the dealer"), why);
 
         StoreLayout[] swapped = copy("gaps", "swapped");
-        // Each store's window 2 replaced by a copy of its own window 1 (whole, with intact checksums): each server
-        // refuses it by name (one store alone would race the peer's "channel closed" to the job's error).
+        // Each store's window 2 replaced by a copy of its own window 1: each server refuses it by name (one store alone would race the peer's "channel closed" to the job's error).
         for (StoreLayout store : swapped) {
-            Path w1 = Path.of(store.tripleWindow(plan.id(), 1).toString());
-            Path w2 = Path.of(store.tripleWindow(plan.id(), 2).toString());
-            org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
-            Files.createDirectories(w2);
-            try (Stream<Path> files = Files.list(w1)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.copy(f, w2.resolve(f.getFileName().toString()));
-                }
-            }
+            swapWindow2For1(store);
         }
         Exception s = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf.with("train.maxAttempts", "1"),
                 swapped[0], swapped[1], "toy", "run1", new EngineProgram(), InMemoryChannels.named("swapped")));
@@ -211,15 +201,7 @@ class WindowedTriplesTest {
 
         // Only server 0's window swapped: server 1 sees its channel close, but the job reports server 0's refusal.
         StoreLayout[] oneSide = copy("gaps", "one-side");
-        Path w1 = Path.of(oneSide[0].tripleWindow(plan.id(), 1).toString());
-        Path w2 = Path.of(oneSide[0].tripleWindow(plan.id(), 2).toString());
-        org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
-        Files.createDirectories(w2);
-        try (Stream<Path> files = Files.list(w1)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, w2.resolve(f.getFileName().toString()));
-            }
-        }
+        swapWindow2For1(oneSide[0]);
         Exception one = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf.with("train.maxAttempts", "1"),
                 oneSide[0], oneSide[1], "toy", "run1", new EngineProgram(), InMemoryChannels.named("one-side")));
         assertTrue(one.getMessage().contains("IllegalArgumentException") && one.getMessage().contains("holds window 1 "),
@@ -274,24 +256,19 @@ class WindowedTriplesTest {
     }
 
     private static StoreLayout[] stores(String name) {
-        return new StoreLayout[] {new StoreLayout(dir.resolve(name + "/store0").toString()),
-            new StoreLayout(dir.resolve(name + "/store1").toString())};
+        return StorePairs.stores(dir, name);
     }
 
     private static StoreLayout[] copy(String fromName, String name) throws IOException {
-        Path from = dir.resolve(fromName);
-        Path to = dir.resolve(name);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        assertFalse(Files.exists(to.resolve("store0/model")), "a copy holds no model yet");
-        return stores(name);
+        StoreLayout[] s = StorePairs.copy(dir, fromName, name);
+        assertFalse(Files.exists(dir.resolve(name).resolve("store0/model")), "a copy holds no model yet");
+        return s;
+    }
+
+    /** Replaces store's window 2 with a copy of its window 1 (whole, with intact checksums). */
+    private static void swapWindow2For1(StoreLayout store) throws IOException {
+        Path w2 = Path.of(store.tripleWindow(plan.id(), 2).toString());
+        org.apache.hadoop.fs.FileUtil.fullyDelete(w2.toFile());
+        StorePairs.copyTree(Path.of(store.tripleWindow(plan.id(), 1).toString()), w2);
     }
 }
