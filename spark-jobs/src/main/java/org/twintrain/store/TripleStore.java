@@ -75,17 +75,23 @@ public final class TripleStore {
 
     /**
      * Opens party's triples of a plan dealt window by window (its plan folder's manifest is windowed): the plan
-     * from the plan folder (checksum verified), each window when the run reaches it ({@link TripleWindows#opener}).
+     * from the plan folder, each window when the run reaches it ({@link TripleWindows#opener}, which verifies
+     * every window's checksums).
+     *
+     * @param verifyChecksums whether to compare the plan folder's files with its manifest's SHA-256 (false when
+     *                        the caller verified them, as {@link #verify} before pairing)
      */
     public static StoredTripleSource openWindows(StoreLayout store, int party, String planId, FixedPoint codec,
             TruncationMode truncation, TripleLedger ledger, java.time.Duration wait, TripleWindows.Agreement agreement,
-            Configuration hadoop) throws IOException {
+            boolean verifyChecksums, Configuration hadoop) throws IOException {
         TripleManifest m = manifest(store, party, planId, hadoop);
         Path folder = store.triples(planId);
         if (!m.windowed()) {
             throw new IllegalArgumentException(folder + " holds plan " + planId + " dealt whole, not in windows");
         }
-        verify(m, folder, hadoop);
+        if (verifyChecksums) {
+            verify(m, folder, hadoop);
+        }
         org.twintrain.sharing.triples.TriplePlan plan = org.twintrain.sharing.triples.TriplePlan.read(
                 new java.io.ByteArrayInputStream(byteSource(folder, hadoop).readAll(
                         org.twintrain.sharing.triples.TripleFile.PLAN_FILE)), planId);
@@ -103,11 +109,7 @@ public final class TripleStore {
     }
 
     /** Reads every file of folder once and compares it with its manifest m's SHA-256. Returns the bytes read. */
-    static long verifyFolder(TripleManifest m, Path folder, Configuration hadoop) throws IOException {
-        return verify(m, folder, hadoop);
-    }
-
-    private static long verify(TripleManifest m, Path folder, Configuration hadoop) throws IOException {
+    static long verify(TripleManifest m, Path folder, Configuration hadoop) throws IOException {
         long bytes = 0;
         for (Map.Entry<String, String> e : m.checksums().entrySet()) {
             Path file = new Path(folder, e.getKey());

@@ -96,7 +96,7 @@ public final class TripleWindows {
                         + m.planId() + ", not window " + window.index() + " (" + window.keys() + " keys, "
                         + planManifest.windowSteps() + " steps per window) of party " + party + "'s of plan " + planId);
             }
-            TripleStore.verifyFolder(m, folder, hadoop);
+            TripleStore.verify(m, folder, hadoop);
             agreement.agree(window.index(), m.sessionId());
             if (waited) {
                 LOG.info("server {}: window {} arrived after {} s", party, window.index(),

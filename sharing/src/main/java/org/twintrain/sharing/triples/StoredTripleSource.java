@@ -100,7 +100,7 @@ public final class StoredTripleSource implements TripleSource {
         }
         checkParameters(plan.fractionalBits(), plan.truncation(), codec, truncation, folder + "/" + TripleFile.PLAN_FILE);
         checkLedger(ledger, plan, party);
-        TriplePlan.Window all = new TriplePlan.Window(0, 0, plan.size(), -1, false);
+        TriplePlan.Window all = plan.whole();
         return new StoredTripleSource(party, plan, List.of(all), dealing(folder, names, party, plan, all), null, ledger);
     }
 
@@ -150,7 +150,7 @@ public final class StoredTripleSource implements TripleSource {
                         + (TripleFile.HEADER_BYTES + TripleFile.SEED_BYTES));
             }
             byte[] seed = Arrays.copyOfRange(file, TripleFile.HEADER_BYTES, file.length);
-            if (!hasSharedParts(plan, window)) {
+            if (!plan.hasSharedParts(window)) {
                 return new Dealing(folder, seed, null, null, null, window.first());
             }
             if (parts.isEmpty()) {
@@ -167,15 +167,6 @@ public final class StoredTripleSource implements TripleSource {
         }
         Index index = index(folder, partNames, 1, plan, window);
         return new Dealing(folder, null, partNames, index.fileOf(), index.offsetOf(), window.first());
-    }
-
-    private static boolean hasSharedParts(TriplePlan plan, TriplePlan.Window window) {
-        for (int i = window.first(); i < window.end(); i++) {
-            if (TriplePlan.sharedWords(plan.key(i)) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Where each plan index's record is: file number (-1: none) and byte offset. */
@@ -328,7 +319,7 @@ public final class StoredTripleSource implements TripleSource {
 
     /** The dealing holding plan index i: the whole plan's, or its window's (opened on first use). */
     private synchronized Dealing dealingOf(int index) {
-        int w = windows.size() == 1 ? 0 : windowOf(index);
+        int w = windowOf(index);
         if (dealings[w] == null) {
             TriplePlan.Window window = windows.get(w);
             try {

@@ -220,9 +220,14 @@ public final class TriplePlan {
 
     /** 64-bit words of one party's materialized half of the whole plan. */
     public long totalWords() {
+        return totalWords(whole());
+    }
+
+    /** 64-bit words of one party's materialized half of window's keys. */
+    public long totalWords(Window window) {
         long n = 0;
-        for (TripleKey k : keys) {
-            n += words(k);
+        for (int i = window.first(); i < window.end(); i++) {
+            n += words(keys.get(i));
         }
         return n;
     }
@@ -239,8 +244,13 @@ public final class TriplePlan {
 
     /** Whether server 0 has to store part files too (some key has parts that both servers store). */
     public boolean hasSharedParts() {
-        for (TripleKey k : keys) {
-            if (Dealer.sharedParts(k.kind()) > 0) {
+        return hasSharedParts(whole());
+    }
+
+    /** Whether server 0 has to store part files for window's keys (one of them has parts both servers store). */
+    public boolean hasSharedParts(Window window) {
+        for (int i = window.first(); i < window.end(); i++) {
+            if (Dealer.sharedParts(keys.get(i).kind()) > 0) {
                 return true;
             }
         }
@@ -275,6 +285,11 @@ public final class TriplePlan {
         public int keys() {
             return end - first;
         }
+    }
+
+    /** The whole plan as one window (a plan dealt at once). */
+    public Window whole() {
+        return new Window(0, 0, keys.size(), -1, false);
     }
 
     /**

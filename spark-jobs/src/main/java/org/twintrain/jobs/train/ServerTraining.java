@@ -209,9 +209,9 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         if (planId.isEmpty()) {
             return new DealerTripleSource(party, dealerSeed, codec);
         }
+        // Checksums of the plan's folder were verified before pairing (call); windows are verified when opened.
         org.twintrain.store.TripleManifest m = org.twintrain.store.TripleStore.manifest(store, party, planId, hadoop);
         if (!m.windowed()) {
-            // Checksums were verified before pairing (call).
             return org.twintrain.store.TripleStore.open(store, party, planId, codec, truncation, ledger, false, hadoop);
         }
         long waitSeconds = Long.parseLong(settings.get("triples.windowWaitSeconds"));
@@ -220,7 +220,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
         }
         return org.twintrain.store.TripleStore.openWindows(store, party, planId, codec, truncation, ledger,
                 java.time.Duration.ofSeconds(waitSeconds), (w, session) -> agreeOnWindow(channel, planId, w, session),
-                hadoop);
+                false, hadoop);
     }
 
     /**

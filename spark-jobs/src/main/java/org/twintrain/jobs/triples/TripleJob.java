@@ -80,8 +80,7 @@ public final class TripleJob {
     public static Result run(SparkSession spark, TriplePlan plan, StoreLayout store0, StoreLayout store1, int tasks,
             boolean overwrite) throws IOException {
         checkTasks(plan, tasks);
-        TriplePlan.Window all = new TriplePlan.Window(0, 0, plan.size(), -1, false);
-        return deal(spark, plan, all, 0, store0.triples(plan.id()), store1.triples(plan.id()), tasks, overwrite);
+        return deal(spark, plan, plan.whole(), 0, store0.triples(plan.id()), store1.triples(plan.id()), tasks, overwrite);
     }
 
     /**
@@ -129,7 +128,7 @@ public final class TripleJob {
                     + (windowSteps == 0 ? "" : ", window " + window.index()) + ": server 1's halves (" + tasks
                     + " tasks)");
             spark.sparkContext().setLocalProperty("spark.scheduler.pool", "offline");
-            boolean shared = hasSharedParts(plan, window);
+            boolean shared = plan.hasSharedParts(window);
             List<Written[]> parts = writeParts(spark, plan, window, planText, dealerSeed, out0.path(), out1.path(),
                     shared, tasks, hadoop);
 
@@ -152,9 +151,10 @@ public final class TripleJob {
                     .party0Seed());
             bytes0 += writeFile(out0.path(), TripleFile.PARTY0_FILE, seedFile.toByteArray(), sums0, hadoop);
 
+            int index = windowSteps == 0 ? 0 : window.index();
             TripleManifest m0 = manifest(plan, window, 0, sessionId, shared ? "seed+parts" : "seed", bytes0, sums0,
-                    windowSteps);
-            TripleManifest m1 = manifest(plan, window, 1, sessionId, "parts", bytes1, sums1, windowSteps);
+                    windowSteps, index);
+            TripleManifest m1 = manifest(plan, window, 1, sessionId, "parts", bytes1, sums1, windowSteps, index);
             Manifests.write(out0.path(), m0, hadoop);
             Manifests.write(out1.path(), m1, hadoop);
             out0.commit();
@@ -171,19 +171,30 @@ public final class TripleJob {
         }
     }
 
-    private static String newSession() {
+    /**
+     * Writes party's plan folder of a plan dealt in windows of windowSteps steps at target, atomically: plan.txt
+     * and a manifest of layout "windows" (window -1) naming the dealing's session.
+     */
+    static void writeWindowedPlanFolder(TriplePlan plan, int party, String session, int windowSteps, Path target,
+            Configuration hadoop) throws IOException {
+        AtomicFolder out = AtomicFolder.begin(target, false, hadoop);
+        try {
+            Map<String, String> sums = new TreeMap<>();
+            long bytes = writeFile(out.path(), TripleFile.PLAN_FILE, planText(plan), sums, hadoop);
+            Manifests.write(out.path(), manifest(plan, plan.whole(), party, session, TripleManifest.WINDOWS, bytes,
+                    sums, windowSteps, -1), hadoop);
+            out.commit();
+        } catch (IOException | RuntimeException e) {
+            out.abort();
+            throw e;
+        }
+    }
+
+    /** A fresh triple session id: 16 random bytes, hex. */
+    static String newSession() {
         byte[] session = new byte[16];
         new SecureRandom().nextBytes(session);
         return HexFormat.of().formatHex(session);
-    }
-
-    private static boolean hasSharedParts(TriplePlan plan, TriplePlan.Window window) {
-        for (int i = window.first(); i < window.end(); i++) {
-            if (TriplePlan.sharedWords(plan.key(i)) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -238,15 +249,12 @@ public final class TripleJob {
 
     /** Splits the plan into at most tasks contiguous ranges of about equal words (server 1's bytes). */
     static List<Range> ranges(TriplePlan plan, int tasks) {
-        return ranges(plan, new TriplePlan.Window(0, 0, plan.size(), -1, false), tasks);
+        return ranges(plan, plan.whole(), tasks);
     }
 
     /** Splits window's keys into at most tasks contiguous ranges of about equal words (server 1's bytes). */
     static List<Range> ranges(TriplePlan plan, TriplePlan.Window window, int tasks) {
-        long total = 0;
-        for (int i = window.first(); i < window.end(); i++) {
-            total += TriplePlan.words(plan.key(i));
-        }
+        long total = plan.totalWords(window);
         List<Range> out = new ArrayList<>();
         int first = window.first();
         long done = 0;
@@ -264,14 +272,14 @@ public final class TripleJob {
     }
 
     private static TripleManifest manifest(TriplePlan plan, TriplePlan.Window window, int party, String sessionId,
-            String layout, long bytes, Map<String, String> checksums, int windowSteps) {
+            String layout, long bytes, Map<String, String> checksums, int windowSteps, int index) {
         Map<String, Integer> counts = new TreeMap<>();
         for (int i = window.first(); i < window.end(); i++) {
             counts.merge(plan.key(i).kind().name(), 1, Integer::sum);
         }
         return new TripleManifest(TripleManifest.FORMAT_VERSION, party, plan.id(), sessionId, TripleManifest.RING,
                 plan.fractionalBits(), plan.truncation().name(), layout, window.keys(), counts, bytes, checksums,
-                windowSteps, windowSteps == 0 ? 0 : window.index());
+                windowSteps, index);
     }
 
     private static long writeFile(Path folder, String name, byte[] bytes, Map<String, String> sums, Configuration hadoop)

@@ -1,26 +1,15 @@
 package org.twintrain.jobs.triples;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.twintrain.sharing.triples.TripleFile;
-import org.twintrain.sharing.triples.TripleKey;
 import org.twintrain.sharing.triples.TriplePlan;
-import org.twintrain.store.AtomicFolder;
 import org.twintrain.store.Manifests;
-import org.twintrain.store.StoreFiles;
 import org.twintrain.store.StoreLayout;
 import org.twintrain.store.TripleManifest;
 import org.twintrain.store.TripleStore;
@@ -77,6 +66,7 @@ public final class WindowedDealer {
         int dealt = 0, skipped = 0;
         long bytes0 = 0, bytes1 = 0, peak0 = 0, peak1 = 0;
         double dealing = 0;
+        int[] consumedBelow = new int[2]; // per store: every window below is consumed (its marker stays)
         for (TriplePlan.Window w : windows) {
             TripleWindows.State s0 = TripleWindows.state(store0, plan.id(), w.index(), hadoop);
             TripleWindows.State s1 = TripleWindows.state(store1, plan.id(), w.index(), hadoop);
@@ -90,7 +80,7 @@ public final class WindowedDealer {
                         + (s0 == TripleWindows.State.CONSUMED ? 1 : 0) + "'s store: the stores do not belong to one "
                         + "run; make new triples");
             }
-            awaitRoom(stores, plan.id(), w.index(), ahead, idleLimit, hadoop);
+            awaitRoom(stores, plan.id(), w.index(), ahead, idleLimit, consumedBelow, hadoop);
             // Complete in one store only: that half has no partner; both are dealt again.
             boolean redeal = s0 == TripleWindows.State.COMPLETE || s1 == TripleWindows.State.COMPLETE;
             TripleJob.Result r = TripleJob.dealWindow(spark, plan, w, windowSteps,
@@ -109,17 +99,23 @@ public final class WindowedDealer {
                 bytes1, peak0, peak1);
     }
 
-    /** Waits until each store holds fewer than ahead complete windows before window next. */
+    /**
+     * Waits until each store holds fewer than ahead complete windows before window next; consumedBelow[s] moves
+     * past store s's consumed windows, so a poll looks only at the windows still held or not yet consumed.
+     */
     private static void awaitRoom(StoreLayout[] stores, String planId, int next, int ahead, Duration idleLimit,
-            Configuration hadoop) throws IOException {
+            int[] consumedBelow, Configuration hadoop) throws IOException {
         long since = System.nanoTime();
         int lastHeld = -1;
         while (true) {
             int held = 0;
-            for (StoreLayout s : stores) {
+            for (int s = 0; s < stores.length; s++) {
                 int complete = 0;
-                for (int w = 0; w < next; w++) {
-                    if (TripleWindows.state(s, planId, w, hadoop) == TripleWindows.State.COMPLETE) {
+                for (int w = consumedBelow[s]; w < next; w++) {
+                    TripleWindows.State state = TripleWindows.state(stores[s], planId, w, hadoop);
+                    if (state == TripleWindows.State.CONSUMED && w == consumedBelow[s]) {
+                        consumedBelow[s]++;
+                    } else if (state == TripleWindows.State.COMPLETE) {
                         complete++;
                     }
                 }
@@ -167,46 +163,14 @@ public final class WindowedDealer {
                 session = m.sessionId();
             }
         }
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        plan.write(text);
-        byte[] planText = text.toByteArray();
         if (session == null) {
-            byte[] id = new byte[16];
-            new SecureRandom().nextBytes(id);
-            session = HexFormat.of().formatHex(id);
+            session = TripleJob.newSession();
         }
         for (int p = 0; p < 2; p++) {
             Path folder = stores[p].triples(plan.id());
-            if (folder.getFileSystem(hadoop).exists(new Path(folder, Manifests.MANIFEST))) {
-                continue;
+            if (!folder.getFileSystem(hadoop).exists(new Path(folder, Manifests.MANIFEST))) {
+                TripleJob.writeWindowedPlanFolder(plan, p, session, windowSteps, folder, hadoop);
             }
-            AtomicFolder out = AtomicFolder.begin(folder, false, hadoop);
-            try {
-                Path file = new Path(out.path(), TripleFile.PLAN_FILE);
-                try (OutputStream o = StoreFiles.create(file.getFileSystem(hadoop), file, false)) {
-                    o.write(planText);
-                }
-                Map<String, Integer> counts = new TreeMap<>();
-                for (Map.Entry<TripleKey.Kind, Integer> e : plan.counts().entrySet()) {
-                    counts.put(e.getKey().name(), e.getValue());
-                }
-                Manifests.write(out.path(), new TripleManifest(TripleManifest.FORMAT_VERSION, p, plan.id(), session,
-                        TripleManifest.RING, plan.fractionalBits(), plan.truncation().name(), TripleManifest.WINDOWS,
-                        plan.size(), counts, planText.length, Map.of(TripleFile.PLAN_FILE, sha256(planText)),
-                        windowSteps, -1), hadoop);
-                out.commit();
-            } catch (IOException | RuntimeException e) {
-                out.abort();
-                throw e;
-            }
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -9,17 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,18 +50,7 @@ class FaultRecoveryTest {
     @BeforeAll
     static void shareMakeTriplesAndTrainUninterrupted() throws Exception {
         SparkSession spark = LocalSpark.get();
-        SplittableRandom rnd = new SplittableRandom(17);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < ROWS; i++) {
-            List<Double> f = new ArrayList<>();
-            for (int j = 0; j < FEATURES; j++) {
-                f.add(rnd.nextDouble(-1, 1));
-            }
-            int label = f.get(0) > 0.3 ? 2 : f.get(1) > 0 ? 1 : 0;
-            rows.add(RowFactory.create((long) i, f, label));
-        }
-        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
-                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
+        Dataset<Row> prepared = StorePairs.threeClassRows(spark, 17, ROWS, FEATURES);
         TwinTrainConf base = TwinTrainConf.defaults().with("train.batchSize", "16").with("train.epochs", "2")
                 .with("train.checkpointEvery", "4").with("train.maxAttempts", "3");
         StoreLayout[] s = stores("base");

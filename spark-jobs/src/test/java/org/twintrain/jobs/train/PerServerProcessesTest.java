@@ -130,8 +130,8 @@ class PerServerProcessesTest {
         long t0 = System.nanoTime();
         Setup s = setup(dir);
         // The one-application run trains on copies of the same stores.
-        copy(dir.resolve("server0/store"), dir.resolve("oneapp/store0"));
-        copy(dir.resolve("server1/store"), dir.resolve("oneapp/store1"));
+        StorePairs.copyTree(dir.resolve("server0/store"), dir.resolve("oneapp/store0"));
+        StorePairs.copyTree(dir.resolve("server1/store"), dir.resolve("oneapp/store1"));
 
         long t1 = System.nanoTime();
         int[] exit = runServers(dir, "run1", List.of());
@@ -223,19 +223,6 @@ class PerServerProcessesTest {
             }
             return Stream.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+"))
                     .filter(f -> !f.isEmpty()).toList();
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
         }
     }
 

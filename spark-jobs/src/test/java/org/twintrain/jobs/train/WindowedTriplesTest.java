@@ -14,17 +14,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,17 +59,7 @@ class WindowedTriplesTest {
     @BeforeAll
     static void shareAndTrainFromAWholeDealing() throws Exception {
         SparkSession spark = LocalSpark.get();
-        SplittableRandom rnd = new SplittableRandom(23);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < ROWS; i++) {
-            List<Double> f = new ArrayList<>();
-            for (int j = 0; j < FEATURES; j++) {
-                f.add(rnd.nextDouble(-1, 1));
-            }
-            rows.add(RowFactory.create((long) i, f, f.get(0) > 0.3 ? 2 : f.get(1) > 0 ? 1 : 0));
-        }
-        Dataset<Row> prepared = spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
-                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
+        Dataset<Row> prepared = StorePairs.threeClassRows(spark, 23, ROWS, FEATURES);
         TwinTrainConf base = TwinTrainConf.defaults().with("train.batchSize", "16").with("train.epochs", "2")
                 .with("train.checkpointEvery", String.valueOf(WINDOW)).with("train.maxAttempts", "3");
         StoreLayout[] s = stores("base");
@@ -153,8 +139,7 @@ class WindowedTriplesTest {
     @Test
     void anInterruptedRunResumesBitForBitFromTheWindowsItStillHolds() throws Exception {
         SparkSession spark = LocalSpark.get();
-        StoreLayout[] dealt = copy("base", "dealt");
-        WindowedDealer.run(spark, plan, WINDOW, 4, dealt[0], dealt[1], 1, Duration.ofSeconds(10), line -> { });
+        StoreLayout[] dealt = allWindowsDealt("dealt");
         StoreLayout[] clean = copy("dealt", "clean");
         SecureTrainJob.Result ok = SecureTrainJob.run(spark, conf, clean[0], clean[1], "toy", "run1",
                 new EngineProgram(), FaultChannels.healthy("w-clean"));
@@ -175,8 +160,7 @@ class WindowedTriplesTest {
     @Test
     void aMissingOrSwappedWindowIsRefusedByName() throws Exception {
         SparkSession spark = LocalSpark.get();
-        StoreLayout[] dealt = copy("base", "gaps");
-        WindowedDealer.run(spark, plan, WINDOW, 4, dealt[0], dealt[1], 1, Duration.ofSeconds(10), line -> { });
+        StoreLayout[] dealt = allWindowsDealt("gaps");
 
         // The dealer has not made window 2 (both stores lack it): each server waits, then stops naming it.
         StoreLayout[] missing = copy("gaps", "missing");
@@ -212,8 +196,7 @@ class WindowedTriplesTest {
     @Test
     void settingsThatWouldStallTheDealerAreRefused() throws Exception {
         SparkSession spark = LocalSpark.get();
-        StoreLayout[] s = copy("base", "stall");
-        WindowedDealer.run(spark, plan, WINDOW, 4, s[0], s[1], 1, Duration.ofSeconds(10), line -> { });
+        StoreLayout[] s = allWindowsDealt("stall");
         for (String every : new String[] {"0", "4"}) {
             Exception e = assertThrows(Exception.class, () -> SecureTrainJob.run(spark, conf
                     .with("train.maxAttempts", "1").with("train.checkpointEvery", every), s[0], s[1], "toy", "run-" + every,
@@ -262,6 +245,13 @@ class WindowedTriplesTest {
     private static StoreLayout[] copy(String fromName, String name) throws IOException {
         StoreLayout[] s = StorePairs.copy(dir, fromName, name);
         assertFalse(Files.exists(dir.resolve(name).resolve("store0/model")), "a copy holds no model yet");
+        return s;
+    }
+
+    /** A copy of the shared data with every window dealt (--ahead 4: all four at once). */
+    private static StoreLayout[] allWindowsDealt(String name) throws IOException {
+        StoreLayout[] s = copy("base", name);
+        WindowedDealer.run(LocalSpark.get(), plan, WINDOW, 4, s[0], s[1], 1, Duration.ofSeconds(10), line -> { });
         return s;
     }
 
