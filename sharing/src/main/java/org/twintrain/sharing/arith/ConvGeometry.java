@@ -1,5 +1,7 @@
 package org.twintrain.sharing.arith;
 
+import org.twintrain.sharing.ring.LongMatrix;
+
 /**
  * The shape of a 2-D convolution: input channels x height x width, output channels, square kernel k, stride
  * and zero padding. A batch of inputs is a batch x (channels * height * width) matrix (channel, row, column
@@ -125,5 +127,74 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
                     }
                     return idx;
                 });
+    }
+
+    // ---- ring forms of the gathers: shared by the cleartext twin, the two-party conv triples and the dealer ----
+
+    /** im2col of a batch x {@link #inSize()} ring matrix: batch * outPixels x patchSize, 0 where the kernel meets padding. */
+    public LongMatrix im2col(LongMatrix x) {
+        requireCols(x, inSize(), "im2col input");
+        int batch = x.rows();
+        int[] index = im2colIndex(batch);
+        long[] in = x.data();
+        long[] out = new long[index.length];
+        for (int i = 0; i < out.length; i++) {
+            int s = index[i];
+            if (s >= 0) {
+                out[i] = in[s];
+            }
+        }
+        return new LongMatrix(batch * outPixels(), patchSize(), out);
+    }
+
+    /** col2im, the adjoint of {@link #im2col}: sums each patch entry back into its input position (batch x inSize). */
+    public LongMatrix col2im(LongMatrix cols) {
+        requireCols(cols, patchSize(), "col2im input");
+        if (cols.rows() % outPixels() != 0) {
+            throw new IllegalArgumentException("col2im input has " + cols.rows() + " rows, not a multiple of "
+                    + outPixels() + " output pixels");
+        }
+        int batch = cols.rows() / outPixels();
+        int[] index = im2colIndex(batch);
+        long[] in = cols.data();
+        long[] out = new long[Math.multiplyExact(batch, inSize())];
+        for (int i = 0; i < in.length; i++) {
+            int t = index[i];
+            if (t >= 0) {
+                out[t] += in[i];
+            }
+        }
+        return new LongMatrix(batch, inSize(), out);
+    }
+
+    /** A product-layout ring matrix (batch * outPixels x outChannels) in the output layout (batch x outSize). */
+    public LongMatrix toLayout(LongMatrix product) {
+        requireCols(product, outChannels, "product");
+        if (product.rows() % outPixels() != 0) {
+            throw new IllegalArgumentException("product has " + product.rows() + " rows, not a multiple of "
+                    + outPixels() + " output pixels");
+        }
+        return permute(product, product.rows() / outPixels(), outSize(), layoutIndex(product.rows() / outPixels(), true));
+    }
+
+    /** An output-layout ring matrix (batch x outSize) in the product layout (batch * outPixels x outChannels). */
+    public LongMatrix fromLayout(LongMatrix y) {
+        requireCols(y, outSize(), "output");
+        return permute(y, y.rows() * outPixels(), outChannels, layoutIndex(y.rows(), false));
+    }
+
+    private static LongMatrix permute(LongMatrix x, int rows, int cols, int[] index) {
+        long[] in = x.data();
+        long[] out = new long[index.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in[index[i]];
+        }
+        return new LongMatrix(rows, cols, out);
+    }
+
+    private static void requireCols(LongMatrix x, int cols, String what) {
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException(what + " is " + x.shape() + ", needs " + cols + " columns");
+        }
     }
 }

@@ -124,6 +124,21 @@ public final class FixedPointArithmetic extends RingArithmetic {
     }
 
     @Override
+    protected LongMatrix convProduct(LongMatrix x, LongMatrix w, ConvGeometry g) {
+        return g.im2col(x).matmul(w);
+    }
+
+    @Override
+    protected LongMatrix convKernelGradProduct(LongMatrix x, LongMatrix dy, ConvGeometry g) {
+        return g.im2col(x).transpose().matmul(g.fromLayout(dy));
+    }
+
+    @Override
+    protected LongMatrix convInputGradProduct(LongMatrix dy, LongMatrix w, ConvGeometry g) {
+        return g.col2im(g.fromLayout(dy).matmul(w.transpose()));
+    }
+
+    @Override
     public Matrix lessThanZero(Matrix a) {
         LongMatrix x = ring(a, "lessThanZero");
         long one = codec().one();

@@ -71,6 +71,35 @@ public abstract class RingArithmetic implements Arithmetic {
     /** Removes bits low bits (a division by 2^bits) as {@link #truncate} removes f; the argument is owned as there. */
     protected abstract LongMatrix truncateBy(LongMatrix x, int bits);
 
+    /**
+     * The untruncated ring product im2col(x) w of a convolution, in the product layout (batch * outPixels x
+     * outChannels). Cleartext: ring products; two parties: convolution triples on the unexpanded input.
+     */
+    protected abstract LongMatrix convProduct(LongMatrix x, LongMatrix w, ConvGeometry g);
+
+    /** The untruncated kernel gradient im2col(x)^T dy (patchSize x outChannels); dy in the output layout. */
+    protected abstract LongMatrix convKernelGradProduct(LongMatrix x, LongMatrix dy, ConvGeometry g);
+
+    /** The untruncated input gradient col2im(dy w^T) (batch x inSize); dy in the output layout. */
+    protected abstract LongMatrix convInputGradProduct(LongMatrix dy, LongMatrix w, ConvGeometry g);
+
+    /** One truncation of the product, then the output layout (a permutation). */
+    @Override
+    public Matrix conv2d(Matrix x, Matrix w, ConvGeometry g) {
+        return g.toLayout(truncate(convProduct(ring(x, "conv2d"), ring(w, "conv2d"), g)));
+    }
+
+    @Override
+    public Matrix conv2dKernelGrad(Matrix x, Matrix dy, ConvGeometry g) {
+        return truncate(convKernelGradProduct(ring(x, "conv2dKernelGrad"), ring(dy, "conv2dKernelGrad"), g));
+    }
+
+    /** Truncated once after col2im: each input position's sum of up to k^2 products loses one ulp at most. */
+    @Override
+    public Matrix conv2dInputGrad(Matrix dy, Matrix w, ConvGeometry g) {
+        return truncate(convInputGradProduct(ring(dy, "conv2dInputGrad"), ring(w, "conv2dInputGrad"), g));
+    }
+
     @Override
     public Matrix shiftDown(Matrix a, int bits) {
         if (bits < 1 || bits > 62) {

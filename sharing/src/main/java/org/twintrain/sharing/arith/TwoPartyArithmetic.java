@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import org.twintrain.sharing.channel.Channel;
 import org.twintrain.sharing.protocol.B2A;
+import org.twintrain.sharing.protocol.BeaverConv;
 import org.twintrain.sharing.protocol.BeaverMatMul;
 import org.twintrain.sharing.protocol.BeaverMul;
 import org.twintrain.sharing.protocol.BeaverSquare;
@@ -54,6 +55,12 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     private final TruncationMode truncation;
     private final ComparisonProtocol comparison;
     private final List<KnownBit> knownBits = new ArrayList<>();
+    /**
+     * The openings of recent convolution forwards, matched by identity of their input (held weakly), for their
+     * gradients: the kernel gradient reuses the input's opening and the input gradient needs none.
+     */
+    private final List<BeaverConv.Opened> convOpenings = new ArrayList<>();
+    private static final int MAX_CONV_OPENINGS = 64;
     private LeftOperandHook leftOperandHook;
     private String keyNamespace = "";
 
@@ -215,6 +222,42 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         LongMatrix hooked = leftOperandHook == null ? null
                 : leftOperandHook.matmulTransposeA(ctx, ring(a, "matmulTransposeA"), ring(b, "matmulTransposeA"));
         return hooked != null ? truncate(hooked) : super.matmulTransposeA(a, b);
+    }
+
+    // ---- convolutions: triples on the unexpanded input ---------------------------------------------------
+
+    @Override
+    protected LongMatrix convProduct(LongMatrix x, LongMatrix w, ConvGeometry g) {
+        BeaverConv.Forward f = BeaverConv.forward(ctx, x, w, g);
+        convOpenings.removeIf(BeaverConv.Opened::isStale);
+        if (convOpenings.size() >= MAX_CONV_OPENINGS) {
+            convOpenings.remove(0); // a forward whose gradients never came (evaluation): its input is not released yet
+        }
+        convOpenings.add(f.opened());
+        return f.product();
+    }
+
+    /** With the forward's opening of x when this backend made it (else a fresh matrix triple on im2col(x)). */
+    @Override
+    protected LongMatrix convKernelGradProduct(LongMatrix x, LongMatrix dy, ConvGeometry g) {
+        for (BeaverConv.Opened o : convOpenings) {
+            if (o.servesKernelGrad(x, g)) {
+                return BeaverConv.kernelGrad(ctx, o, x, dy);
+            }
+        }
+        return BeaverMatMul.multiply(ctx, g.im2col(x).transpose(), g.fromLayout(dy));
+    }
+
+    /** Without any opening after the kernel gradient of the same dy and w (else a fresh matrix triple). */
+    @Override
+    protected LongMatrix convInputGradProduct(LongMatrix dy, LongMatrix w, ConvGeometry g) {
+        for (BeaverConv.Opened o : convOpenings) {
+            if (o.servesInputGrad(dy, w, g)) {
+                convOpenings.remove(o); // a convolution's backward pass is over
+                return BeaverConv.inputGrad(ctx, o, dy, w);
+            }
+        }
+        return g.col2im(BeaverMatMul.multiply(ctx, g.fromLayout(dy), w.transpose()));
     }
 
     // ---- comparisons -----------------------------------------------------------------------------------

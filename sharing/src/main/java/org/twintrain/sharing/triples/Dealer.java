@@ -1,6 +1,7 @@
 package org.twintrain.sharing.triples;
 
 import java.nio.ByteBuffer;
+import org.twintrain.sharing.arith.ConvGeometry;
 import org.twintrain.sharing.fss.Dcf;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
@@ -38,7 +39,16 @@ import org.twintrain.sharing.ring.Prg;
  *       server's root seed (2 words per element) and the correction words, which are the same in both halves. The
  *       first four parts of server 0's half come from its seed; the correction words cannot (they depend on both
  *       root seeds and on r), so they are the one part that server 0 has to store too ({@link #sharedParts}).</li>
+ *   <li>CONV, shape {batch, geometry (8 ints: channels, height, width, outChannels, k, stride, pad)}: A (batch x
+ *       inSize) and B (patchSize x outChannels) uniform, each from a stream named by the key's epoch, step and
+ *       {@link #convTag}; Z = im2col(A) B; arithmetic shares.</li>
+ *   <li>CONV_KGRAD, shape {forward tag (2 ints), batch, geometry}: V (batch*outPixels x outChannels) uniform from a
+ *       stream named by its own epoch, step and tag, and Z = im2col(A)^T V with the forward key's A.</li>
+ *   <li>CONV_IGRAD, shape {forward tag, kernel-gradient tag, batch, geometry}: Z = col2im(V B^T) with the
+ *       kernel-gradient key's V and the forward key's B.</li>
  * </ul>
+ * The two gradient kinds name their forward key by tag, not by full id, so one recorded step's keys repeat for
+ * every step of a plan unchanged; the epoch and step they share with their forward key complete the name.
  */
 public final class Dealer {
     private static final long LOW63 = Long.MAX_VALUE;
@@ -178,6 +188,26 @@ public final class Dealer {
                 LongMatrix v = new LongMatrix(k, n, prg.nextLongs(k * n));
                 return new long[][] {v.data(), left.matmul(v).data()};
             }
+            case CONV: {
+                ConvGeometry g = convGeometry(key, 1);
+                LongMatrix a = convStream(key, convTag(key), "input", shape[0], g.inSize());
+                LongMatrix b = convStream(key, convTag(key), "kernel", g.patchSize(), g.outChannels());
+                return new long[][] {a.data(), b.data(), g.im2col(a).matmul(b).data()};
+            }
+            case CONV_KGRAD: {
+                ConvGeometry g = convGeometry(key, 3);
+                int batch = shape[2];
+                LongMatrix a = convStream(key, tagAt(shape, 0), "input", batch, g.inSize());
+                LongMatrix v = convStream(key, convTag(key), "output-grad", batch * g.outPixels(), g.outChannels());
+                return new long[][] {v.data(), g.im2col(a).transpose().matmul(v).data()};
+            }
+            case CONV_IGRAD: {
+                ConvGeometry g = convGeometry(key, 5);
+                int batch = shape[4];
+                LongMatrix b = convStream(key, tagAt(shape, 0), "kernel", g.patchSize(), g.outChannels());
+                LongMatrix v = convStream(key, tagAt(shape, 2), "output-grad", batch * g.outPixels(), g.outChannels());
+                return new long[][] {g.col2im(v.matmul(b.transpose())).data()};
+            }
             case COMPARE: {
                 requireCompareShape(key);
                 int n = key.shape()[1] - 1;
@@ -257,6 +287,45 @@ public final class Dealer {
         return Long.parseUnsignedLong(TriplePlan.sha256(dataMask.id()).substring(0, 16), 16);
     }
 
+    /**
+     * The 64-bit tag of a convolution key: the first 8 bytes of SHA-256 of its id without epoch and step (layer,
+     * op, kind, shape). Unique within a step; the gradient keys carry their forward key's tag.
+     */
+    public static long convTag(TripleKey key) {
+        String id = key.id();
+        String withoutStep = id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
+        return Long.parseUnsignedLong(TriplePlan.sha256(withoutStep).substring(0, 16), 16);
+    }
+
+    /** A tag as the two ints a gradient key's shape carries it in. */
+    public static int[] tagInts(long tag) {
+        return new int[] {(int) (tag >>> 32), (int) tag};
+    }
+
+    private static long tagAt(int[] shape, int at) {
+        return ((long) shape[at] << 32) | (shape[at + 1] & 0xFFFFFFFFL);
+    }
+
+    /** The geometry in shape[from..from+7) of a convolution key, which must end there after a batch before it. */
+    private static ConvGeometry convGeometry(TripleKey key, int from) {
+        int[] s = key.shape();
+        if (s.length != from + 7 || s[from - 1] <= 0) {
+            throw new IllegalArgumentException(key + " needs a shape of " + (from - 1) + " tag ints, a positive batch"
+                    + " and 7 geometry ints (channels, height, width, outChannels, k, stride, pad)");
+        }
+        try {
+            return new ConvGeometry(s[from], s[from + 1], s[from + 2], s[from + 3], s[from + 4], s[from + 5], s[from + 6]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A uniform rows x cols matrix of the convolution tagged tag in key's epoch and step, named by what. */
+    private LongMatrix convStream(TripleKey key, long tag, String what, int rows, int cols) {
+        return new LongMatrix(rows, cols, new Prg(dealerSeed, "twintrain/value/conv/" + key.epoch() + "/" + key.step()
+                + "/" + Long.toHexString(tag) + "/" + what).nextLongs(Math.multiplyExact(rows, cols)));
+    }
+
     /** The given rows of the data mask named mask, of width cols (row r from its own PRG stream). */
     private LongMatrix dataMaskRows(long mask, int[] rows, int cols) {
         long[] out = new long[Math.multiplyExact(rows.length, cols)];
@@ -314,6 +383,20 @@ public final class Dealer {
                 int n = key.shape()[0];
                 return new int[] {n, n, n, Math.multiplyExact(2, n), Math.multiplyExact(n,
                     Dcf.publicWords(key.shape()[1] - 1))};
+            }
+            case CONV: {
+                ConvGeometry g = convGeometry(key, 1);
+                int batch = key.shape()[0];
+                return new int[] {Math.multiplyExact(batch, g.inSize()), g.patchSize() * g.outChannels(),
+                    Math.multiplyExact(batch, g.outSize())};
+            }
+            case CONV_KGRAD: {
+                ConvGeometry g = convGeometry(key, 3);
+                return new int[] {Math.multiplyExact(key.shape()[2], g.outSize()), g.patchSize() * g.outChannels()};
+            }
+            case CONV_IGRAD: {
+                ConvGeometry g = convGeometry(key, 5);
+                return new int[] {Math.multiplyExact(key.shape()[4], g.inSize())};
             }
             case MASKED_MATMUL: {
                 int[] s = key.shape();

@@ -44,7 +44,27 @@ public record TripleKey(long epoch, long step, String layer, int op, Kind kind, 
          * uniform in Z_2^64, its bit (bits - 1) h and the product h r (arithmetic shares), and a DCF key for "y &lt;
          * r mod 2^(bits-1)" with output ((1 - 2h), (1 - 2h) r): a root seed per server and public correction words.
          */
-        COMPARE
+        COMPARE,
+        /**
+         * A convolution triple on the unexpanded input, shape {batch, channels, height, width, outChannels, k,
+         * stride, pad}: A (batch x channels*height*width) and B (the kernel, patch x outChannels) uniform and
+         * Z = im2col(A) B (product layout). The forward opens X - A (the input's own size, not its im2col's) and
+         * W - B. A and B come from streams named by the key's epoch, step and {@link
+         * org.twintrain.sharing.triples.Dealer#convTag tag}, so the gradient keys below can re-derive them.
+         */
+        CONV,
+        /**
+         * The kernel gradient's triple of a {@link #CONV} key, shape {tagHigh, tagLow, batch, geometry...} with the
+         * forward key's tag: V (batch*outPixels x outChannels) uniform and Z = im2col(A)^T V, A the forward key's.
+         * The kernel gradient reuses the forward's opening of X - A and opens only dY - V.
+         */
+        CONV_KGRAD,
+        /**
+         * The input gradient's correlation, shape {forward tagHigh, tagLow, kernel-gradient tagHigh, tagLow, batch,
+         * geometry...}: Z = col2im(V B^T) with the kernel-gradient key's V and the forward key's B. The input
+         * gradient opens nothing: dY - V and W - B are already open.
+         */
+        CONV_IGRAD
     }
 
     public TripleKey {

@@ -44,6 +44,9 @@ class DealerTest {
                 case DATA_MASK -> key(0, kind, 10, 6);
                 case MASKED_MATMUL -> key(0, kind, 0, 3, 6, 7, maskHigh(MASK_10x6), maskLow(MASK_10x6), 2, 5, 9);
                 case COMPARE -> key(0, kind, n, 32);
+                case CONV -> CONV_FWD;
+                case CONV_KGRAD -> CONV_KG;
+                case CONV_IGRAD -> CONV_IG;
                 case TRUNC -> key(0, kind, n);
                 default -> key(0, kind, n);
             };
@@ -98,9 +101,60 @@ class DealerTest {
                 case DATA_MASK -> assertEquals(60, v[0].length);
                 case MASKED_MATMUL -> assertEquals(dataMaskRows(dealer, new int[] {2, 5, 9}, 10, 6)
                         .matmul(new LongMatrix(6, 7, v[0])), new LongMatrix(3, 7, v[1]), "Z = U_b V");
+                case CONV -> assertEquals(CONV_G.im2col(new LongMatrix(2, CONV_G.inSize(), v[0]))
+                        .matmul(new LongMatrix(CONV_G.patchSize(), CONV_G.outChannels(), v[1])),
+                        new LongMatrix(2 * CONV_G.outPixels(), CONV_G.outChannels(), v[2]), "Z = im2col(A) B");
+                case CONV_KGRAD, CONV_IGRAD -> checkConvGradients(dealer);
                 default -> throw new AssertionError(kind);
             }
         }
+    }
+
+    private static final org.twintrain.sharing.arith.ConvGeometry CONV_G =
+            new org.twintrain.sharing.arith.ConvGeometry(2, 4, 5, 3, 3, 2, 1);
+    private static final TripleKey CONV_FWD = key(0, TripleKey.Kind.CONV, 2, 2, 4, 5, 3, 3, 2, 1);
+    private static final TripleKey CONV_KG = new TripleKey(3, 7, "conv.bwd", 0, TripleKey.Kind.CONV_KGRAD,
+            convShape(new long[] {Dealer.convTag(CONV_FWD)}));
+    private static final TripleKey CONV_IG = new TripleKey(3, 7, "conv.bwd", 2, TripleKey.Kind.CONV_IGRAD,
+            convShape(new long[] {Dealer.convTag(CONV_FWD), Dealer.convTag(CONV_KG)}));
+
+    /** {tags as int pairs, batch 2, CONV_G's geometry}. */
+    private static int[] convShape(long[] tags) {
+        int[] s = new int[2 * tags.length + 8];
+        for (int i = 0; i < tags.length; i++) {
+            System.arraycopy(Dealer.tagInts(tags[i]), 0, s, 2 * i, 2);
+        }
+        System.arraycopy(new int[] {2, 2, 4, 5, 3, 3, 2, 1}, 0, s, 2 * tags.length, 8);
+        return s;
+    }
+
+    /** The gradient keys re-derive the forward key's A and B and the kernel-gradient key's V. */
+    private static void checkConvGradients(Dealer dealer) {
+        long[][] fwd = dealer.value(CONV_FWD), kg = dealer.value(CONV_KG), ig = dealer.value(CONV_IG);
+        LongMatrix a = new LongMatrix(2, CONV_G.inSize(), fwd[0]);
+        LongMatrix b = new LongMatrix(CONV_G.patchSize(), CONV_G.outChannels(), fwd[1]);
+        LongMatrix v = new LongMatrix(2 * CONV_G.outPixels(), CONV_G.outChannels(), kg[0]);
+        assertEquals(CONV_G.im2col(a).transpose().matmul(v), new LongMatrix(CONV_G.patchSize(), CONV_G.outChannels(),
+                kg[1]), "Z' = im2col(A)^T V with the forward's A");
+        assertEquals(CONV_G.col2im(v.matmul(b.transpose())), new LongMatrix(2, CONV_G.inSize(), ig[0]),
+                "Z'' = col2im(V B^T) with the kernel gradient's V and the forward's B");
+    }
+
+    @Test
+    void convolutionMasksAreFreshPerStepAndTheirKeysSayWhatIsWrong() {
+        Dealer dealer = new Dealer(SEED, FP);
+        TripleKey nextStep = new TripleKey(3, 8, "dense1", 0, TripleKey.Kind.CONV, CONV_FWD.shape());
+        assertEquals(Dealer.convTag(CONV_FWD), Dealer.convTag(nextStep), "the tag leaves out epoch and step");
+        assertFalse(Arrays.equals(dealer.value(CONV_FWD)[0], dealer.value(nextStep)[0]), "another step, another A");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dealer.partSizes(key(1, TripleKey.Kind.CONV, 2, 2, 4, 5, 3, 3, 2)));
+        assertTrue(e.getMessage().contains("7 geometry ints"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Dealer.partSizes(key(1, TripleKey.Kind.CONV, 2, 2, 2, 2, 3, 7, 1, 0)));
+        assertTrue(e.getMessage().contains("kernel does not fit"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> dealer.value(key(1, TripleKey.Kind.CONV_IGRAD, 1, 2, 2, 2, 3, 3, 2, 1)));
+        assertTrue(e.getMessage().contains("CONV_IGRAD"), e.getMessage());
     }
 
     private static final TripleKey MASK_10x6 = new TripleKey(-1, 0, "data", 0, TripleKey.Kind.DATA_MASK, new int[] {10, 6});

@@ -64,6 +64,44 @@ class TriplePlanTest {
         assertEquals(plan.keys(), taken);
     }
 
+    /** A convolution's forward and both gradients, the gradient keys naming their forward key by tag. */
+    private static final TriplePlan.StepProgram CONV_STEP = (a, epoch, step) -> {
+        org.twintrain.sharing.arith.ConvGeometry g = new org.twintrain.sharing.arith.ConvGeometry(2, 4, 4, 3, 3, 1, 1);
+        org.twintrain.sharing.arith.Matrix x = a.zeros(2, g.inSize()), w = a.zeros(g.patchSize(), g.outChannels());
+        a.beginScope(epoch, step, "conv.fwd");
+        a.conv2d(x, w, g);
+        a.beginScope(epoch, step, "conv.bwd");
+        org.twintrain.sharing.arith.Matrix dy = a.zeros(2, g.outSize());
+        a.conv2dKernelGrad(x, dy, g);
+        a.conv2dInputGrad(dy, w, g);
+    };
+
+    @Test
+    void aConvolutionPlanRepeatsCorrectlyForEveryStep() {
+        // The gradient keys carry their forward key's tag (without epoch and step), so the recorded step repeats.
+        TriplePlan plan = TriplePlan.record(1, 2, F16, TruncationMode.WRAP_FREE, CONV_STEP);
+        assertEquals(List.of(TripleKey.Kind.CONV, TripleKey.Kind.TRUNC, TripleKey.Kind.CONV_KGRAD, TripleKey.Kind.TRUNC,
+                TripleKey.Kind.CONV_IGRAD, TripleKey.Kind.TRUNC),
+                plan.keys().subList(0, 6).stream().map(TripleKey::kind).toList());
+        InMemoryChannel[] ch = InMemoryChannel.pair(30_000);
+        Thread peer = new Thread(() -> {
+            try (DealerTripleSource s = new DealerTripleSource(1, new byte[] {9}, F16)) {
+                TwoPartyArithmetic a = new TwoPartyArithmetic(1, ch[1], s, F16, TruncationMode.WRAP_FREE);
+                CONV_STEP.step(a, 0, 0);
+                CONV_STEP.step(a, 0, 1);
+            }
+        });
+        peer.start();
+        List<TripleKey> taken = new ArrayList<>();
+        try (DealerTripleSource s = new DealerTripleSource(0, new byte[] {9}, F16)) {
+            TwoPartyArithmetic a = new TwoPartyArithmetic(0, ch[0], s, F16, TruncationMode.WRAP_FREE);
+            CONV_STEP.step(a, 0, 0);
+            CONV_STEP.step(a, 0, 1);
+            taken.addAll(s.consumed());
+        }
+        assertEquals(plan.keys(), taken);
+    }
+
     @Test
     void idCoversKeysFractionalBitsAndTruncation() throws Exception {
         TriplePlan a = TriplePlan.record(1, 2, F16, TruncationMode.WRAP_FREE, new ToyProgram());

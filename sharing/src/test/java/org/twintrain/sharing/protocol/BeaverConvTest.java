@@ -1,0 +1,228 @@
+package org.twintrain.sharing.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.twintrain.sharing.arith.ConvGeometry;
+import org.twintrain.sharing.arith.FixedPointArithmetic;
+import org.twintrain.sharing.arith.Matrix;
+import org.twintrain.sharing.arith.TwoPartyArithmetic;
+import org.twintrain.sharing.arith.TwoPartyRunner;
+import org.twintrain.sharing.channel.ChannelStats;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.testing.LoopbackTls;
+import org.twintrain.sharing.triples.Dealer;
+import org.twintrain.sharing.triples.TripleKey;
+
+/**
+ * Convolution triples on the unexpanded input ({@link BeaverConv}): exact ring results on full-range inputs, the
+ * analytical bytes and rounds, and through {@link TwoPartyArithmetic} (fixed point, in memory and over TLS) the
+ * cleartext twin's results to one ulp, with the fallbacks when an operand is not the forward's.
+ */
+class BeaverConvTest {
+    /** Channels, height, width, outChannels, k, stride, pad: padding, stride 2, 1x1, a kernel as wide as the input. */
+    private static final ConvGeometry[] GEOMETRIES = {
+        new ConvGeometry(2, 5, 5, 3, 3, 1, 1),
+        new ConvGeometry(3, 6, 5, 2, 3, 2, 1),
+        new ConvGeometry(4, 3, 3, 5, 1, 1, 0),
+        new ConvGeometry(1, 4, 4, 2, 4, 1, 0),
+    };
+
+    @Test
+    void forwardAndBothGradientsAreTheRingProductsAtTheAnalyticalCost() {
+        Random r = new Random(11);
+        for (ConvGeometry g : GEOMETRIES) {
+            int batch = 3;
+            LongMatrix x = ring(r, batch, g.inSize()), w = ring(r, g.patchSize(), g.outChannels());
+            LongMatrix dy = ring(r, batch, g.outSize());
+            LongMatrix[] xs = Parties.share(x, r), ws = Parties.share(w, r), dys = Parties.share(dy, r);
+            TwoPartyRunner.Result<LongMatrix[]> got = Parties.run(ctx -> {
+                int p = ctx.party();
+                ChannelStats s = ctx.channel().stats();
+                BeaverConv.Forward f = BeaverConv.forward(ctx, xs[p], ws[p], g);
+                long[] cost = {s.rounds(), s.bytesSent()};
+                LongMatrix kernelGrad = BeaverConv.kernelGrad(ctx, f.opened(), xs[p], dys[p]);
+                long[] cost2 = {s.rounds() - cost[0], s.bytesSent() - cost[1]};
+                LongMatrix inputGrad = BeaverConv.inputGrad(ctx, f.opened(), dys[p], ws[p]);
+                long[] cost3 = {s.rounds() - cost[0] - cost2[0], s.bytesSent() - cost[1] - cost2[1]};
+                return new LongMatrix[] {f.product(), kernelGrad, inputGrad, new LongMatrix(1, 6,
+                    new long[] {cost[0], cost[1], cost2[0], cost2[1], cost3[0], cost3[1]})};
+            });
+            String where = g.toString();
+            LongMatrix cols = g.im2col(x), dyProduct = g.fromLayout(dy);
+            assertEquals(cols.matmul(w), sum(got, 0), "forward " + where);
+            assertEquals(cols.transpose().matmul(dyProduct), sum(got, 1), "kernel gradient " + where);
+            assertEquals(g.col2im(dyProduct.matmul(w.transpose())), sum(got, 2), "input gradient " + where);
+            for (LongMatrix[] party : List.of(got.party0(), got.party1())) {
+                long[] c = party[3].data();
+                assertEquals(1, c[0], "forward: one round " + where);
+                assertEquals(8L * (batch * g.inSize() + g.patchSize() * g.outChannels()), c[1],
+                        "forward opens X - A of the input's own size and W - B " + where);
+                assertEquals(1, c[2], "kernel gradient: one round " + where);
+                assertEquals(8L * batch * g.outSize(), c[3], "kernel gradient opens only dY - V " + where);
+                assertEquals(0, c[4], "input gradient: no round " + where);
+                assertEquals(0, c[5], "input gradient: no bytes " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"in memory", "over TLS"})
+    void twoPartyConvolutionMatchesTheFixedPointTwinWithinOneUlp(String transport) {
+        FixedPoint codec = new FixedPoint(16);
+        Random r = new Random(12);
+        ConvGeometry g = new ConvGeometry(2, 6, 6, 3, 3, 1, 1);
+        int batch = 4;
+        // Negatives, zeros and the edges of the documented range (|x| w products within 2^(63 - 2f)).
+        double[] x = values(r, batch * g.inSize(), 100.0);
+        double[] w = values(r, g.patchSize() * g.outChannels(), 2.0);
+        double[] dy = values(r, batch * g.outSize(), 8.0);
+        FixedPointArithmetic twin = new FixedPointArithmetic(codec);
+        double[][] expected = convolutions(twin, batch, g, x, w, dy);
+        TwoPartyRunner runner = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE, Parties.DEALER_SEED);
+        TwoPartyRunner.Result<double[][]> got = transport.equals("over TLS")
+                ? runner.run(a -> convolutions(a, batch, g, x, w, dy), LoopbackTls.pair())
+                : runner.run(a -> convolutions(a, batch, g, x, w, dy));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i].length, got.party0()[i].length);
+            for (int j = 0; j < expected[i].length; j++) {
+                assertEquals(expected[i][j], got.party0()[i][j], codec.ulp() * 1.000001, "output " + i + " entry " + j);
+                assertEquals(got.party0()[i][j], got.party1()[i][j], 0.0, "both parties reveal the same");
+            }
+        }
+    }
+
+    @Test
+    void gradientsOfAnotherInputOrKernelTakeAFreshTripleAndAreStillRight() {
+        FixedPoint codec = new FixedPoint(16);
+        Random r = new Random(13);
+        ConvGeometry g = new ConvGeometry(2, 4, 4, 2, 3, 1, 1);
+        int batch = 2;
+        double[] x = values(r, batch * g.inSize(), 10.0), w = values(r, g.patchSize() * g.outChannels(), 1.0);
+        double[] dy = values(r, batch * g.outSize(), 4.0);
+        FixedPointArithmetic twin = new FixedPointArithmetic(codec);
+        Matrix tx = twin.fromPublic(batch, g.inSize(), x), tw = twin.fromPublic(g.patchSize(), g.outChannels(), w);
+        Matrix tdy = twin.fromPublic(batch, g.outSize(), dy);
+        double[] kernelGrad = twin.reveal(twin.conv2dKernelGrad(tx, tdy, g));
+        double[] inputGrad = twin.reveal(twin.conv2dInputGrad(tdy, tw, g));
+        TwoPartyRunner.Result<Object[]> got = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE, Parties.DEALER_SEED)
+                .run(a -> {
+                    Matrix sx = share(a, batch, g.inSize(), x), sw = share(a, g.patchSize(), g.outChannels(), w);
+                    Matrix sdy = share(a, batch, g.outSize(), dy);
+                    a.beginScope(0, 0, "fwd");
+                    a.conv2d(sx, sw, g);
+                    a.beginScope(0, 0, "bwd");
+                    ChannelStats s = a.context().channel().stats();
+                    long before = s.bytesSent();
+                    Matrix otherX = a.add(sx, a.zeros(batch, g.inSize())); // same values, not the forward's object
+                    double[] k = a.reveal(a.conv2dKernelGrad(otherX, sdy, g));
+                    long kernelBytes = s.bytesSent() - before - 8L * g.patchSize() * g.outChannels();
+                    Matrix otherW = a.add(sw, a.zeros(g.patchSize(), g.outChannels()));
+                    before = s.bytesSent();
+                    double[] in = a.reveal(a.conv2dInputGrad(sdy, otherW, g));
+                    long inputBytes = s.bytesSent() - before - 8L * batch * g.inSize();
+                    return new Object[] {k, in, kernelBytes, inputBytes,
+                        a.context().triples().consumed().stream().map(TripleKey::kind).toList()};
+                });
+        assertClose(kernelGrad, (double[]) got.party0()[0], codec.ulp());
+        assertClose(inputGrad, (double[]) got.party0()[1], codec.ulp());
+        long im2colOpening = 8L * batch * g.outPixels() * g.patchSize();
+        assertTrue((long) got.party0()[2] >= im2colOpening, "the fallback kernel gradient opens im2col(x) - U");
+        assertTrue((long) got.party0()[3] >= 8L * batch * g.outSize(), "the fallback input gradient opens dY - U");
+        @SuppressWarnings("unchecked")
+        List<TripleKey.Kind> kinds = (List<TripleKey.Kind>) got.party0()[4];
+        assertEquals(List.of(TripleKey.Kind.CONV, TripleKey.Kind.TRUNC, TripleKey.Kind.MATMUL, TripleKey.Kind.TRUNC,
+                TripleKey.Kind.MATMUL, TripleKey.Kind.TRUNC), kinds,
+                "no conv gradient key for operands the forward did not open");
+    }
+
+    @Test
+    void eachKernelGradientTakesItsOwnOutputGradientMask() {
+        // Two kernel gradients of one forward (say, a recomputation) must not open two dY under one V.
+        Random r = new Random(14);
+        ConvGeometry g = new ConvGeometry(1, 3, 3, 2, 3, 1, 1);
+        LongMatrix x = ring(r, 1, g.inSize()), w = ring(r, g.patchSize(), g.outChannels());
+        LongMatrix dy = ring(r, 1, g.outSize()), dy2 = ring(r, 1, g.outSize());
+        LongMatrix[] xs = Parties.share(x, r), ws = Parties.share(w, r);
+        LongMatrix[] dys = Parties.share(dy, r), dy2s = Parties.share(dy2, r);
+        TwoPartyRunner.Result<List<TripleKey>> got = Parties.run(ctx -> {
+            int p = ctx.party();
+            BeaverConv.Forward f = BeaverConv.forward(ctx, xs[p], ws[p], g);
+            BeaverConv.kernelGrad(ctx, f.opened(), xs[p], dys[p]);
+            BeaverConv.kernelGrad(ctx, f.opened(), xs[p], dy2s[p]);
+            return ctx.triples().consumed();
+        });
+        List<TripleKey> keys = got.party0();
+        Dealer dealer = new Dealer(Parties.DEALER_SEED, new FixedPoint(16));
+        long[] v1 = dealer.value(keys.get(1))[0], v2 = dealer.value(keys.get(2))[0];
+        assertNotEquals(java.util.Arrays.toString(v1), java.util.Arrays.toString(v2));
+    }
+
+    @Test
+    void anInputGradientWithoutItsKernelGradientIsRefused() {
+        Random r = new Random(15);
+        ConvGeometry g = new ConvGeometry(1, 3, 3, 1, 3, 1, 1);
+        LongMatrix x = ring(r, 1, g.inSize()), w = ring(r, g.patchSize(), 1), dy = ring(r, 1, g.outSize());
+        LongMatrix[] xs = Parties.share(x, r), ws = Parties.share(w, r), dys = Parties.share(dy, r);
+        TwoPartyRunner.TwoPartyException e = assertThrows(TwoPartyRunner.TwoPartyException.class,
+                () -> Parties.run(ctx -> {
+                    BeaverConv.Forward f = BeaverConv.forward(ctx, xs[ctx.party()], ws[ctx.party()], g);
+                    return BeaverConv.inputGrad(ctx, f.opened(), dys[ctx.party()], ws[ctx.party()]);
+                }));
+        assertTrue(String.valueOf(e.getCause()).contains("do not serve an input gradient"), String.valueOf(e.getCause()));
+    }
+
+    /** conv2d, its kernel gradient and its input gradient of the given public values, revealed. */
+    private static double[][] convolutions(org.twintrain.sharing.arith.Arithmetic a, int batch, ConvGeometry g,
+            double[] x, double[] w, double[] dy) {
+        Matrix sx = share(a, batch, g.inSize(), x), sw = share(a, g.patchSize(), g.outChannels(), w);
+        Matrix sdy = share(a, batch, g.outSize(), dy);
+        a.beginScope(0, 0, "conv.fwd");
+        Matrix y = a.conv2d(sx, sw, g);
+        a.beginScope(0, 0, "conv.bwd");
+        Matrix kernelGrad = a.conv2dKernelGrad(sx, sdy, g);
+        Matrix inputGrad = a.conv2dInputGrad(sdy, sw, g);
+        return new double[][] {a.reveal(y), a.reveal(kernelGrad), a.reveal(inputGrad)};
+    }
+
+    /** A public value as this backend's secret (two parties: party 0's share, the other zeros). */
+    private static Matrix share(org.twintrain.sharing.arith.Arithmetic a, int rows, int cols, double[] v) {
+        return a.fromPublic(rows, cols, v);
+    }
+
+    private static double[] values(Random r, int n, double range) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (i % 7) {
+                case 0 -> 0.0;
+                case 1 -> range;
+                case 2 -> -range;
+                default -> (r.nextDouble() * 2 - 1) * range;
+            };
+        }
+        return v;
+    }
+
+    private static void assertClose(double[] expected, double[] got, double ulp) {
+        assertEquals(expected.length, got.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], got[i], ulp * 1.000001, "entry " + i);
+        }
+    }
+
+    private static LongMatrix sum(TwoPartyRunner.Result<LongMatrix[]> got, int i) {
+        return got.party0()[i].add(got.party1()[i]);
+    }
+
+    private static LongMatrix ring(Random r, int rows, int cols) {
+        return new LongMatrix(rows, cols, Parties.ringValues(r, rows * cols));
+    }
+}
