@@ -90,6 +90,16 @@ public interface Arithmetic {
     }
 
     /**
+     * As {@link #combineBatch(Matrix[][], double[][])} with each coefficient held to extraBits more fractional bits
+     * than the backend's, and still one truncation (by f + extraBits) per output: for coefficients such as lr / batch
+     * (2^-10 to 2^-20) that f bits would round coarsely or to zero. In the ring each term's |coef * value| must stay
+     * below 2^(62 - 2f - extraBits). Cleartext floating point: the same as combineBatch.
+     */
+    default Matrix[] combineBatch(Matrix[][] terms, double[][] coefs, int extraBits) {
+        return combineBatch(terms, coefs);
+    }
+
+    /**
      * a / 2^bits, rounded like a product's truncation in fixed point (one truncation round on two parties, where
      * a {@link #scale} by 2^-bits would lose a public factor that f fractional bits cannot hold).
      */

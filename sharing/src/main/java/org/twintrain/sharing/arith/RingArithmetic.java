@@ -109,6 +109,15 @@ public abstract class RingArithmetic implements Arithmetic {
         return truncateBy(new LongMatrix(x.rows(), x.cols(), x.data().clone()), bits);
     }
 
+    /** Removes bits low bits of each matrix; on two parties overridden to do all of them in one round. */
+    protected LongMatrix[] truncateAllBy(LongMatrix[] xs, int bits) {
+        LongMatrix[] out = new LongMatrix[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            out[i] = truncateBy(xs[i], bits);
+        }
+        return out;
+    }
+
     /** Truncates each product; on two parties overridden to do all of them in one round. */
     protected LongMatrix[] truncateAll(LongMatrix[] products) {
         LongMatrix[] out = new LongMatrix[products.length];
@@ -120,7 +129,23 @@ public abstract class RingArithmetic implements Arithmetic {
 
     @Override
     public Matrix[] combineBatch(Matrix[][] terms, double[][] coefs) {
+        return truncateAll(combine(terms, coefs, 0));
+    }
+
+    @Override
+    public Matrix[] combineBatch(Matrix[][] terms, double[][] coefs, int extraBits) {
+        if (extraBits < 0 || codec.fractionalBits() + extraBits > 62) {
+            throw new IllegalArgumentException("combineBatch: extra bits " + extraBits + " with f = "
+                    + codec.fractionalBits() + " (f + extra bits must be at most 62)");
+        }
+        LongMatrix[] sums = combine(terms, coefs, extraBits);
+        return extraBits == 0 ? truncateAll(sums) : truncateAllBy(sums, codec.fractionalBits() + extraBits);
+    }
+
+    /** The untruncated sums of public multiples, coefficients encoded with f + extraBits fractional bits. */
+    private LongMatrix[] combine(Matrix[][] terms, double[][] coefs, int extraBits) {
         LongMatrix[] sums = new LongMatrix[terms.length];
+        int coefBits = codec.fractionalBits() + extraBits;
         for (int i = 0; i < terms.length; i++) {
             LongMatrix first = ring(terms[i][0], "combineBatch");
             long[] acc = new long[first.data().length];
@@ -129,7 +154,12 @@ public abstract class RingArithmetic implements Arithmetic {
                 if (x.rows() != first.rows() || x.cols() != first.cols()) {
                     throw new IllegalArgumentException("combineBatch: terms of " + first.shape() + " and " + x.shape());
                 }
-                long k = codec.encode(coefs[i][j]);
+                double scaled = Math.scalb(coefs[i][j], coefBits);
+                if (!(Math.abs(scaled) < 0x1p62)) {
+                    throw new IllegalArgumentException("combineBatch: coefficient " + coefs[i][j] + " does not fit "
+                            + coefBits + " fractional bits");
+                }
+                long k = Math.round(scaled);
                 long[] in = x.data();
                 for (int e = 0; e < acc.length; e++) {
                     acc[e] += in[e] * k; // a public multiple of a share is a share of the multiple
@@ -137,7 +167,7 @@ public abstract class RingArithmetic implements Arithmetic {
             }
             sums[i] = new LongMatrix(first.rows(), first.cols(), acc);
         }
-        return truncateAll(sums);
+        return sums;
     }
 
     // ---- values in -------------------------------------------------------------------------------------

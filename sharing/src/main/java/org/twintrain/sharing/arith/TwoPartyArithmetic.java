@@ -166,6 +166,12 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Truncation.truncate(ctx, truncation, bits, new LongMatrix[] {x})[0];
     }
 
+    /** All of them in one truncation round (wrap-free mode; local truncation needs none). */
+    @Override
+    protected LongMatrix[] truncateAllBy(LongMatrix[] xs, int bits) {
+        return Truncation.truncate(ctx, truncation, bits, xs);
+    }
+
     /** All products in one truncation round (wrap-free mode; local truncation needs none). */
     @Override
     protected LongMatrix[] truncateAll(LongMatrix[] products) {

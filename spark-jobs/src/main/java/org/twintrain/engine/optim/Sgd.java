@@ -13,15 +13,23 @@ import org.twintrain.sharing.arith.Matrix;
  * velocities are matrices of the backend (shares on two parties). Call order per step: gradients filled by
  * backward, then {@link #step}, which clears them.
  *
- * <p>In fixed point the velocity's terms are summed before one truncation and lr*v is truncated once: two
- * truncations per parameter and step, and on two parties two rounds per step for all parameters together. Tiny
- * decay terms below the resolution 2^-f still vanish there.
+ * <p>In fixed point (with a truncation that is safe for large products, i.e. not SecureML's local one) the
+ * optimizer keeps the step u = lr*v instead of v: u' = mu (lr_t / lr_t-1) u + lr_t (gradScale g + wd w); w = w - u'.
+ * That is the same update in exact arithmetic, with one truncation per parameter and step instead of two (one
+ * round and 8 bytes per parameter less on two parties). Its coefficients (lr / batch is 2^-10 to 2^-20) are held to
+ * {@link #EXTRA_BITS} more fractional bits than f, so a decayed rate is not rounded away; each term of u' must then
+ * stay below 2^(62 - 2f - EXTRA_BITS) (2^14 at f = 16: a step, not a weight). Otherwise (floating point, local
+ * truncation, f above 16) v and lr*v are truncated separately: two truncations per parameter, two rounds per step
+ * for all parameters together. The velocities in {@link #velocities()} are u in the first case, v in the other.
  */
 public final class Sgd {
     private final double momentum;
     private final double weightDecay;
     private final StepSchedule schedule;
     private final Map<String, Matrix> velocity = new LinkedHashMap<>();
+
+    /** Fractional bits beyond f of the one-truncation update's coefficients (at f = 16: resolution 2^-32). */
+    static final int EXTRA_BITS = 16;
 
     public Sgd(double momentum, double weightDecay, StepSchedule schedule) {
         this.momentum = momentum;
@@ -45,6 +53,11 @@ public final class Sgd {
     public void step(Context ctx, List<Param> params, double gradScale) {
         Arithmetic a = ctx.arith();
         double lr = schedule.rate(ctx.step());
+        boolean keepsStep = keepsStep(a);
+        // u = lr v carries the previous rate: rescale it to this step's (1 on the first step, where u is zero).
+        double previous = ctx.step() > 0 ? schedule.rate(ctx.step() - 1) : lr;
+        double carry = keepsStep ? momentum * (previous == 0 ? 1.0 : lr / previous) : momentum;
+        double scale = keepsStep ? lr : 1.0;
         ctx.scope("sgd");
         List<Param> updated = new java.util.ArrayList<>();
         List<Matrix[]> terms = new java.util.ArrayList<>();
@@ -61,14 +74,14 @@ public final class Sgd {
             }
             // v = mu v + gradScale g + wd w: one linear combination, truncated once.
             List<Matrix> t = new java.util.ArrayList<>(List.of(p.grad()));
-            List<Double> c = new java.util.ArrayList<>(List.of(gradScale));
+            List<Double> c = new java.util.ArrayList<>(List.of(scale * gradScale));
             if (momentum != 0) {
                 t.add(v);
-                c.add(momentum);
+                c.add(carry);
             }
             if (weightDecay != 0) {
                 t.add(p.value());
-                c.add(weightDecay);
+                c.add(scale * weightDecay);
             }
             updated.add(p);
             terms.add(t.toArray(Matrix[]::new));
@@ -79,6 +92,17 @@ public final class Sgd {
         }
         // All parameters at once: on two parties one truncation round for the velocities and one for the steps,
         // whatever the number of parameters (a round each per parameter and factor before).
+        if (keepsStep) {
+            // u' = mu (lr_t / lr_t-1) u + lr_t (gradScale g + wd w), one truncation; w = w - u'.
+            Matrix[] u = a.combineBatch(terms.toArray(Matrix[][]::new), coefs.toArray(double[][]::new), EXTRA_BITS);
+            for (int i = 0; i < u.length; i++) {
+                Param p = updated.get(i);
+                velocity.put(p.name(), u[i]);
+                p.set(a.sub(p.value(), u[i]));
+                p.clearGrad();
+            }
+            return;
+        }
         boolean plainGradient = momentum == 0 && weightDecay == 0 && gradScale == 1.0;
         Matrix[] v = plainGradient ? updated.stream().map(Param::grad).toArray(Matrix[]::new)
                 : a.combineBatch(terms.toArray(Matrix[][]::new), coefs.toArray(double[][]::new));
@@ -95,6 +119,15 @@ public final class Sgd {
             p.set(a.sub(p.value(), delta[i]));
             p.clearGrad();
         }
+    }
+
+    /**
+     * Whether the backend takes the one-truncation update: fixed point whose truncation is safe for large products
+     * and whose f leaves {@link #EXTRA_BITS} and a 2^14 step range in the ring.
+     */
+    static boolean keepsStep(Arithmetic a) {
+        int f = a.fractionalBits();
+        return f > 0 && 2 * f + EXTRA_BITS <= 48 && a.truncatesLargeProductsSafely();
     }
 
     /** The velocities by parameter name (for checkpoints); absent before a parameter's first update. */
