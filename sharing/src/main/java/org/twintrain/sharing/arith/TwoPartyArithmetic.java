@@ -272,7 +272,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix lessThanZero(Matrix a) {
         LongMatrix x = ring(a, "lessThanZero");
         if (!comparison.usesDcf(x.size())) {
-            return fixedFromBit(LessThanZero.arithmetic(ctx, x));
+            return fixedFromBit(LessThanZero.arithmetic(ctx, x, adderWidth()));
         }
         return fixedFromBit(Relu.oneMinus(ctx, MaskedCompare.compare(ctx, comparisonBits(), x, 0L).atLeast()[0]));
     }
@@ -283,11 +283,35 @@ public final class TwoPartyArithmetic extends RingArithmetic {
      */
     @Override
     public Matrix atLeast(Matrix a, double[] thresholds) {
-        if (!comparison.usesDcf(a.size())) {
-            return super.atLeast(a, thresholds);
+        if (!comparison.usesDcf(a.size())) { // [x >= t] = 1 - [x - t < 0], at a width that holds the thresholds
+            LongMatrix shifted = shiftedByThresholds(ring(a, "atLeast"), thresholds);
+            return fixedFromBit(Relu.oneMinus(ctx, LessThanZero.arithmetic(ctx, shifted, thresholdWidth(thresholds))));
         }
         LongMatrix[] atLeast = compareWithThresholds(ring(a, "atLeast"), thresholds).atLeast();
         return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
+    }
+
+    /** The adder's width: the DCF's under auto (one range for all comparisons of a run), 64 under adder. */
+    private int adderWidth() {
+        return comparison.adderWidth(fractionalBits());
+    }
+
+    /** The adder's width for differences x - t: wide enough for twice the largest threshold, like the DCF's. */
+    private int thresholdWidth(double[] thresholds) {
+        long largest = 1;
+        for (double t : thresholds) {
+            largest = Math.max(largest, Math.abs(codec().encode(t)));
+        }
+        return Math.min(64, Math.max(adderWidth(), 66 - Long.numberOfLeadingZeros(largest)));
+    }
+
+    /** The columns x - t_j side by side. */
+    private LongMatrix shiftedByThresholds(LongMatrix x, double[] thresholds) {
+        LongMatrix[] shifted = new LongMatrix[thresholds.length];
+        for (int j = 0; j < thresholds.length; j++) {
+            shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
+        }
+        return (LongMatrix) super.concatColumns(shifted);
     }
 
     /** The DCF comparison with public thresholds, wide enough for differences up to twice the largest of them. */
@@ -313,7 +337,8 @@ public final class TwoPartyArithmetic extends RingArithmetic {
                 shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
             }
             LongMatrix wide = (LongMatrix) super.concatColumns(copies);
-            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, (LongMatrix) super.concatColumns(shifted)), wide);
+            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, (LongMatrix) super.concatColumns(shifted),
+                    thresholdWidth(thresholds)), wide);
             return new Matrix[] {fixedFromBit(Relu.oneMinus(ctx, below[1])), wide.sub(below[0])};
         }
         MaskedCompare.Result r = compareWithThresholds(x, thresholds);
@@ -336,7 +361,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix[] reluWithDerivative(Matrix a) {
         LongMatrix x = ring(a, "reluWithDerivative");
         if (!comparison.usesDcf(x.size())) {
-            LongMatrix[] out = Relu.reluWithDerivative(ctx, x);
+            LongMatrix[] out = Relu.reluWithDerivative(ctx, x, adderWidth());
             return new Matrix[] {out[0], fixedFromBit(out[1])};
         }
         MaskedCompare.Result r = MaskedCompare.compare(ctx, comparisonBits(), x, 0L);
@@ -348,7 +373,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix max(Matrix a, Matrix b) {
         LongMatrix x = ring(a, "max"), y = ring(b, "max");
         if (!comparison.usesDcf(x.size())) {
-            return Max.max(ctx, x, y);
+            return Max.max(ctx, x, y, adderWidth());
         }
         return y.add(MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L).times()[0]);
     }
@@ -358,7 +383,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix[] maxWithBit(Matrix a, Matrix b) {
         LongMatrix x = ring(a, "maxWithBit"), y = ring(b, "maxWithBit");
         if (!comparison.usesDcf(x.size())) { // a + [a - b < 0] (b - a), the B2A in the product's round
-            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y)), y.sub(x));
+            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, x.sub(y), adderWidth()), y.sub(x));
             return new Matrix[] {x.add(below[0]), fixedFromBit(Relu.oneMinus(ctx, below[1]))};
         }
         MaskedCompare.Result r = MaskedCompare.compare(ctx, comparisonBits(), x.sub(y), 0L);

@@ -59,8 +59,13 @@ public final class A2B {
      * as the left operand (party 1 inputs zeros there), party 1 as the right one. One round.
      */
     static long[][] generate(ProtocolContext ctx, long[][] planes) {
-        long[][] mine = new long[63][], none = new long[63][];
-        for (int j = 0; j < 63; j++) {
+        return generate(ctx, planes, 63);
+    }
+
+    /** The generate planes of bits 0..count-1 only (a carry into bit count needs no more), one round. */
+    static long[][] generate(ProtocolContext ctx, long[][] planes, int count) {
+        long[][] mine = new long[count][], none = new long[count][];
+        for (int j = 0; j < count; j++) {
             mine[j] = planes[j];
             none[j] = new long[planes[j].length];
         }

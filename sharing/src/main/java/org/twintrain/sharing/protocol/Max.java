@@ -14,6 +14,11 @@ public final class Max {
     }
 
     public static LongMatrix max(ProtocolContext ctx, LongMatrix a, LongMatrix b) {
-        return a.add(B2A.multiply(ctx, LessThanZero.bits(ctx, a.sub(b)), b.sub(a))[0]);
+        return max(ctx, a, b, 64);
+    }
+
+    /** The same with the sign circuit at the given width (a - b within +-2^(width-1) ring units). */
+    public static LongMatrix max(ProtocolContext ctx, LongMatrix a, LongMatrix b, int width) {
+        return a.add(B2A.multiply(ctx, LessThanZero.bits(ctx, a.sub(b), width), b.sub(a))[0]);
     }
 }

@@ -17,7 +17,12 @@ public final class Relu {
 
     /** {relu(x) (same encoding as x), positive bit as 0/1 integer shares}. */
     public static LongMatrix[] reluWithDerivative(ProtocolContext ctx, LongMatrix x) {
-        LongMatrix[] negative = B2A.multiply(ctx, LessThanZero.bits(ctx, x), x);
+        return reluWithDerivative(ctx, x, 64);
+    }
+
+    /** The same with the sign circuit at the given width (x within +-2^(width-1) ring units). */
+    public static LongMatrix[] reluWithDerivative(ProtocolContext ctx, LongMatrix x, int width) {
+        LongMatrix[] negative = B2A.multiply(ctx, LessThanZero.bits(ctx, x, width), x);
         return new LongMatrix[] {x.sub(negative[0]), oneMinus(ctx, negative[1])};
     }
 

@@ -194,6 +194,37 @@ class TwoPartyArithmeticTest {
     }
 
     @Test
+    void autoComparesConvolutionSizedCallsWithTheAdderAtTheDcfsWidth() {
+        // 70,000 elements: above auto's DCF limit, so the adder, at f + 16 = 32 bits: the DCF's range +-2^15.
+        Random r = new Random(6);
+        int n = 70_000;
+        LongMatrix x = encodings(r, 1, n, F + 14), y = encodings(r, 1, n, F + 14); // |x - y| < 2^31
+        FixedPointArithmetic twin = new FixedPointArithmetic(FP);
+        double[] relu = twin.reveal(twin.relu(x)), max = twin.reveal(twin.max(x, y));
+        LongMatrix[][] s = share(new LongMatrix[] {x, y}, r);
+        TwoPartyRunner.Result<long[][]> got = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED).run(a -> {
+            var stats = a.context().channel().stats();
+            a.beginScope(0, 0, "relu");
+            double[] gotRelu = a.reveal(a.reluWithDerivative(s[a.party()][0])[0]);
+            long reluRounds = stats.rounds() - 1; // without the reveal
+            double[] gotMax = a.reveal(a.max(s[a.party()][0], s[a.party()][1]));
+            long maxRounds = stats.rounds() - reluRounds - 2;
+            long[] mismatches = {0, 0};
+            for (int i = 0; i < n; i++) {
+                mismatches[0] += gotRelu[i] == relu[i] ? 0 : 1;
+                mismatches[1] += gotMax[i] == max[i] ? 0 : 1;
+            }
+            return new long[][] {mismatches, {reluRounds, maxRounds}};
+        });
+        assertEquals(0, got.party0()[0][0], "relu entries off the twin's");
+        assertEquals(0, got.party0()[0][1], "max entries off the twin's");
+        int rounds = org.twintrain.sharing.protocol.LessThanZero.rounds(F + 16) + 1;
+        assertEquals(7, rounds);
+        assertEquals(rounds, got.party0()[1][0], "relu: the 32-bit sign circuit and one B2A-with-product round");
+        assertEquals(rounds, got.party0()[1][1], "max: the same");
+    }
+
+    @Test
     void revealOpensToBothParties() {
         double[] values = {0, -1.5, 3.25, -FP.maxMagnitude() + 1, FP.maxMagnitude() - 1};
         TwoPartyRunner.Result<double[]> got = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED)

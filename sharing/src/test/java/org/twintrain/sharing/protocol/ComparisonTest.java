@@ -2,6 +2,7 @@ package org.twintrain.sharing.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,52 @@ class ComparisonTest {
         assertEquals(LessThanZero.ROUNDS, got.stats0().rounds());
         // 181 AND gates per element, 64 elements per word, two opened words per AND word.
         assertEquals(8L * 2 * 181 * (n / 64), got.stats0().bytesSent());
+    }
+
+    @Test
+    void aNarrowSignCircuitIsExactInItsRangeAndItsOutsideIsTheLowBitsSign() {
+        Random r = new Random(24);
+        int n = 512;
+        for (int width : new int[] {32, 17, 63}) {
+            long half = 1L << (width - 1);
+            long[] v = new long[n];
+            long[] edges = {0, -1, 1, half - 1, -half, -half + 1, half - 2};
+            for (int i = 0; i < n; i++) {
+                // The edges, in-range values, then values beyond the range (the last quarter).
+                v[i] = i < edges.length ? edges[i] : i < 3 * n / 4 ? r.nextLong() % half : r.nextLong();
+            }
+            LongMatrix x = new LongMatrix(1, n, v);
+            LongMatrix[] s = Parties.share(x, r);
+            TwoPartyRunner.Result<SharedBits> got = Parties.run(ctx -> LessThanZero.bits(ctx, s[ctx.party()], width));
+            int wrongOutside = 0;
+            for (int i = 0; i < n; i++) {
+                int bit = (int) (got.party0().bit(i) ^ got.party1().bit(i));
+                boolean inRange = v[i] >= -half && v[i] < half;
+                if (inRange) {
+                    assertEquals(v[i] < 0 ? 1 : 0, bit, "width " + width + " entry " + i);
+                } else {
+                    assertEquals((int) ((v[i] >>> (width - 1)) & 1), bit, "outside: bit width-1 of x mod 2^width");
+                    wrongOutside += bit != (v[i] < 0 ? 1 : 0) ? 1 : 0;
+                }
+            }
+            assertEquals(LessThanZero.rounds(width), got.stats0().rounds(), "rounds at width " + width);
+            assertTrue(width == 63 || wrongOutside > n / 16, "uniform values beyond the range are wrong about half the time");
+        }
+        assertEquals(6, LessThanZero.rounds(32));
+        assertEquals(LessThanZero.ROUNDS, LessThanZero.rounds(64));
+    }
+
+    @Test
+    void theNarrowCircuitSendsLessThanHalfTheFullOne() {
+        Random r = new Random(25);
+        int n = 640;
+        LongMatrix x = new LongMatrix(1, n, Parties.ringValues(r, n));
+        LongMatrix[] s = Parties.share(x, r);
+        long full = Parties.run(ctx -> LessThanZero.bits(ctx, s[ctx.party()])).stats0().bytesSent();
+        long narrow = Parties.run(ctx -> LessThanZero.bits(ctx, s[ctx.party()], 32)).stats0().bytesSent();
+        // 31 generate gates and a tree of 15 + 7 + 3 + 1 generate-propagate pairs (29 + 15 + 7 + 3 + 1 gates).
+        assertEquals(8L * 2 * (31 + 29 + 15 + 7 + 3 + 1) * (n / 64), narrow);
+        assertTrue(narrow < full / 2, narrow + " against " + full);
     }
 
     @Test
