@@ -95,6 +95,11 @@ public final class Conv2d implements Layer {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 
+    /** The convolution's shape (public). */
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
     @Override
     public long macsPerExample() {
         return (long) geometry.outPixels() * geometry.outChannels() * geometry.patchSize();

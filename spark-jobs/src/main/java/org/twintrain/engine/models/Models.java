@@ -30,7 +30,7 @@ public final class Models {
 
     /**
      * @param name  logreg (depth ignored, 1); secureml (depth = hidden layers, 2 in the paper; 128 units x
-     *              width); cnn (depth = conv blocks of conv3x3-ReLU-maxpool2, 16*2^i x width channels);
+     *              width); cnn (depth = conv blocks of conv3x3-maxpool2-ReLU, 16*2^i x width channels);
      *              resnet18 (depth = blocks per stage, 2; stem 3x3, no max-pool, channels 64..512 x width);
      *              resnet (He et al. CIFAR, depth = 6n+2: 20, 32, ...; channels 16, 32, 64 x width)
      */
@@ -54,8 +54,10 @@ public final class Models {
             case "cnn" -> {
                 for (int i = 0; i < depth; i++) {
                     b.conv(scaled(16 << i, width), 3, 1, 1);
-                    b.relu();
+                    // max-pool, then ReLU: they commute (both monotone), and the ReLU then compares a quarter of
+                    // the values (on two parties a quarter of its comparisons and bytes)
                     b.add(new Pool(b.name("maxpool"), Pool.Kind.MAX, b.shape, 2, 2));
+                    b.relu();
                 }
                 b.flatten();
                 b.dense(classes, false);

@@ -75,7 +75,8 @@ public final class SecureBenchmark {
     public record Result(String model, int batch, double secureStep, double doubleStep, double epochSeconds,
             int stepsPerEpoch, double bytesPerStep, double roundsPerStep, long matmulBytes, long reluBytes,
             double dealerSecondsPerStep, int keysPerStep, double onDemandStep, String channel, long dataMaskBytes,
-            Map<String, Double> roundsByScope, long storedBytes0, long storedBytes1) {
+            Map<String, Double> roundsByScope, long storedBytes0, long storedBytes1,
+            Map<TripleKey.Kind, Double> dealerSecondsByKind) {
 
         public double ratio() {
             return secureStep / doubleStep;
@@ -100,7 +101,8 @@ public final class SecureBenchmark {
             sb.append(String.format(Locale.ROOT, "  epoch of %d steps          %10.1f s   (%.1f min, online, extrapolated)%n",
                     stepsPerEpoch, epochSeconds, epochSeconds / 60));
             sb.append(String.format(Locale.ROOT, "  bytes per step (measured)  %,14.0f   (sent by one party)%n", bytesPerStep));
-            sb.append(String.format(Locale.ROOT, "    analytical matmuls       %,14d   (8(mk+kn) per product: forward, dW, dX but the first layer's)%n",
+            sb.append(String.format(Locale.ROOT, "    analytical products      %,14d   (dense 8(mk+kn) per product: forward, dW, dX but the first layer's;"
+                    + " conv 8(B in + k^2 C OC) forward, 8 B out dW, 0 dX)%n",
                     matmulBytes));
             if (dataMaskBytes > 0) {
                 sb.append(String.format(Locale.ROOT, "      (train.reuseDataMask: without X_b's 16 B x batch x features; the"
@@ -116,6 +118,8 @@ public final class SecureBenchmark {
             roundsByScope.forEach((scope, r) -> sb.append(String.format(Locale.ROOT, "    %-24s %14.1f%n", scope, r)));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per step   %10.3f s   (%d keys, both halves, mean)%n",
                     dealerSecondsPerStep, keysPerStep));
+            dealerSecondsByKind.forEach((kind, sec) -> sb.append(String.format(Locale.ROOT, "    %-24s %12.3f s%n",
+                    kind, sec)));
             sb.append(String.format(Locale.ROOT, "  offline: dealer per epoch  %10.1f s   vs online %.1f s%n",
                     offlineEpochSeconds(), epochSeconds));
             sb.append(String.format(Locale.ROOT, "  stored per step            %,14d B server 1, %,d B server 0 (DCF correction"
@@ -181,11 +185,14 @@ public final class SecureBenchmark {
         Dealer dealer = new Dealer(seed, codec);
         List<Map<TripleKey, Correlation>> halves = List.of(new HashMap<>(), new HashMap<>());
         long stepNanos = 0;
+        Map<TripleKey.Kind, Double> byKind = new java.util.EnumMap<>(TripleKey.Kind.class);
         for (TripleKey k : onDemand.keys) {
             long start = System.nanoTime();
             Correlation[] h = dealer.halves(k);
             if (k.epoch() >= 0) {
-                stepNanos += System.nanoTime() - start;
+                long nanos = System.nanoTime() - start;
+                stepNanos += nanos;
+                byKind.merge(k.kind(), nanos / 1e9 / (o.warmup() + o.steps()), Double::sum);
             }
             halves.get(0).put(k, h[0]);
             halves.get(1).put(k, h[1]);
@@ -225,7 +232,7 @@ public final class SecureBenchmark {
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
                 stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch, EngineProgram.comparison(settings)), dealerSeconds,
                 keysPerStep, onDemandStep, o.tls() ? "mutual TLS on loopback" : "an in-memory channel", dataMask,
-                scopeRounds.perStep(o.warmup() + o.steps()), stored0, stored1);
+                scopeRounds.perStep(o.warmup() + o.steps()), stored0, stored1, byKind);
     }
 
     /**
@@ -235,7 +242,7 @@ public final class SecureBenchmark {
      * models with other layers.
      */
     static long matmulBytes(Classifier model, long batch) {
-        long total = 0;
+        long total = convBytes(model.net(), batch);
         boolean first = true;
         for (Param p : model.params()) {
             if (isDenseWeight(p)) {
@@ -246,6 +253,26 @@ public final class SecureBenchmark {
             }
         }
         return total;
+    }
+
+    /**
+     * Bytes one party sends for the convolutions' triples in one step (protocol.BeaverConv): the forward opens the
+     * input and the kernel, 8(B inSize + patch outChannels); the kernel gradient opens the output gradient only,
+     * 8 B outSize; the input gradient opens nothing.
+     */
+    private static long convBytes(org.twintrain.engine.Layer layer, long batch) {
+        if (layer instanceof org.twintrain.engine.layers.Sequential seq) {
+            long total = 0;
+            for (org.twintrain.engine.Layer l : seq.layers()) {
+                total += convBytes(l, batch);
+            }
+            return total;
+        }
+        if (layer instanceof org.twintrain.engine.layers.Conv2d conv) {
+            org.twintrain.sharing.arith.ConvGeometry g = conv.geometry();
+            return 8 * (batch * g.inSize() + (long) g.patchSize() * g.outChannels()) + 8 * batch * g.outSize();
+        }
+        return 0;
     }
 
     /**
