@@ -23,6 +23,7 @@ public final class Prg {
     private final byte[] zeros = new byte[BLOCK];
     private final byte[] buffer = new byte[BLOCK];
     private final ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+    private final java.nio.LongBuffer longs = view.asLongBuffer();
     private int position = BLOCK;
 
     /** A stream for the 32-byte (or any length) seed, separated by label (e.g. a triple key id). */
@@ -47,12 +48,17 @@ public final class Prg {
     }
 
     public void nextLongs(long[] out, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        while (i < to) {
             if (position == BLOCK) {
                 refill();
             }
-            out[i] = view.getLong(position);
-            position += 8;
+            // A bulk copy of the buffered keystream (the same little-endian words as one getLong at a time).
+            int n = Math.min(to - i, (BLOCK - position) / 8);
+            longs.position(position / 8);
+            longs.get(out, i, n);
+            i += n;
+            position += 8 * n;
         }
     }
 
