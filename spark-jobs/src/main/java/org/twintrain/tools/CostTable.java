@@ -129,6 +129,9 @@ public final class CostTable {
                 ComparisonProtocol.DCF));
         rows.add(new Row("relu with derivative, adder", 100, (a, x) -> a.reluWithDerivative(x)[0],
                 ComparisonProtocol.ADDER));
+        // auto above its DCF limit (a convolution's calls): the adder at the DCF's width
+        rows.add(new Row("relu with derivative, adder at f + 16 bits (auto, large calls)", 100,
+                (a, x) -> a.reluWithDerivative(x)[0], new ComparisonProtocol(ComparisonProtocol.AUTO_WIDTH, 1)));
         for (String name : ApproxRegistry.expNames()) {
             ExpApproximation e = ApproxRegistry.exp(name);
             if (!e.cleartextOnly()) {
