@@ -135,16 +135,7 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
     public LongMatrix im2col(LongMatrix x) {
         requireCols(x, inSize(), "im2col input");
         int batch = x.rows();
-        int[] index = im2colIndex(batch);
-        long[] in = x.data();
-        long[] out = new long[index.length];
-        for (int i = 0; i < out.length; i++) {
-            int s = index[i];
-            if (s >= 0) {
-                out[i] = in[s];
-            }
-        }
-        return new LongMatrix(batch * outPixels(), patchSize(), out);
+        return x.gather(batch * outPixels(), patchSize(), im2colIndex(batch));
     }
 
     /** col2im, the adjoint of {@link #im2col}: sums each patch entry back into its input position (batch x inSize). */
@@ -155,16 +146,7 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
                     + outPixels() + " output pixels");
         }
         int batch = cols.rows() / outPixels();
-        int[] index = im2colIndex(batch);
-        long[] in = cols.data();
-        long[] out = new long[Math.multiplyExact(batch, inSize())];
-        for (int i = 0; i < in.length; i++) {
-            int t = index[i];
-            if (t >= 0) {
-                out[t] += in[i];
-            }
-        }
-        return new LongMatrix(batch, inSize(), out);
+        return cols.scatterAdd(batch, inSize(), im2colIndex(batch));
     }
 
     /** A product-layout ring matrix (batch * outPixels x outChannels) in the output layout (batch x outSize). */
@@ -174,22 +156,13 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
             throw new IllegalArgumentException("product has " + product.rows() + " rows, not a multiple of "
                     + outPixels() + " output pixels");
         }
-        return permute(product, product.rows() / outPixels(), outSize(), layoutIndex(product.rows() / outPixels(), true));
+        return product.gather(product.rows() / outPixels(), outSize(), layoutIndex(product.rows() / outPixels(), true));
     }
 
     /** An output-layout ring matrix (batch x outSize) in the product layout (batch * outPixels x outChannels). */
     public LongMatrix fromLayout(LongMatrix y) {
         requireCols(y, outSize(), "output");
-        return permute(y, y.rows() * outPixels(), outChannels, layoutIndex(y.rows(), false));
-    }
-
-    private static LongMatrix permute(LongMatrix x, int rows, int cols, int[] index) {
-        long[] in = x.data();
-        long[] out = new long[index.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = in[index[i]];
-        }
-        return new LongMatrix(rows, cols, out);
+        return y.gather(y.rows() * outPixels(), outChannels, layoutIndex(y.rows(), false));
     }
 
     private static void requireCols(LongMatrix x, int cols, String what) {

@@ -323,38 +323,12 @@ public abstract class RingArithmetic implements Arithmetic {
 
     @Override
     public Matrix gather(Matrix a, int rows, int cols, int[] index) {
-        LongMatrix x = ring(a, "gather");
-        if ((long) rows * cols != index.length) {
-            throw new IllegalArgumentException("gather: " + index.length + " indices for a " + rows + "x" + cols
-                    + " result");
-        }
-        long[] in = x.data();
-        long[] out = new long[index.length];
-        for (int i = 0; i < out.length; i++) {
-            int s = index[i];
-            if (s >= 0) {
-                out[i] = in[s];
-            }
-        }
-        return new LongMatrix(rows, cols, out);
+        return ring(a, "gather").gather(rows, cols, index);
     }
 
     @Override
     public Matrix scatterAdd(Matrix a, int rows, int cols, int[] index) {
-        LongMatrix x = ring(a, "scatterAdd");
-        if (index.length != x.size()) {
-            throw new IllegalArgumentException("scatterAdd: " + index.length + " indices for a " + x.shape()
-                    + " input");
-        }
-        long[] in = x.data();
-        long[] out = new long[Math.multiplyExact(rows, cols)];
-        for (int i = 0; i < in.length; i++) {
-            int t = index[i];
-            if (t >= 0) {
-                out[t] += in[i];
-            }
-        }
-        return new LongMatrix(rows, cols, out);
+        return ring(a, "scatterAdd").scatterAdd(rows, cols, index);
     }
 
     @Override

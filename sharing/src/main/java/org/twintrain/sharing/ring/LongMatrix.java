@@ -81,6 +81,37 @@ public final class LongMatrix implements Matrix {
         return new LongMatrix(cols, rows, out);
     }
 
+    /** A rows x cols matrix of this one's entries at index (row-major; -1 gives 0): im2col, crops, slices. */
+    public LongMatrix gather(int rows, int cols, int[] index) {
+        if ((long) rows * cols != index.length) {
+            throw new IllegalArgumentException("gather: " + index.length + " indices for a " + rows + "x" + cols
+                    + " result");
+        }
+        long[] out = new long[index.length];
+        for (int i = 0; i < out.length; i++) {
+            int s = index[i];
+            if (s >= 0) {
+                out[i] = data[s];
+            }
+        }
+        return new LongMatrix(rows, cols, out);
+    }
+
+    /** The adjoint of {@link #gather}: entry i added into entry index[i] of a rows x cols matrix (-1: dropped). */
+    public LongMatrix scatterAdd(int rows, int cols, int[] index) {
+        if (index.length != data.length) {
+            throw new IllegalArgumentException("scatterAdd: " + index.length + " indices for a " + shape() + " input");
+        }
+        long[] out = new long[Math.multiplyExact(rows, cols)];
+        for (int i = 0; i < data.length; i++) {
+            int t = index[i];
+            if (t >= 0) {
+                out[t] += data[i];
+            }
+        }
+        return new LongMatrix(rows, cols, out);
+    }
+
     /** Ring product this x o (no truncation). */
     public LongMatrix matmul(LongMatrix o) {
         return RingMatMul.multiply(this, o);
