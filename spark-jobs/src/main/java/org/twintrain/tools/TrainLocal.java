@@ -43,7 +43,8 @@ import org.twintrain.sharing.ring.FixedPoint;
  * Options (all "--key value"): data (mnist, cifar10, cifar100), train, dev (comma-separated files), model,
  * width, depth, batchNorm, backend (double, float (float32), fixed:F, or two-party:F: both parties in this process, exact
  * truncation; a demo of the secure path, each party checkpoints its own share file), threads, epochs, maxSteps, batch, lr (LR or
- * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, trainLimit, devLimit, checkpoint (path;
+ * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, roundingSeed (the fixed-point emulation's
+ * stochastic rounding; default 0x5eed), trainLimit, devLimit, checkpoint (path;
  * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
  * approximation configuration).
  */
@@ -70,6 +71,7 @@ public final class TrainLocal {
         d.put("weightDecay", "0");
         d.put("augmentPad", "0");
         d.put("seed", "1");
+        d.put("roundingSeed", String.valueOf(0x5eed));
         d.put("trainLimit", "-1");
         d.put("devLimit", "-1");
         d.put("checkpoint", "");
@@ -100,7 +102,7 @@ public final class TrainLocal {
                 return null;
             });
         } else {
-            train(args, backend(backend, args.getInt("threads")), data, true);
+            train(args, backend(backend, args.getInt("threads"), args.getLong("roundingSeed")), data, true);
         }
     }
 
@@ -157,6 +159,11 @@ public final class TrainLocal {
     }
 
     static Arithmetic backend(String spec, int threads) {
+        return backend(spec, threads, 0x5eed);
+    }
+
+    /** roundingSeed: the fixed-point emulation's stochastic rounding stream (the model's seed is --seed). */
+    static Arithmetic backend(String spec, int threads, long roundingSeed) {
         if (spec.equals("double")) {
             return new DoubleArithmetic(threads);
         }
@@ -166,7 +173,7 @@ public final class TrainLocal {
         if (spec.startsWith("fixed")) {
             // The emulation of a secure run: seeded stochastic rounding, as the shares' truncation behaves.
             return FixedPointArithmetic.emulation(spec.contains(":") ? new FixedPoint(Integer.parseInt(spec.substring(6)))
-                    : FixedPoint.defaults(), 0x5eed);
+                    : FixedPoint.defaults(), roundingSeed);
         }
         throw new IllegalArgumentException("backend must be double, float or fixed[:F], got '" + spec + "'");
     }

@@ -193,8 +193,9 @@ class TwoPartyArithmeticTest {
                 e.getCause().getMessage());
     }
 
-    @Test
-    void autoComparesConvolutionSizedCallsWithTheAdderAtTheDcfsWidth() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"in memory", "over TLS"})
+    void autoComparesConvolutionSizedCallsWithTheAdderAtTheDcfsWidth(String transport) {
         // 70,000 elements: above auto's DCF limit, so the adder, at f + 16 = 32 bits: the DCF's range +-2^15.
         Random r = new Random(6);
         int n = 70_000;
@@ -202,7 +203,7 @@ class TwoPartyArithmeticTest {
         FixedPointArithmetic twin = new FixedPointArithmetic(FP);
         double[] relu = twin.reveal(twin.relu(x)), max = twin.reveal(twin.max(x, y));
         LongMatrix[][] s = share(new LongMatrix[] {x, y}, r);
-        TwoPartyRunner.Result<long[][]> got = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED).run(a -> {
+        java.util.function.Function<TwoPartyArithmetic, long[][]> body = a -> {
             var stats = a.context().channel().stats();
             a.beginScope(0, 0, "relu");
             double[] gotRelu = a.reveal(a.reluWithDerivative(s[a.party()][0])[0]);
@@ -215,7 +216,10 @@ class TwoPartyArithmeticTest {
                 mismatches[1] += gotMax[i] == max[i] ? 0 : 1;
             }
             return new long[][] {mismatches, {reluRounds, maxRounds}};
-        });
+        };
+        TwoPartyRunner runner = new TwoPartyRunner(FP, TruncationMode.WRAP_FREE, SEED);
+        TwoPartyRunner.Result<long[][]> got = transport.equals("over TLS")
+                ? runner.run(body, org.twintrain.sharing.testing.LoopbackTls.pair()) : runner.run(body);
         assertEquals(0, got.party0()[0][0], "relu entries off the twin's");
         assertEquals(0, got.party0()[0][1], "max entries off the twin's");
         int rounds = org.twintrain.sharing.protocol.LessThanZero.rounds(F + 16) + 1;
