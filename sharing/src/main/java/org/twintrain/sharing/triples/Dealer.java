@@ -92,7 +92,7 @@ public final class Dealer {
         if (party != 1) {
             throw new IllegalArgumentException("party must be 0 or 1, got " + party);
         }
-        return party1Half(key);
+        return party1Half(key, expandParty0(party0Seed, key).parts());
     }
 
     /** Both halves, {party 0, party 1}. */
@@ -100,7 +100,8 @@ public final class Dealer {
         if (key.kind() == TripleKey.Kind.COMPARE) {
             return compareHalves(key); // one key generation for both
         }
-        return new Correlation[] {half(0, key), party1Half(key)};
+        Correlation zero = expandParty0(party0Seed, key); // expanded once: server 1's half is the value minus it
+        return new Correlation[] {zero, party1Half(key, zero.parts())};
     }
 
     /**
@@ -336,19 +337,22 @@ public final class Dealer {
         return new LongMatrix(rows.length, cols, out);
     }
 
-    private Correlation party1Half(TripleKey key) {
-        long[][] value = value(key);
-        long[][] zero = expandParty0(party0Seed, key).parts();
-        long[][] parts = new long[value.length][];
+    /** Server 1's half: the value minus (XOR for XOR-shared parts) server 0's expanded half zero. */
+    private Correlation party1Half(TripleKey key, long[][] zero) {
+        long[][] value = value(key); // fresh arrays: server 1's parts are computed in place
         for (int p = 0; p < value.length; p++) {
-            boolean xor = isXorPart(key.kind(), p);
-            long[] v = value[p], z = zero[p], out = new long[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = xor ? v[i] ^ z[i] : v[i] - z[i];
+            long[] v = value[p], z = zero[p];
+            if (isXorPart(key.kind(), p)) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] ^= z[i];
+                }
+            } else {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] -= z[i];
+                }
             }
-            parts[p] = out;
         }
-        return new Correlation(key, parts);
+        return new Correlation(key, value);
     }
 
     /** Whether part p of kind is XOR-shared (else additive over Z_2^64). */
