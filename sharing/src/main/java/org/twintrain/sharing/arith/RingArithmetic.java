@@ -118,18 +118,9 @@ public abstract class RingArithmetic implements Arithmetic {
         return out;
     }
 
-    /** Truncates each product; on two parties overridden to do all of them in one round. */
-    protected LongMatrix[] truncateAll(LongMatrix[] products) {
-        LongMatrix[] out = new LongMatrix[products.length];
-        for (int i = 0; i < products.length; i++) {
-            out[i] = truncate(products[i]);
-        }
-        return out;
-    }
-
     @Override
     public Matrix[] combineBatch(Matrix[][] terms, double[][] coefs) {
-        return truncateAll(combine(terms, coefs, 0));
+        return combineBatch(terms, coefs, 0);
     }
 
     @Override
@@ -138,8 +129,7 @@ public abstract class RingArithmetic implements Arithmetic {
             throw new IllegalArgumentException("combineBatch: extra bits " + extraBits + " with f = "
                     + codec.fractionalBits() + " (f + extra bits must be at most 62)");
         }
-        LongMatrix[] sums = combine(terms, coefs, extraBits);
-        return extraBits == 0 ? truncateAll(sums) : truncateAllBy(sums, codec.fractionalBits() + extraBits);
+        return truncateAllBy(combine(terms, coefs, extraBits), codec.fractionalBits() + extraBits);
     }
 
     /** The untruncated sums of public multiples, coefficients encoded with f + extraBits fractional bits. */

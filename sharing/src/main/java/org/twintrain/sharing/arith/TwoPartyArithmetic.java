@@ -172,12 +172,6 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return Truncation.truncate(ctx, truncation, bits, xs);
     }
 
-    /** All products in one truncation round (wrap-free mode; local truncation needs none). */
-    @Override
-    protected LongMatrix[] truncateAll(LongMatrix[] products) {
-        return Truncation.truncate(ctx, truncation, products);
-    }
-
     /** One round: both parties learn the values. */
     @Override
     public double[] reveal(Matrix x) {
@@ -285,7 +279,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix atLeast(Matrix a, double[] thresholds) {
         if (!comparison.usesDcf(a.size())) { // [x >= t] = 1 - [x - t < 0], at a width that holds the thresholds
             LongMatrix shifted = shiftedByThresholds(ring(a, "atLeast"), thresholds);
-            return fixedFromBit(Relu.oneMinus(ctx, LessThanZero.arithmetic(ctx, shifted, thresholdWidth(thresholds))));
+            return fixedFromBit(Relu.oneMinus(ctx, LessThanZero.arithmetic(ctx, shifted, thresholdWidth(adderWidth(), thresholds))));
         }
         LongMatrix[] atLeast = compareWithThresholds(ring(a, "atLeast"), thresholds).atLeast();
         return fixedFromBit((LongMatrix) super.concatColumns(atLeast));
@@ -296,13 +290,16 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return comparison.adderWidth(fractionalBits());
     }
 
-    /** The adder's width for differences x - t: wide enough for twice the largest threshold, like the DCF's. */
-    private int thresholdWidth(double[] thresholds) {
+    /**
+     * A comparison width for differences x - t: the narrowest one given, or wide enough for twice the largest
+     * threshold (DCF and adder alike).
+     */
+    private int thresholdWidth(int narrowest, double[] thresholds) {
         long largest = 1;
         for (double t : thresholds) {
             largest = Math.max(largest, Math.abs(codec().encode(t)));
         }
-        return Math.min(64, Math.max(adderWidth(), 66 - Long.numberOfLeadingZeros(largest)));
+        return Math.min(64, Math.max(narrowest, 66 - Long.numberOfLeadingZeros(largest)));
     }
 
     /** The columns x - t_j side by side. */
@@ -316,14 +313,7 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     /** The DCF comparison with public thresholds, wide enough for differences up to twice the largest of them. */
     private MaskedCompare.Result compareWithThresholds(LongMatrix x, double[] thresholds) {
-        long[] t = new long[thresholds.length];
-        long largest = 1;
-        for (int j = 0; j < t.length; j++) {
-            t[j] = codec().encode(thresholds[j]);
-            largest = Math.max(largest, Math.abs(t[j]));
-        }
-        int bits = Math.min(64, Math.max(comparisonBits(), 66 - Long.numberOfLeadingZeros(largest)));
-        return MaskedCompare.compare(ctx, bits, x, t);
+        return MaskedCompare.compare(ctx, thresholdWidth(comparisonBits(), thresholds), x, codec().encode(thresholds));
     }
 
     /** One round with the DCF (bits and products from the one opening); 8 with the adder (B2A with the product). */
@@ -331,14 +321,11 @@ public final class TwoPartyArithmetic extends RingArithmetic {
     public Matrix[] atLeastWithProducts(Matrix a, double[] thresholds) {
         LongMatrix x = ring(a, "atLeastWithProducts");
         if (!comparison.usesDcf(x.size())) { // [x >= t] = 1 - [x - t < 0]; its product: x - [x - t < 0] x
-            LongMatrix[] copies = new LongMatrix[thresholds.length], shifted = new LongMatrix[thresholds.length];
-            for (int j = 0; j < thresholds.length; j++) {
-                copies[j] = x;
-                shifted[j] = (LongMatrix) addPublic(x, -thresholds[j]);
-            }
+            LongMatrix[] copies = new LongMatrix[thresholds.length];
+            java.util.Arrays.fill(copies, x);
             LongMatrix wide = (LongMatrix) super.concatColumns(copies);
-            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, (LongMatrix) super.concatColumns(shifted),
-                    thresholdWidth(thresholds)), wide);
+            LongMatrix[] below = B2A.multiply(ctx, LessThanZero.bits(ctx, shiftedByThresholds(x, thresholds),
+                    thresholdWidth(adderWidth(), thresholds)), wide);
             return new Matrix[] {fixedFromBit(Relu.oneMinus(ctx, below[1])), wide.sub(below[0])};
         }
         MaskedCompare.Result r = compareWithThresholds(x, thresholds);

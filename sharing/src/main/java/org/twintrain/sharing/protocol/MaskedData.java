@@ -73,7 +73,8 @@ public final class MaskedData implements TwoPartyArithmetic.LeftOperandHook {
     /** {t, m, k, n, the data mask's id, rows...}: the dealer slices the rows of this data mask, no other. */
     private int[] shape(int transposed, int m, int k, int n) {
         int at = org.twintrain.sharing.triples.Dealer.MASKED_ROWS;
-        int[] s = Arrays.copyOf(new int[] {transposed, m, k, n, (int) (maskId >>> 32), (int) maskId}, at + batchRows.length);
+        int[] id = org.twintrain.sharing.triples.Dealer.tagInts(maskId);
+        int[] s = Arrays.copyOf(new int[] {transposed, m, k, n, id[0], id[1]}, at + batchRows.length);
         System.arraycopy(batchRows, 0, s, at, batchRows.length);
         return s;
     }

@@ -179,7 +179,7 @@ public final class Dealer {
             }
             case MASKED_MATMUL: {
                 int m = shape[1], k = shape[2], n = shape[3];
-                long mask = ((long) shape[4] << 32) | (shape[5] & 0xFFFFFFFFL);
+                long mask = tagAt(shape, 4);
                 int[] rows = java.util.Arrays.copyOfRange(shape, MASKED_ROWS, shape.length);
                 LongMatrix ub = dataMaskRows(mask, rows, shape[0] == 0 ? k : m);
                 LongMatrix left = shape[0] == 0 ? ub : ub.transpose();
@@ -285,7 +285,7 @@ public final class Dealer {
         if (dataMask.kind() != TripleKey.Kind.DATA_MASK) {
             throw new IllegalArgumentException(dataMask + " is not a data mask");
         }
-        return Long.parseUnsignedLong(TriplePlan.sha256(dataMask.id()).substring(0, 16), 16);
+        return name64(dataMask.id());
     }
 
     /**
@@ -295,10 +295,18 @@ public final class Dealer {
     public static long convTag(TripleKey key) {
         String id = key.id();
         String withoutStep = id.substring(id.indexOf('/', id.indexOf('/') + 1) + 1);
-        return Long.parseUnsignedLong(TriplePlan.sha256(withoutStep).substring(0, 16), 16);
+        return name64(withoutStep);
     }
 
-    /** A tag as the two ints a gradient key's shape carries it in. */
+    /** The first 8 bytes of SHA-256 of text: the 64-bit names of data masks and convolution keys. */
+    private static long name64(String text) {
+        return Long.parseUnsignedLong(TriplePlan.sha256(text).substring(0, 16), 16);
+    }
+
+    /**
+     * A 64-bit name (a {@link #maskId} or {@link #convTag}) as the two ints, high then low, that a key's shape
+     * carries it in; {@link #tagAt} reads it back.
+     */
     public static int[] tagInts(long tag) {
         return new int[] {(int) (tag >>> 32), (int) tag};
     }

@@ -72,7 +72,7 @@ public final class Sgd {
                 // makes the same calls: a secure run's triple plan records one step and repeats it.
                 v = a.zeros(p.grad().rows(), p.grad().cols());
             }
-            // v = mu v + gradScale g + wd w: one linear combination, truncated once.
+            // v = mu v + gradScale g + wd w (or u = lr v scaled alike): one linear combination, truncated once.
             List<Matrix> t = new java.util.ArrayList<>(List.of(p.grad()));
             List<Double> c = new java.util.ArrayList<>(List.of(scale * gradScale));
             if (momentum != 0) {
@@ -90,29 +90,26 @@ public final class Sgd {
         if (updated.isEmpty()) {
             return;
         }
-        // All parameters at once: on two parties one truncation round for the velocities and one for the steps,
-        // whatever the number of parameters (a round each per parameter and factor before).
-        if (keepsStep) {
-            // u' = mu (lr_t / lr_t-1) u + lr_t (gradScale g + wd w), one truncation; w = w - u'.
-            Matrix[] u = a.combineBatch(terms.toArray(Matrix[][]::new), coefs.toArray(double[][]::new), EXTRA_BITS);
-            for (int i = 0; i < u.length; i++) {
-                Param p = updated.get(i);
-                velocity.put(p.name(), u[i]);
-                p.set(a.sub(p.value(), u[i]));
-                p.clearGrad();
+        // All parameters at once: on two parties one truncation round for the velocities (and one for the steps in
+        // the two-truncation form), whatever the number of parameters.
+        Matrix[][] termsOf = terms.toArray(Matrix[][]::new);
+        double[][] coefsOf = coefs.toArray(double[][]::new);
+        Matrix[] v;
+        Matrix[] delta;
+        if (keepsStep) { // u' = mu (lr_t / lr_t-1) u + lr_t (gradScale g + wd w), one truncation; w = w - u'
+            v = a.combineBatch(termsOf, coefsOf, EXTRA_BITS);
+            delta = v;
+        } else { // v = mu v + gradScale g + wd w; w = w - lr v
+            boolean plainGradient = momentum == 0 && weightDecay == 0 && gradScale == 1.0;
+            v = plainGradient ? updated.stream().map(Param::grad).toArray(Matrix[]::new) : a.combineBatch(termsOf, coefsOf);
+            Matrix[][] steps = new Matrix[v.length][];
+            double[][] rates = new double[v.length][];
+            for (int i = 0; i < v.length; i++) {
+                steps[i] = new Matrix[] {v[i]};
+                rates[i] = new double[] {lr};
             }
-            return;
+            delta = a.combineBatch(steps, rates);
         }
-        boolean plainGradient = momentum == 0 && weightDecay == 0 && gradScale == 1.0;
-        Matrix[] v = plainGradient ? updated.stream().map(Param::grad).toArray(Matrix[]::new)
-                : a.combineBatch(terms.toArray(Matrix[][]::new), coefs.toArray(double[][]::new));
-        Matrix[][] steps = new Matrix[v.length][];
-        double[][] rates = new double[v.length][];
-        for (int i = 0; i < v.length; i++) {
-            steps[i] = new Matrix[] {v[i]};
-            rates[i] = new double[] {lr};
-        }
-        Matrix[] delta = a.combineBatch(steps, rates);
         for (int i = 0; i < v.length; i++) {
             Param p = updated.get(i);
             velocity.put(p.name(), v[i]);

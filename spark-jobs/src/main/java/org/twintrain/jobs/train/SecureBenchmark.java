@@ -238,8 +238,8 @@ public final class SecureBenchmark {
     /**
      * Bytes one party sends for the dense layers' Beaver products in one step: 8(mk+kn) for the forward product
      * (B x in)(in x out), the weight gradient (in x B)(B x out) and the input gradient (B x out)(out x in), which
-     * the engine computes for every layer but the first (nothing uses the network input's gradient). Zero for
-     * models with other layers.
+     * the engine computes for every layer but the first (nothing uses the network input's gradient); plus the
+     * convolutions' openings ({@link #convBytes}).
      */
     static long matmulBytes(Classifier model, long batch) {
         long total = convBytes(model.net(), batch);
