@@ -23,6 +23,7 @@ import org.twintrain.engine.train.Dataset;
 import org.twintrain.engine.train.ImageData;
 import org.twintrain.engine.train.Images;
 import org.twintrain.engine.train.Trainer;
+import org.twintrain.jobs.train.SharedDataReconstruction;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.DoubleArithmetic;
 import org.twintrain.sharing.arith.FloatArithmetic;
@@ -46,7 +47,10 @@ import org.twintrain.sharing.ring.FixedPoint;
  * LR@FIRST/EVERY*FACTOR), momentum, weightDecay, augmentPad, seed, roundingSeed (the fixed-point emulation's
  * stochastic rounding; default 0x5eed), trainLimit, devLimit, checkpoint (path;
  * resumes from it when present, written after each epoch), approx (comma-separated key=value of the
- * approximation configuration).
+ * approximation configuration), shares (STORE0,STORE1: train and dev come from a secure run's two stores instead of
+ * files, each set both halves added up, in the order the servers held it, so that with the run's --seed the
+ * emulation takes the run's own minibatches; an experiment's option, it needs both stores), trainName and devName (the
+ * stores' data set names; default train and dev), inputShape (with shares: auto or CxHxW, as model.inputShape).
  */
 public final class TrainLocal {
     private TrainLocal() {
@@ -76,6 +80,10 @@ public final class TrainLocal {
         d.put("devLimit", "-1");
         d.put("checkpoint", "");
         d.put("approx", "");
+        d.put("shares", "");
+        d.put("trainName", "train");
+        d.put("devName", "dev");
+        d.put("inputShape", "auto");
         return d;
     }
 
@@ -180,6 +188,9 @@ public final class TrainLocal {
 
     /** {train, dev} as engine data sets; CIFAR standardized with the training set's channel statistics. */
     static Dataset[] load(Args args) throws Exception {
+        if (!args.get("shares").isEmpty()) {
+            return fromShares(args);
+        }
         String kind = args.get("data");
         String[] trainFiles = split(args.get("train"), "train");
         String[] devFiles = split(args.get("dev"), "dev");
@@ -213,6 +224,29 @@ public final class TrainLocal {
         int tl = args.getInt("trainLimit");
         int dl = args.getInt("devLimit");
         return new Dataset[] {tl > 0 ? tr.head(tl) : tr, dl > 0 ? dv.head(dl) : dv};
+    }
+
+    /** {train, dev} added up from a secure run's two stores (--shares STORE0,STORE1), in the servers' order. */
+    static Dataset[] fromShares(Args args) throws Exception {
+        String[] stores = args.get("shares").split(",");
+        if (stores.length != 2) {
+            throw new IllegalArgumentException("--shares needs two store roots, server 0's then server 1's, got '"
+                    + args.get("shares") + "'");
+        }
+        // A session of its own on loopback, stopped afterwards (one that already runs, as in tests, is left alone).
+        return org.twintrain.jobs.SparkSessions.run("TrainLocal shares",
+                org.twintrain.jobs.TwinTrainConf.defaults().with("spark.master", "local[2]"), spark -> {
+                    Dataset[] out = new Dataset[2];
+                    String[] names = {args.get("trainName"), args.get("devName")};
+                    for (int i = 0; i < 2; i++) {
+                        SharedDataReconstruction.Data d = SharedDataReconstruction.read(spark, stores[0], stores[1],
+                                names[i]);
+                        out[i] = new Dataset(d.shape(args.get("inputShape")), d.features(), d.labels(), d.classes());
+                    }
+                    int tl = args.getInt("trainLimit");
+                    int dl = args.getInt("devLimit");
+                    return new Dataset[] {tl > 0 ? out[0].head(tl) : out[0], dl > 0 ? out[1].head(dl) : out[1]};
+                });
     }
 
     private static String[] split(String s, String what) {

@@ -314,7 +314,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
     }
 
     /** This task's half of a data set: the partitions of task (of tasks) expanded from their seeds, in order. */
-    private static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
+    static DataShares.Half expandSeeds(StoreLayout store, Configuration hadoop, String dataName,
             DataShareManifest manifest, int task, int tasks) throws IOException {
         byte[][] seeds = SeedFile.read(new Path(store.data(dataName), "seeds.bin"), hadoop);
         if (seeds.length != manifest.partitions().size()) {
@@ -358,7 +358,7 @@ record ServerTraining(int party, String storeRoot, String dataName, String testN
      * DataParallel#holds}) in partition order, each row placed by its (partition, position), so the rows may
      * arrive in any order; a row twice, a row of another task's partition or a missing row is an error.
      */
-    private static final class Rows {
+    static final class Rows {
         private final String name;
         private final DataShareManifest manifest;
         private final int[] offset;
