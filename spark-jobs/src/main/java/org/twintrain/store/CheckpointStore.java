@@ -184,10 +184,20 @@ public final class CheckpointStore {
      * checkpoints cut short (temporary folders, folders without manifest).
      */
     public void keepLast(int keep) throws IOException {
+        keepLast(keep, 0);
+    }
+
+    /**
+     * As {@link #keepLast(int)}, also keeping every checkpoint whose step is a multiple of keepEvery (0: none), e.g.
+     * one per epoch for a learning curve of the run.
+     */
+    public void keepLast(int keep, long keepEvery) throws IOException {
         FileSystem fs = folder.getFileSystem(hadoop);
         List<Long> steps = steps();
         for (int i = 0; i < steps.size() - keep; i++) {
-            fs.delete(folder(steps.get(i)), true);
+            if (keepEvery <= 0 || steps.get(i) % keepEvery != 0) {
+                fs.delete(folder(steps.get(i)), true);
+            }
         }
         for (FileStatus s : fs.listStatus(folder)) {
             String name = s.getPath().getName();

@@ -51,6 +51,17 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void keepsTheMultiplesOfKeepEveryBesideTheLastTwo(@TempDir Path dir) throws IOException {
+        CheckpointStore store = new CheckpointStore(new StoreLayout(dir.toString()), "run-a", new Configuration());
+        for (long step = 2; step <= 14; step += 2) {
+            store.write(step, ID, tensors(step), tensors(100 + step));
+            store.keepLast(2, 6);
+        }
+        assertEquals(List.of(6L, 12L, 14L), store.steps());
+        assertArrayEquals(tensors(6).get("dense0.w").data(), store.read(6, ID).params().get("dense0.w").data());
+    }
+
+    @Test
     void aCheckpointCutShortIsNeverListedNorLoaded(@TempDir Path dir) throws IOException {
         CheckpointStore store = new CheckpointStore(new StoreLayout(dir.toString()), "run-a", new Configuration());
         store.write(4, ID, tensors(4), tensors(5));

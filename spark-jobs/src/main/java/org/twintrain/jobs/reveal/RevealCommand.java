@@ -109,7 +109,7 @@ public final class RevealCommand implements Command {
         return new Summary(out, model);
     }
 
-    static Shape parseShape(String text) {
+    public static Shape parseShape(String text) {
         String[] p = text.trim().split("x");
         try {
             if (p.length == 1) {

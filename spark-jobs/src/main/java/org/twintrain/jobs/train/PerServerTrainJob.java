@@ -86,6 +86,7 @@ public final class PerServerTrainJob {
                 conf.asMap(), null, program, channels);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataParallel.checkJob(conf.asMap(), m, 1, jsc.defaultParallelism());
+        RunCheckpoints.keepEvery(conf.asMap()); // a wrong train.checkpointKeepEvery is refused before any task
         try {
             ServerReport report = SecureTrainJob.runInPool(jsc, "server" + party, "twintrain-" + runId + "-server" + party,
                     ServerTraining.input(spark, party, store, dataName, testName, DataParallel.tasks(conf.asMap())), work, runId);

@@ -47,6 +47,7 @@ final class RunCheckpoints implements Checkpointing {
 
     private final Channel channel;
     private final long every;
+    private long keepEvery;
     private final CheckpointStore store;
     private final CheckpointManifest identity;
     private final TripleLedger ledger;
@@ -115,7 +116,26 @@ final class RunCheckpoints implements Checkpointing {
                 List.of(), Map.of());
         return new RunCheckpoints(channel, every(settings), new CheckpointStore(store, runId, hadoop), identity, ledger,
                 triples instanceof StoredTripleSource s ? s.plan() : null, DataParallel.namespace(task, tasks), siblings,
-                task == 0);
+                task == 0).keepingEvery(keepEvery(settings));
+    }
+
+    RunCheckpoints keepingEvery(long keepEvery) {
+        this.keepEvery = keepEvery;
+        return this;
+    }
+
+    /**
+     * train.checkpointKeepEvery: also keep the checkpoints at multiples of that many steps (0: only the last two).
+     * It must be a multiple of the checkpoint interval, or no checkpoint would ever match; checked before pairing.
+     */
+    static long keepEvery(Map<String, String> settings) {
+        long keep = Long.parseLong(settings.getOrDefault("train.checkpointKeepEvery", "0"));
+        long every = every(settings);
+        if (keep < 0 || (keep > 0 && (every == 0 || keep % every != 0))) {
+            throw new IllegalArgumentException("train.checkpointKeepEvery must be 0 (off) or a positive multiple of"
+                    + " train.checkpointEvery (" + every + "), got " + keep);
+        }
+        return keep;
     }
 
     /**
@@ -138,7 +158,7 @@ final class RunCheckpoints implements Checkpointing {
      */
     static String settingsDigest(Map<String, String> settings) {
         java.util.Set<String> operational = java.util.Set.of("train.progressEvery", "train.checkpointEvery",
-                "train.maxAttempts");
+                "train.checkpointKeepEvery", "train.maxAttempts");
         StringBuilder text = new StringBuilder();
         new java.util.TreeMap<>(settings).forEach((k, v) -> {
             boolean computes = k.startsWith("ring.") || k.startsWith("approx.") || k.startsWith("model.")
@@ -235,7 +255,7 @@ final class RunCheckpoints implements Checkpointing {
             }
             tellSiblings(step);
             confirmed = step;
-            store.keepLast(KEEP);
+            store.keepLast(KEEP, keepEvery);
             onConfirmed.accept(step);
         } catch (IOException e) {
             throw new UncheckedIOException("server " + identity.party() + ": cannot write the checkpoint of step "

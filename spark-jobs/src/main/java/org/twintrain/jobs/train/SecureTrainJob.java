@@ -98,6 +98,7 @@ public final class SecureTrainJob {
         SecureRunChecks.warnIfReadableByOthers(store1, 1, hadoop, LOG);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataParallel.checkJob(settings, m0, 2, jsc.defaultParallelism());
+        RunCheckpoints.keepEvery(settings); // a wrong train.checkpointKeepEvery is refused before any task
 
         ServerTraining work0 = new ServerTraining(0, store0.root().toString(), dataName, testName, runId, m0, t0, settings,
                 dealerSeed, program, channels);

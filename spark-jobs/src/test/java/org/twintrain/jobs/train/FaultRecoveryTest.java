@@ -102,6 +102,44 @@ class FaultRecoveryTest {
     }
 
     @Test
+    void checkpointsAtMultiplesOfKeepEveryStayForALearningCurve() throws Exception {
+        StoreLayout[] s = copy("keep");
+        SparkSession spark = LocalSpark.get();
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> SecureTrainJob.run(spark,
+                conf.with("train.checkpointKeepEvery", "6"), s[0], s[1], "toy", "run1", new EngineProgram(),
+                FaultChannels.healthy("keep-wrong")));
+        assertTrue(wrong.getMessage().contains("a positive multiple of train.checkpointEvery (4), got 6"),
+                wrong.getMessage());
+        assertEquals(0, FaultChannels.opens("keep-wrong", 0), "refused before any task opened a channel");
+        assertFalse(Files.exists(Path.of(s[0].checkpoints("run1").toString())), "nothing written");
+
+        SecureTrainJob.run(spark, conf.with("train.checkpointKeepEvery", "4"), s[0], s[1], "toy", "run1",
+                new EngineProgram(), FaultChannels.healthy("keep"));
+        for (StoreLayout store : s) {
+            assertEquals(List.of(4L, 8L, 12L), new CheckpointStore(store, "run1", new Configuration()).steps());
+        }
+        assertShares(s, "keeping every checkpoint");
+
+        // Their learning curve: each kept checkpoint revealed and scored; the last is the final model's score.
+        String data = dir.resolve("keep-prepared").toString();
+        StorePairs.threeClassRows(spark, 17, ROWS, FEATURES).write().parquet(data);
+        List<org.twintrain.tools.CheckpointCurve.Point> curve = org.twintrain.tools.CheckpointCurve.curve(spark, conf,
+                s[0], s[1], "run1", null, data);
+        assertEquals(List.of(4L, 8L, 12L), curve.stream().map(org.twintrain.tools.CheckpointCurve.Point::step).toList());
+        org.twintrain.ml.TwinTrainModel finalModel = org.twintrain.jobs.reveal.RevealedModels.build(
+                org.twintrain.jobs.reveal.ModelReveal.reveal(s[0], s[1], "run1", new Configuration()), conf,
+                org.twintrain.jobs.reveal.RevealedModels.Overrides.NONE);
+        double last = org.twintrain.jobs.reveal.EvaluateCommand.evaluate(spark, finalModel, data, "label",
+                finalModel.getFeaturesCol(), "accuracy").value();
+        assertEquals(last, curve.get(2).accuracy(), 0.0, "step 12's checkpoint is the final model");
+        assertEquals(ROWS, curve.get(0).rows());
+        assertTrue(curve.get(2).accuracy() > 0.5, "the toy run learns: " + curve);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> org.twintrain.tools.CheckpointCurve.curve(spark, conf, s[0], s[1], "run2", null, data));
+        assertTrue(none.getMessage().contains("no step has a checkpoint of run run2"), none.getMessage());
+    }
+
+    @Test
     void aKilledRunIsResumedByARerunAndAnotherComputationUnderItsIdIsRefused() throws Exception {
         StoreLayout[] s = copy("rerun");
         SparkSession spark = LocalSpark.get();

@@ -1,0 +1,119 @@
+package org.twintrain.tools;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.twintrain.engine.Shape;
+import org.twintrain.jobs.SparkSessions;
+import org.twintrain.jobs.TwinTrainConf;
+import org.twintrain.jobs.reveal.EvaluateCommand;
+import org.twintrain.jobs.reveal.ModelReveal;
+import org.twintrain.jobs.reveal.RevealedModels;
+import org.twintrain.ml.TwinTrainModel;
+import org.twintrain.sharing.arith.DoubleMatrix;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.store.CheckpointManifest;
+import org.twintrain.store.CheckpointStore;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.ModelShareManifest;
+import org.twintrain.store.StoreLayout;
+
+/**
+ * The learning curve of a secure run: every checkpoint both servers kept ({@code train.checkpointKeepEvery}, e.g.
+ * one per epoch) revealed from the two stores and scored with MLlib's evaluator on prepared data, one line per
+ * step. An experiment's tool: it needs both servers' checkpoints, which in a deployment only the model owner's
+ * final shares reach. Example:
+ * <pre>
+ * java -cp ... org.twintrain.tools.CheckpointCurve --store0 S0 --store1 S1 --run RUN --conf run.properties \
+ *   --input 3x32x32 --data PREPARED/data/split=dev
+ * </pre>
+ */
+public final class CheckpointCurve {
+    private CheckpointCurve() {
+    }
+
+    /** One revealed checkpoint's score. */
+    public record Point(long step, double accuracy, long rows) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> d = new LinkedHashMap<>();
+        for (String k : new String[] {"store0", "store1", "run", "conf", "data"}) {
+            d.put(k, "");
+        }
+        d.put("input", "");
+        Args args = new Args(argv, d);
+        for (String k : new String[] {"store0", "store1", "run", "conf", "data"}) {
+            if (args.get(k).isEmpty()) {
+                throw new IllegalArgumentException("--" + k + " is required");
+            }
+        }
+        TwinTrainConf conf = TwinTrainConf.defaults().withFile(java.nio.file.Path.of(args.get("conf")))
+                .with("spark.master", "local[2]");
+        Shape input = args.get("input").isEmpty() ? null : org.twintrain.jobs.reveal.RevealCommand.parseShape(args.get("input"));
+        SparkSessions.run("CheckpointCurve", conf, spark -> {
+            System.out.println("step\taccuracy\trows");
+            for (Point p : curve(spark, conf, new StoreLayout(args.get("store0")), new StoreLayout(args.get("store1")),
+                    args.get("run"), input, args.get("data"))) {
+                System.out.printf(java.util.Locale.ROOT, "%d\t%.6f\t%d%n", p.step(), p.accuracy(), p.rows());
+            }
+            return null;
+        });
+    }
+
+    /** The score of every step both stores hold a checkpoint of, ascending. */
+    public static List<Point> curve(SparkSession spark, TwinTrainConf conf, StoreLayout store0, StoreLayout store1,
+            String runId, Shape input, String dataPath) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        CheckpointStore c0 = new CheckpointStore(store0, runId, hadoop);
+        CheckpointStore c1 = new CheckpointStore(store1, runId, hadoop);
+        List<Long> steps = new ArrayList<>(c0.steps());
+        steps.retainAll(c1.steps());
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("no step has a checkpoint of run " + runId + " in both " + c0.folder()
+                    + " and " + c1.folder());
+        }
+        List<Point> out = new ArrayList<>();
+        for (long step : steps) {
+            TwinTrainModel model = RevealedModels.build(reveal(c0, c1, step, hadoop), conf,
+                    new RevealedModels.Overrides(input, 0, 0));
+            EvaluateCommand.Result r = EvaluateCommand.evaluate(spark, model, dataPath, "label", model.getFeaturesCol(),
+                    "accuracy");
+            out.add(new Point(step, r.value(), r.rows()));
+        }
+        return out;
+    }
+
+    /** Both servers' parameter shares of one checkpoint, checked to be one run's, added up and decoded. */
+    static ModelReveal.RevealedParameters reveal(CheckpointStore c0, CheckpointStore c1, long step,
+            Configuration hadoop) throws IOException {
+        CheckpointManifest m0 = Manifests.read(c0.folder(step), CheckpointManifest.class, hadoop);
+        CheckpointManifest m1 = Manifests.read(c1.folder(step), CheckpointManifest.class, hadoop);
+        if (m0.party() != 0 || m1.party() != 1) {
+            throw new IllegalArgumentException(c0.folder(step) + " and " + c1.folder(step) + " hold the checkpoints of"
+                    + " servers " + m0.party() + " and " + m1.party() + "; give server 0's store first");
+        }
+        // read() checks each side's manifest against the expected fields and its files against their checksums.
+        CheckpointManifest expect1 = new CheckpointManifest(m0.formatVersion(), 1, m0.runId(), step, m0.datasetId(),
+                m0.sessionId(), m0.fractionalBits(), m0.model(), m0.params(), m0.velocities(), Map.of());
+        Map<String, LongMatrix> s0 = c0.read(step, m0).params();
+        Map<String, LongMatrix> s1 = c1.read(step, expect1).params();
+        if (!s0.keySet().equals(s1.keySet())) {
+            throw new IllegalArgumentException("the checkpoints of step " + step + " hold different parameters");
+        }
+        FixedPoint codec = new FixedPoint(m0.fractionalBits());
+        Map<String, DoubleMatrix> params = new LinkedHashMap<>();
+        s0.forEach((name, share) -> {
+            LongMatrix sum = share.add(s1.get(name));
+            params.put(name, new DoubleMatrix(sum.rows(), sum.cols(), codec.decode(sum.data())));
+        });
+        ModelShareManifest provenance = new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, 0, m0.runId(),
+                m0.datasetId(), m0.sessionId(), m0.fractionalBits(), m0.model(), List.copyOf(params.keySet()), Map.of());
+        return new ModelReveal.RevealedParameters(provenance, params);
+    }
+}
