@@ -185,6 +185,25 @@ public interface Arithmetic {
     // the double backend computes them directly. Channel-major rows: a batch x (channels * pixels) matrix.
 
     /**
+     * A dense layer's product x w (batch x in times in x out). A layer calls this, {@link #denseWeightGrad} and
+     * {@link #denseInputGrad} for one layer's forward and backward, so that a backend can share masks between them
+     * (two parties: the convolution triples of a pointwise geometry). Default: {@link #matmul}.
+     */
+    default Matrix denseForward(Matrix x, Matrix w) {
+        return matmul(x, w);
+    }
+
+    /** The weight gradient x^T dy of a {@link #denseForward} of x. Default: {@link #matmulTransposeA}. */
+    default Matrix denseWeightGrad(Matrix x, Matrix dy) {
+        return matmulTransposeA(x, dy);
+    }
+
+    /** The input gradient dy w^T of a {@link #denseForward} with w. Default: {@link #matmulTransposeB}. */
+    default Matrix denseInputGrad(Matrix dy, Matrix w) {
+        return matmulTransposeB(dy, w);
+    }
+
+    /**
      * 2-D convolution without bias: the batch x g.inSize() input x and the g.patchSize() x g.outChannels()
      * kernel w give batch x g.outSize(). Default: im2col gather, one {@link #matmul}, a gather into the output
      * layout.

@@ -26,6 +26,20 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
         }
     }
 
+    /**
+     * A dense layer's product as a convolution: in channels of one pixel, out output channels, kernel 1. Its
+     * im2col, col2im and layouts are the identity, so a dense layer can take convolution triples (whose weight
+     * gradient reuses the forward's opening of the input and whose input gradient opens nothing).
+     */
+    public static ConvGeometry pointwise(int in, int out) {
+        return new ConvGeometry(in, 1, 1, out, 1, 1, 0);
+    }
+
+    /** One pixel, kernel 1: every gather of this geometry is the identity. */
+    public boolean isPointwise() {
+        return height == 1 && width == 1 && k == 1 && stride == 1 && pad == 0;
+    }
+
     private static String describe(int c, int h, int w, int oc, int k, int s, int p) {
         return c + "x" + h + "x" + w + " -> " + oc + " channels, kernel " + k + ", stride " + s + ", pad " + p;
     }
@@ -134,6 +148,9 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
     /** im2col of a batch x {@link #inSize()} ring matrix: batch * outPixels x patchSize, 0 where the kernel meets padding. */
     public LongMatrix im2col(LongMatrix x) {
         requireCols(x, inSize(), "im2col input");
+        if (isPointwise()) {
+            return x;
+        }
         int batch = x.rows();
         return x.gather(batch * outPixels(), patchSize(), im2colIndex(batch));
     }
@@ -141,6 +158,9 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
     /** col2im, the adjoint of {@link #im2col}: sums each patch entry back into its input position (batch x inSize). */
     public LongMatrix col2im(LongMatrix cols) {
         requireCols(cols, patchSize(), "col2im input");
+        if (isPointwise()) {
+            return cols;
+        }
         if (cols.rows() % outPixels() != 0) {
             throw new IllegalArgumentException("col2im input has " + cols.rows() + " rows, not a multiple of "
                     + outPixels() + " output pixels");
@@ -152,6 +172,9 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
     /** A product-layout ring matrix (batch * outPixels x outChannels) in the output layout (batch x outSize). */
     public LongMatrix toLayout(LongMatrix product) {
         requireCols(product, outChannels, "product");
+        if (isPointwise()) {
+            return product;
+        }
         if (product.rows() % outPixels() != 0) {
             throw new IllegalArgumentException("product has " + product.rows() + " rows, not a multiple of "
                     + outPixels() + " output pixels");
@@ -162,6 +185,9 @@ public record ConvGeometry(int channels, int height, int width, int outChannels,
     /** An output-layout ring matrix (batch x outSize) in the product layout (batch * outPixels x outChannels). */
     public LongMatrix fromLayout(LongMatrix y) {
         requireCols(y, outSize(), "output");
+        if (isPointwise()) {
+            return y;
+        }
         return y.gather(y.rows() * outPixels(), outChannels, layoutIndex(y.rows(), false));
     }
 

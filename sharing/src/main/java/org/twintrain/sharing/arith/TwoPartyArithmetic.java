@@ -224,6 +224,41 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return hooked != null ? truncate(hooked) : super.matmulTransposeA(a, b);
     }
 
+    // ---- dense layers: convolution triples of a pointwise geometry ------------------------------------------
+
+    /**
+     * x w by a pointwise convolution triple: the weight gradient then reuses this opening of x and opens only
+     * dy - V, and the input gradient opens nothing. The data-mask hook (SecureML's reuse of one opening of the
+     * whole data set), when installed, takes the products whose left operand is its data.
+     */
+    @Override
+    public Matrix denseForward(Matrix x, Matrix w) {
+        if (leftOperandHook != null) {
+            LongMatrix hooked = leftOperandHook.matmul(ctx, ring(x, "denseForward"), ring(w, "denseForward"));
+            if (hooked != null) {
+                return truncate(hooked);
+            }
+        }
+        return conv2d(x, w, ConvGeometry.pointwise(x.cols(), w.cols()));
+    }
+
+    @Override
+    public Matrix denseWeightGrad(Matrix x, Matrix dy) {
+        if (leftOperandHook != null) {
+            LongMatrix hooked = leftOperandHook.matmulTransposeA(ctx, ring(x, "denseWeightGrad"),
+                    ring(dy, "denseWeightGrad"));
+            if (hooked != null) {
+                return truncate(hooked);
+            }
+        }
+        return conv2dKernelGrad(x, dy, ConvGeometry.pointwise(x.cols(), dy.cols()));
+    }
+
+    @Override
+    public Matrix denseInputGrad(Matrix dy, Matrix w) {
+        return conv2dInputGrad(dy, w, ConvGeometry.pointwise(w.rows(), w.cols()));
+    }
+
     // ---- convolutions: triples on the unexpanded input ---------------------------------------------------
 
     @Override

@@ -100,6 +100,72 @@ class BeaverConvTest {
         }
     }
 
+    /**
+     * A dense layer's three products through {@link org.twintrain.sharing.arith.Arithmetic#denseForward} and its two
+     * gradients: on two parties pointwise convolution triples (forward 8 (B in + in out) bytes, weight gradient 8 B
+     * out, input gradient nothing), within one ulp of the twin's matrix products.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"in memory", "over TLS"})
+    void denseLayersTakePointwiseConvolutionTriplesAtTheirCost(String transport) {
+        FixedPoint codec = new FixedPoint(16);
+        Random r = new Random(14);
+        int batch = 5, in = 7, out = 3;
+        double[] x = values(r, batch * in, 100.0), w = values(r, in * out, 2.0), dy = values(r, batch * out, 8.0);
+        FixedPointArithmetic twin = new FixedPointArithmetic(codec);
+        Matrix tx = twin.fromPublic(batch, in, x), tw = twin.fromPublic(in, out, w), tdy = twin.fromPublic(batch, out, dy);
+        double[][] expected = {twin.reveal(twin.matmul(tx, tw)), twin.reveal(twin.matmulTransposeA(tx, tdy)),
+            twin.reveal(twin.matmulTransposeB(tdy, tw))};
+        java.util.function.Function<org.twintrain.sharing.arith.TwoPartyArithmetic, Object[]> program = a -> {
+            Matrix sx = share(a, batch, in, x), sw = share(a, in, out, w), sdy = share(a, batch, out, dy);
+            ChannelStats s = a.context().channel().stats();
+            long[] bytes = new long[3], rounds = new long[3];
+            double[][] revealed = new double[3][];
+            a.beginScope(0, 0, "dense.fwd");
+            long b0 = s.bytesSent(), r0 = s.rounds();
+            Matrix y = a.denseForward(sx, sw);
+            bytes[0] = s.bytesSent() - b0;
+            rounds[0] = s.rounds() - r0;
+            a.beginScope(0, 0, "dense.bwd");
+            b0 = s.bytesSent();
+            r0 = s.rounds();
+            Matrix dw = a.denseWeightGrad(sx, sdy);
+            bytes[1] = s.bytesSent() - b0;
+            rounds[1] = s.rounds() - r0;
+            b0 = s.bytesSent();
+            r0 = s.rounds();
+            Matrix dx = a.denseInputGrad(sdy, sw);
+            bytes[2] = s.bytesSent() - b0;
+            rounds[2] = s.rounds() - r0;
+            revealed[0] = a.reveal(y);
+            revealed[1] = a.reveal(dw);
+            revealed[2] = a.reveal(dx);
+            return new Object[] {revealed, bytes, rounds,
+                a.context().triples().consumed().stream().map(TripleKey::kind).toList()};
+        };
+        // Local truncation costs no byte and no round, so the counts below are the products' own openings.
+        TwoPartyRunner local = new TwoPartyRunner(codec, TruncationMode.LOCAL, Parties.DEALER_SEED);
+        TwoPartyRunner.Result<Object[]> got = transport.equals("over TLS") ? local.run(program::apply, LoopbackTls.pair())
+                : local.run(program::apply);
+        for (int i = 0; i < 3; i++) {
+            assertClose(expected[i], ((double[][]) got.party0()[0])[i], codec.ulp());
+        }
+        long[] bytes = (long[]) got.party0()[1], rounds = (long[]) got.party0()[2];
+        assertEquals(8L * (batch * in + in * out), bytes[0], "forward opens X - A and W - B");
+        assertEquals(8L * batch * out, bytes[1], "the weight gradient reuses X - A and opens only dY - V");
+        assertEquals(0L, bytes[2], "the input gradient opens nothing");
+        assertEquals(List.of(1L, 1L, 0L), List.of(rounds[0], rounds[1], rounds[2]));
+        @SuppressWarnings("unchecked")
+        List<TripleKey.Kind> kinds = (List<TripleKey.Kind>) got.party0()[3];
+        assertEquals(List.of(TripleKey.Kind.CONV, TripleKey.Kind.CONV_KGRAD, TripleKey.Kind.CONV_IGRAD), kinds);
+        // The default (wrap-free) truncation: the same products within one ulp of the twin.
+        TwoPartyRunner.Result<Object[]> wrapFree = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE,
+                Parties.DEALER_SEED).run(program::apply);
+        for (int i = 0; i < 3; i++) {
+            assertClose(expected[i], ((double[][]) wrapFree.party0()[0])[i], codec.ulp());
+        }
+    }
+
     @Test
     void gradientsOfAnotherInputOrKernelTakeAFreshTripleAndAreStillRight() {
         FixedPoint codec = new FixedPoint(16);

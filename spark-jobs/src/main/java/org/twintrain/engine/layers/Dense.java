@@ -49,7 +49,7 @@ public final class Dense implements Layer {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".fwd");
         x = ctx.training() ? input : null;
-        Matrix y = a.addRow(a.matmul(input, weight.value()), bias.value());
+        Matrix y = a.addRow(a.denseForward(input, weight.value()), bias.value());
         ctx.observe(name, y);
         return y;
     }
@@ -57,14 +57,14 @@ public final class Dense implements Layer {
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
         backwardParamsOnly(ctx, dy);
-        return ctx.arith().matmulTransposeB(dy, weight.value());
+        return ctx.arith().denseInputGrad(dy, weight.value());
     }
 
     @Override
     public Matrix backwardParamsOnly(Context ctx, Matrix dy) {
         Arithmetic a = ctx.arith();
         ctx.scope(name + ".bwd");
-        weight.accumulate(a, a.matmulTransposeA(x, dy));
+        weight.accumulate(a, a.denseWeightGrad(x, dy));
         bias.accumulate(a, a.sumRows(dy));
         return null;
     }

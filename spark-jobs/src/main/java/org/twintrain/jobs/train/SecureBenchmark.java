@@ -101,11 +101,11 @@ public final class SecureBenchmark {
             sb.append(String.format(Locale.ROOT, "  epoch of %d steps          %10.1f s   (%.1f min, online, extrapolated)%n",
                     stepsPerEpoch, epochSeconds, epochSeconds / 60));
             sb.append(String.format(Locale.ROOT, "  bytes per step (measured)  %,14.0f   (sent by one party)%n", bytesPerStep));
-            sb.append(String.format(Locale.ROOT, "    analytical products      %,14d   (dense 8(mk+kn) per product: forward, dW, dX but the first layer's;"
-                    + " conv 8(B in + k^2 C OC) forward, 8 B out dW, 0 dX)%n",
+            sb.append(String.format(Locale.ROOT, "    analytical products      %,14d   (dense and conv triples: 8(B in + k^2 C OC) forward, 8 B out dW, 0 dX;"
+                    + " dense layers pointwise)%n",
                     matmulBytes));
             if (dataMaskBytes > 0) {
-                sb.append(String.format(Locale.ROOT, "      (train.reuseDataMask: without X_b's 16 B x batch x features; the"
+                sb.append(String.format(Locale.ROOT, "      (train.reuseDataMask: without X_b's 8 B x batch x features; the"
                         + " opening of X, %,d bytes for %d examples, is sent once per run)%n", dataMaskBytes,
                         stepsPerEpoch * batch));
             }
@@ -227,7 +227,7 @@ public final class SecureBenchmark {
         int stepsPerEpoch = o.epochRows() / batch;
         Classifier model = EngineProgram.model(d, settings, data.features, data.classes);
         boolean trick = Boolean.parseBoolean(settings.getOrDefault("train.reuseDataMask", "false"));
-        long matmul = matmulBytes(model, batch) - (trick ? 16L * batch * data.features : 0);
+        long matmul = matmulBytes(model, batch, trick);
         long dataMask = trick ? 8L * stepsPerEpoch * batch * data.features : 0;
         return new Result(settings.get("model.name"), batch, secureStep, doubleStep, secureStep * stepsPerEpoch,
                 stepsPerEpoch, bytes, rounds, matmul, reluBytes(model, batch, EngineProgram.comparison(settings)), dealerSeconds,
@@ -236,19 +236,19 @@ public final class SecureBenchmark {
     }
 
     /**
-     * Bytes one party sends for the dense layers' Beaver products in one step: 8(mk+kn) for the forward product
-     * (B x in)(in x out), the weight gradient (in x B)(B x out) and the input gradient (B x out)(out x in), which
-     * the engine computes for every layer but the first (nothing uses the network input's gradient); plus the
-     * convolutions' openings ({@link #convBytes}).
+     * Bytes one party sends for the dense layers' products in one step, plus the convolutions' ({@link #convBytes}).
+     * A dense layer takes pointwise convolution triples: the forward opens its input and weight, 8(B in + in out);
+     * the weight gradient reuses the input's opening and opens the output gradient, 8 B out; the input gradient
+     * (every layer but the first, since nothing uses the network input's gradient) opens nothing. With
+     * train.reuseDataMask the first layer's input is opened once per run instead of once per step (8 B in less).
      */
-    static long matmulBytes(Classifier model, long batch) {
+    static long matmulBytes(Classifier model, long batch, boolean dataMask) {
         long total = convBytes(model.net(), batch);
         boolean first = true;
         for (Param p : model.params()) {
             if (isDenseWeight(p)) {
                 long in = p.value().rows(), out = p.value().cols();
-                total += 8 * (batch * in + in * out) + 8 * (in * batch + batch * out)
-                        + (first ? 0 : 8 * (batch * out + out * in));
+                total += 8 * (batch * in + in * out) + 8 * batch * out - (first && dataMask ? 8 * batch * in : 0);
                 first = false;
             }
         }

@@ -123,9 +123,9 @@ class FaultRecoveryTest {
         // Their learning curve: each kept checkpoint revealed and scored; the last is the final model's score.
         String data = dir.resolve("keep-prepared").toString();
         StorePairs.threeClassRows(spark, 17, ROWS, FEATURES).write().parquet(data);
-        List<org.twintrain.tools.CheckpointCurve.Point> curve = org.twintrain.tools.CheckpointCurve.curve(spark, conf,
+        List<org.twintrain.jobs.reveal.CheckpointCurve.Point> curve = org.twintrain.jobs.reveal.CheckpointCurve.curve(spark, conf,
                 s[0], s[1], "run1", null, data);
-        assertEquals(List.of(4L, 8L, 12L), curve.stream().map(org.twintrain.tools.CheckpointCurve.Point::step).toList());
+        assertEquals(List.of(4L, 8L, 12L), curve.stream().map(org.twintrain.jobs.reveal.CheckpointCurve.Point::step).toList());
         org.twintrain.ml.TwinTrainModel finalModel = org.twintrain.jobs.reveal.RevealedModels.build(
                 org.twintrain.jobs.reveal.ModelReveal.reveal(s[0], s[1], "run1", new Configuration()), conf,
                 org.twintrain.jobs.reveal.RevealedModels.Overrides.NONE);
@@ -135,7 +135,7 @@ class FaultRecoveryTest {
         assertEquals(ROWS, curve.get(0).rows());
         assertTrue(curve.get(2).accuracy() > 0.5, "the toy run learns: " + curve);
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> org.twintrain.tools.CheckpointCurve.curve(spark, conf, s[0], s[1], "run2", null, data));
+                () -> org.twintrain.jobs.reveal.CheckpointCurve.curve(spark, conf, s[0], s[1], "run2", null, data));
         assertTrue(none.getMessage().contains("no step has a checkpoint of run run2"), none.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package org.twintrain.tools;
+package org.twintrain.jobs.reveal;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,9 +10,6 @@ import org.apache.spark.sql.SparkSession;
 import org.twintrain.engine.Shape;
 import org.twintrain.jobs.SparkSessions;
 import org.twintrain.jobs.TwinTrainConf;
-import org.twintrain.jobs.reveal.EvaluateCommand;
-import org.twintrain.jobs.reveal.ModelReveal;
-import org.twintrain.jobs.reveal.RevealedModels;
 import org.twintrain.ml.TwinTrainModel;
 import org.twintrain.sharing.arith.DoubleMatrix;
 import org.twintrain.sharing.ring.FixedPoint;
@@ -29,7 +26,7 @@ import org.twintrain.store.StoreLayout;
  * step. An experiment's tool: it needs both servers' checkpoints, which in a deployment only the model owner's
  * final shares reach. Example:
  * <pre>
- * java -cp ... org.twintrain.tools.CheckpointCurve --store0 S0 --store1 S1 --run RUN --conf run.properties \
+ * java -cp ... org.twintrain.jobs.reveal.CheckpointCurve --store0 S0 --store1 S1 --run RUN --conf run.properties \
  *   --input 3x32x32 --data PREPARED/data/split=dev
  * </pre>
  */
@@ -42,24 +39,14 @@ public final class CheckpointCurve {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> d = new LinkedHashMap<>();
-        for (String k : new String[] {"store0", "store1", "run", "conf", "data"}) {
-            d.put(k, "");
-        }
-        d.put("input", "");
-        Args args = new Args(argv, d);
-        for (String k : new String[] {"store0", "store1", "run", "conf", "data"}) {
-            if (args.get(k).isEmpty()) {
-                throw new IllegalArgumentException("--" + k + " is required");
-            }
-        }
-        TwinTrainConf conf = TwinTrainConf.defaults().withFile(java.nio.file.Path.of(args.get("conf")))
-                .with("spark.master", "local[2]");
-        Shape input = args.get("input").isEmpty() ? null : org.twintrain.jobs.reveal.RevealCommand.parseShape(args.get("input"));
+        org.twintrain.jobs.CommandLine line = org.twintrain.jobs.CommandLine.parse("CheckpointCurve", argv,
+                java.util.Set.of("store0", "store1", "run", "input", "data"), java.util.Set.of());
+        TwinTrainConf conf = line.conf();
+        Shape input = line.has("input") ? RevealCommand.parseShape(line.get("input", "")) : null;
         SparkSessions.run("CheckpointCurve", conf, spark -> {
             System.out.println("step\taccuracy\trows");
-            for (Point p : curve(spark, conf, new StoreLayout(args.get("store0")), new StoreLayout(args.get("store1")),
-                    args.get("run"), input, args.get("data"))) {
+            for (Point p : curve(spark, conf, new StoreLayout(line.require("store0")),
+                    new StoreLayout(line.require("store1")), line.require("run"), input, line.require("data"))) {
                 System.out.printf(java.util.Locale.ROOT, "%d\t%.6f\t%d%n", p.step(), p.accuracy(), p.rows());
             }
             return null;
