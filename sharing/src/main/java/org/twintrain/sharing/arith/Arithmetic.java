@@ -204,6 +204,14 @@ public interface Arithmetic {
     }
 
     /**
+     * Both gradients of a {@link #denseForward} of x with w: {x^T dy, dy w^T}, weight gradient first. Default: the
+     * two calls; two parties truncate both in one round.
+     */
+    default Matrix[] denseGradients(Matrix x, Matrix dy, Matrix w) {
+        return new Matrix[] {denseWeightGrad(x, dy), denseInputGrad(dy, w)};
+    }
+
+    /**
      * 2-D convolution without bias: the batch x g.inSize() input x and the g.patchSize() x g.outChannels()
      * kernel w give batch x g.outSize(). Default: im2col gather, one {@link #matmul}, a gather into the output
      * layout.
@@ -233,6 +241,14 @@ public interface Arithmetic {
         int batch = dy.rows();
         Matrix dyConv = gather(dy, batch * g.outPixels(), g.outChannels(), g.layoutIndex(batch, false));
         return scatterAdd(matmulTransposeB(dyConv, w), batch, g.inSize(), g.im2colIndex(batch));
+    }
+
+    /**
+     * Both gradients of a {@link #conv2d} of x with w: {kernel gradient, input gradient}, kernel gradient first.
+     * Default: the two calls; ring backends truncate both together (two parties: one round).
+     */
+    default Matrix[] conv2dGradients(Matrix x, Matrix dy, Matrix w, ConvGeometry g) {
+        return new Matrix[] {conv2dKernelGrad(x, dy, g), conv2dInputGrad(dy, w, g)};
     }
 
     /** Sums over batch and space per channel of a batch x (channels * pixels) matrix: 1 x channels. */

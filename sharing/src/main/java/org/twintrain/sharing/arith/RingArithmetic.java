@@ -100,6 +100,15 @@ public abstract class RingArithmetic implements Arithmetic {
         return truncate(convInputGradProduct(ring(dy, "conv2dInputGrad"), ring(w, "conv2dInputGrad"), g));
     }
 
+    /** Both products untruncated (kernel gradient first), then one truncation of the two. */
+    @Override
+    public Matrix[] conv2dGradients(Matrix x, Matrix dy, Matrix w, ConvGeometry g) {
+        LongMatrix d = ring(dy, "conv2dGradients");
+        LongMatrix kernel = convKernelGradProduct(ring(x, "conv2dGradients"), d, g);
+        LongMatrix input = convInputGradProduct(d, ring(w, "conv2dGradients"), g);
+        return truncateAllBy(new LongMatrix[] {kernel, input}, codec.fractionalBits());
+    }
+
     @Override
     public Matrix shiftDown(Matrix a, int bits) {
         if (bits < 1 || bits > 62) {

@@ -254,6 +254,18 @@ public final class TwoPartyArithmetic extends RingArithmetic {
         return conv2dKernelGrad(x, dy, ConvGeometry.pointwise(x.cols(), dy.cols()));
     }
 
+    /** Both gradients as {@link #denseWeightGrad} and {@link #denseInputGrad} make them, truncated in one round. */
+    @Override
+    public Matrix[] denseGradients(Matrix x, Matrix dy, Matrix w) {
+        LongMatrix rx = ring(x, "denseGradients"), rdy = ring(dy, "denseGradients"), rw = ring(w, "denseGradients");
+        LongMatrix weight = leftOperandHook == null ? null : leftOperandHook.matmulTransposeA(ctx, rx, rdy);
+        if (weight == null) {
+            weight = convKernelGradProduct(rx, rdy, ConvGeometry.pointwise(rx.cols(), rdy.cols()));
+        }
+        LongMatrix input = convInputGradProduct(rdy, rw, ConvGeometry.pointwise(rw.rows(), rw.cols()));
+        return truncateAllBy(new LongMatrix[] {weight, input}, codec().fractionalBits());
+    }
+
     @Override
     public Matrix denseInputGrad(Matrix dy, Matrix w) {
         return conv2dInputGrad(dy, w, ConvGeometry.pointwise(w.rows(), w.cols()));

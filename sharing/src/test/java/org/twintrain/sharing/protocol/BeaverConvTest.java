@@ -166,6 +166,54 @@ class BeaverConvTest {
         }
     }
 
+    /**
+     * Both gradients of a layer in one call: the input gradient's truncation joins the weight gradient's, so a
+     * dense or convolution layer's backward takes two rounds (the opening of dY - V, one truncation), not three.
+     */
+    @Test
+    void bothGradientsOfALayerShareOneTruncationRound() {
+        FixedPoint codec = new FixedPoint(16);
+        Random r = new Random(15);
+        int batch = 4, in = 6, out = 3;
+        ConvGeometry g = new ConvGeometry(2, 4, 4, 2, 3, 1, 1);
+        double[] x = values(r, batch * in, 50.0), w = values(r, in * out, 2.0), dy = values(r, batch * out, 8.0);
+        double[] cx = values(r, batch * g.inSize(), 10.0), cw = values(r, g.patchSize() * g.outChannels(), 1.0);
+        double[] cdy = values(r, batch * g.outSize(), 4.0);
+        FixedPointArithmetic twin = new FixedPointArithmetic(codec);
+        double[][] expected = {
+            twin.reveal(twin.matmulTransposeA(twin.fromPublic(batch, in, x), twin.fromPublic(batch, out, dy))),
+            twin.reveal(twin.matmulTransposeB(twin.fromPublic(batch, out, dy), twin.fromPublic(in, out, w))),
+            twin.reveal(twin.conv2dKernelGrad(twin.fromPublic(batch, g.inSize(), cx),
+                    twin.fromPublic(batch, g.outSize(), cdy), g)),
+            twin.reveal(twin.conv2dInputGrad(twin.fromPublic(batch, g.outSize(), cdy),
+                    twin.fromPublic(g.patchSize(), g.outChannels(), cw), g))};
+        TwoPartyRunner.Result<Object[]> got = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE, Parties.DEALER_SEED)
+                .run(a -> {
+                    Matrix sx = share(a, batch, in, x), sw = share(a, in, out, w), sdy = share(a, batch, out, dy);
+                    Matrix scx = share(a, batch, g.inSize(), cx), scw = share(a, g.patchSize(), g.outChannels(), cw);
+                    Matrix scdy = share(a, batch, g.outSize(), cdy);
+                    ChannelStats s = a.context().channel().stats();
+                    a.beginScope(0, 0, "fwd");
+                    a.denseForward(sx, sw);
+                    a.conv2d(scx, scw, g);
+                    a.beginScope(0, 0, "bwd");
+                    long r0 = s.rounds();
+                    Matrix[] dense = a.denseGradients(sx, sdy, sw);
+                    long denseRounds = s.rounds() - r0;
+                    r0 = s.rounds();
+                    Matrix[] conv = a.conv2dGradients(scx, scdy, scw, g);
+                    long convRounds = s.rounds() - r0;
+                    return new Object[] {new double[][] {a.reveal(dense[0]), a.reveal(dense[1]), a.reveal(conv[0]),
+                        a.reveal(conv[1])}, denseRounds, convRounds};
+                });
+        double[][] revealed = (double[][]) got.party0()[0];
+        for (int i = 0; i < expected.length; i++) {
+            assertClose(expected[i], revealed[i], codec.ulp());
+        }
+        assertEquals(2L, got.party0()[1], "dense: the opening of dY - V, then one truncation round for both");
+        assertEquals(2L, got.party0()[2], "convolution: the same");
+    }
+
     @Test
     void gradientsOfAnotherInputOrKernelTakeAFreshTripleAndAreStillRight() {
         FixedPoint codec = new FixedPoint(16);

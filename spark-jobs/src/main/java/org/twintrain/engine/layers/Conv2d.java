@@ -74,8 +74,15 @@ public final class Conv2d implements Layer {
     /** Kernel gradient first, then input gradient: the order of the products (and of their triples) is fixed. */
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
-        backwardParamsOnly(ctx, dy);
-        return ctx.arith().conv2dInputGrad(dy, weight.value(), geometry);
+        Arithmetic a = ctx.arith();
+        ctx.scope(name + ".bwd");
+        Matrix[] grads = a.conv2dGradients(input, dy, weight.value(), geometry); // one truncation for both
+        weight.accumulate(a, grads[0]);
+        if (bias != null) {
+            bias.accumulate(a, a.channelSums(dy, out.channels()));
+        }
+        input = null;
+        return grads[1];
     }
 
     @Override

@@ -56,8 +56,12 @@ public final class Dense implements Layer {
 
     @Override
     public Matrix backward(Context ctx, Matrix dy) {
-        backwardParamsOnly(ctx, dy);
-        return ctx.arith().denseInputGrad(dy, weight.value());
+        Arithmetic a = ctx.arith();
+        ctx.scope(name + ".bwd");
+        Matrix[] grads = a.denseGradients(x, dy, weight.value()); // weight gradient first, one truncation
+        weight.accumulate(a, grads[0]);
+        bias.accumulate(a, a.sumRows(dy));
+        return grads[1];
     }
 
     @Override
