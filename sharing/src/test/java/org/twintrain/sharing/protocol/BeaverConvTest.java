@@ -170,8 +170,9 @@ class BeaverConvTest {
      * Both gradients of a layer in one call: the input gradient's truncation joins the weight gradient's, so a
      * dense or convolution layer's backward takes two rounds (the opening of dY - V, one truncation), not three.
      */
-    @Test
-    void bothGradientsOfALayerShareOneTruncationRound() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"in memory", "over TLS"})
+    void bothGradientsOfALayerShareOneTruncationRound(String transport) {
         FixedPoint codec = new FixedPoint(16);
         Random r = new Random(15);
         int batch = 4, in = 6, out = 3;
@@ -187,25 +188,27 @@ class BeaverConvTest {
                     twin.fromPublic(batch, g.outSize(), cdy), g)),
             twin.reveal(twin.conv2dInputGrad(twin.fromPublic(batch, g.outSize(), cdy),
                     twin.fromPublic(g.patchSize(), g.outChannels(), cw), g))};
-        TwoPartyRunner.Result<Object[]> got = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE, Parties.DEALER_SEED)
-                .run(a -> {
-                    Matrix sx = share(a, batch, in, x), sw = share(a, in, out, w), sdy = share(a, batch, out, dy);
-                    Matrix scx = share(a, batch, g.inSize(), cx), scw = share(a, g.patchSize(), g.outChannels(), cw);
-                    Matrix scdy = share(a, batch, g.outSize(), cdy);
-                    ChannelStats s = a.context().channel().stats();
-                    a.beginScope(0, 0, "fwd");
-                    a.denseForward(sx, sw);
-                    a.conv2d(scx, scw, g);
-                    a.beginScope(0, 0, "bwd");
-                    long r0 = s.rounds();
-                    Matrix[] dense = a.denseGradients(sx, sdy, sw);
-                    long denseRounds = s.rounds() - r0;
-                    r0 = s.rounds();
-                    Matrix[] conv = a.conv2dGradients(scx, scdy, scw, g);
-                    long convRounds = s.rounds() - r0;
-                    return new Object[] {new double[][] {a.reveal(dense[0]), a.reveal(dense[1]), a.reveal(conv[0]),
-                        a.reveal(conv[1])}, denseRounds, convRounds};
-                });
+        java.util.function.Function<org.twintrain.sharing.arith.TwoPartyArithmetic, Object[]> program = a -> {
+            Matrix sx = share(a, batch, in, x), sw = share(a, in, out, w), sdy = share(a, batch, out, dy);
+            Matrix scx = share(a, batch, g.inSize(), cx), scw = share(a, g.patchSize(), g.outChannels(), cw);
+            Matrix scdy = share(a, batch, g.outSize(), cdy);
+            ChannelStats s = a.context().channel().stats();
+            a.beginScope(0, 0, "fwd");
+            a.denseForward(sx, sw);
+            a.conv2d(scx, scw, g);
+            a.beginScope(0, 0, "bwd");
+            long r0 = s.rounds();
+            Matrix[] dense = a.denseGradients(sx, sdy, sw);
+            long denseRounds = s.rounds() - r0;
+            r0 = s.rounds();
+            Matrix[] conv = a.conv2dGradients(scx, scdy, scw, g);
+            long convRounds = s.rounds() - r0;
+            return new Object[] {new double[][] {a.reveal(dense[0]), a.reveal(dense[1]), a.reveal(conv[0]),
+                a.reveal(conv[1])}, denseRounds, convRounds};
+        };
+        TwoPartyRunner runner = new TwoPartyRunner(codec, TruncationMode.WRAP_FREE, Parties.DEALER_SEED);
+        TwoPartyRunner.Result<Object[]> got = transport.equals("over TLS") ? runner.run(program::apply, LoopbackTls.pair())
+                : runner.run(program::apply);
         double[][] revealed = (double[][]) got.party0()[0];
         for (int i = 0; i < expected.length; i++) {
             assertClose(expected[i], revealed[i], codec.ulp());
