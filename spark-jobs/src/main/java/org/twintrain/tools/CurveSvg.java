@@ -40,7 +40,7 @@ public final class CurveSvg {
         }
         Map<String, Path> curves = new LinkedHashMap<>();
         for (String item : args.get("curves").split(";")) {
-            int eq = item.indexOf('=');
+            int eq = item.lastIndexOf('='); // a label may hold '=' (f=16), a path does not
             if (eq <= 0 || eq == item.length() - 1) {
                 throw new IllegalArgumentException("--curves takes label=file items separated by ';', got '" + item
                         + "'");
