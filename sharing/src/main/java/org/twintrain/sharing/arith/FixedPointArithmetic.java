@@ -3,6 +3,7 @@ package org.twintrain.sharing.arith;
 import java.util.function.DoubleUnaryOperator;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.ring.RingMatMul;
 
 /**
  * The cleartext twin of {@link TwoPartyArithmetic}: the same fixed-point numbers in Z_2^64 and the same
@@ -130,12 +131,12 @@ public final class FixedPointArithmetic extends RingArithmetic {
 
     @Override
     protected LongMatrix convKernelGradProduct(LongMatrix x, LongMatrix dy, ConvGeometry g) {
-        return g.im2col(x).transpose().matmul(g.fromLayout(dy));
+        return RingMatMul.multiplyTransposeA(g.im2col(x), g.fromLayout(dy));
     }
 
     @Override
     protected LongMatrix convInputGradProduct(LongMatrix dy, LongMatrix w, ConvGeometry g) {
-        return g.col2im(g.fromLayout(dy).matmul(w.transpose()));
+        return g.col2im(RingMatMul.multiplyTransposeB(g.fromLayout(dy), w));
     }
 
     @Override

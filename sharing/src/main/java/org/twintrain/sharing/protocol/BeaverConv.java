@@ -3,6 +3,7 @@ package org.twintrain.sharing.protocol;
 import java.lang.ref.WeakReference;
 import org.twintrain.sharing.arith.ConvGeometry;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.ring.RingMatMul;
 import org.twintrain.sharing.triples.Correlation;
 import org.twintrain.sharing.triples.Dealer;
 import org.twintrain.sharing.triples.TripleKey;
@@ -113,8 +114,9 @@ public final class BeaverConv {
         o.outputGrad = new WeakReference<>(dy);
         o.outputGradOpen = f;
         o.kernelGradTag = Dealer.convTag(t.key());
-        LongMatrix xCols = g.im2col(x).transpose();
-        return xCols.matmul(f).add(g.im2col(o.inputOpen).transpose().matmul(v)).add(z);
+        // im2col(.)^T times a matrix without materializing the (large) transpose
+        return RingMatMul.multiplyTransposeA(g.im2col(x), f)
+                .add(RingMatMul.multiplyTransposeA(g.im2col(o.inputOpen), v)).add(z);
     }
 
     /** col2im(dy w^T) after the kernel gradient of the same dy and w: no round, no bytes. */
@@ -126,8 +128,8 @@ public final class BeaverConv {
         int batch = dy.rows();
         Correlation t = ctx.take(TripleKey.Kind.CONV_IGRAD, gradShape(o.tag, o.kernelGradTag, batch, g));
         LongMatrix z = new LongMatrix(batch, g.inSize(), t.part(0));
-        LongMatrix cols = g.fromLayout(dy).matmul(o.kernelOpen.transpose())
-                .add(o.outputGradOpen.matmul(o.kernelMask.transpose()));
+        LongMatrix cols = RingMatMul.multiplyTransposeB(g.fromLayout(dy), o.kernelOpen)
+                .add(RingMatMul.multiplyTransposeB(o.outputGradOpen, o.kernelMask));
         o.outputGrad = null; // served: a second input gradient takes a fresh triple
         o.outputGradOpen = null;
         return g.col2im(cols).add(z);

@@ -5,6 +5,7 @@ import org.twintrain.sharing.arith.ConvGeometry;
 import org.twintrain.sharing.fss.Dcf;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.ring.LongMatrix;
+import org.twintrain.sharing.ring.RingMatMul;
 import org.twintrain.sharing.ring.Prg;
 
 /**
@@ -200,14 +201,14 @@ public final class Dealer {
                 int batch = shape[2];
                 LongMatrix a = convStream(key, tagAt(shape, 0), "input", batch, g.inSize());
                 LongMatrix v = convStream(key, convTag(key), "output-grad", batch * g.outPixels(), g.outChannels());
-                return new long[][] {v.data(), g.im2col(a).transpose().matmul(v).data()};
+                return new long[][] {v.data(), RingMatMul.multiplyTransposeA(g.im2col(a), v).data()};
             }
             case CONV_IGRAD: {
                 ConvGeometry g = convGeometry(key, 5);
                 int batch = shape[4];
                 LongMatrix b = convStream(key, tagAt(shape, 0), "kernel", g.patchSize(), g.outChannels());
                 LongMatrix v = convStream(key, tagAt(shape, 2), "output-grad", batch * g.outPixels(), g.outChannels());
-                return new long[][] {g.col2im(v.matmul(b.transpose())).data()};
+                return new long[][] {g.col2im(RingMatMul.multiplyTransposeB(v, b)).data()};
             }
             case COMPARE: {
                 requireCompareShape(key);
