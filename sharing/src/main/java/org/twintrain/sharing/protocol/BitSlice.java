@@ -13,16 +13,34 @@ final class BitSlice {
     static long[][] slice(long[] values) {
         int words = SharedBits.wordsFor(values.length);
         long[][] planes = new long[64][words];
-        for (int e = 0; e < values.length; e++) {
-            long x = values[e];
-            int word = e >>> 6;
-            long bit = 1L << (e & 63);
-            while (x != 0) {
-                planes[Long.numberOfTrailingZeros(x)][word] |= bit;
-                x &= x - 1;
+        long[] block = new long[64];
+        for (int word = 0; word < words; word++) {
+            int from = word << 6;
+            int n = Math.min(64, values.length - from);
+            System.arraycopy(values, from, block, 0, n);
+            java.util.Arrays.fill(block, n, 64, 0L);
+            transpose64(block);
+            for (int j = 0; j < 64; j++) {
+                planes[j][word] = block[j];
             }
         }
         return planes;
+    }
+
+    /**
+     * Transposes a 64 x 64 bit matrix in place: afterwards bit i of a[j] is what bit j of a[i] was. Six rounds of
+     * swapping blocks of half the size (Hacker's Delight, section 7-3): 6 x 32 word operations instead of a loop
+     * over every set bit.
+     */
+    static void transpose64(long[] a) {
+        long m = 0x00000000FFFFFFFFL;
+        for (int j = 32; j != 0; j >>>= 1, m ^= m << j) {
+            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+                long t = ((a[k] >>> j) ^ a[k | j]) & m;
+                a[k | j] ^= t;
+                a[k] ^= t << j;
+            }
+        }
     }
 
     /** The inverse of {@link #slice} for n values. */
