@@ -90,7 +90,7 @@ public final class TrainLocal {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, defaults());
         System.out.println("args: " + args);
-        Dataset[] data = load(args);
+        Dataset[] data = withLimits(args, args.get("shares").isEmpty() ? load(args) : fromShares(args));
         String backend = args.get("backend");
         if (backend.startsWith("two-party")) {
             // Demo of the secure path in one process: both parties run the same loop on their shares. The data
@@ -188,9 +188,6 @@ public final class TrainLocal {
 
     /** {train, dev} as engine data sets; CIFAR standardized with the training set's channel statistics. */
     static Dataset[] load(Args args) throws Exception {
-        if (!args.get("shares").isEmpty()) {
-            return fromShares(args);
-        }
         String kind = args.get("data");
         String[] trainFiles = split(args.get("train"), "train");
         String[] devFiles = split(args.get("dev"), "dev");
@@ -221,9 +218,14 @@ public final class TrainLocal {
             tr = ImageData.standardized(images(train), classes, stats[0], stats[1]);
             dv = ImageData.standardized(images(dev), classes, stats[0], stats[1]);
         }
+        return new Dataset[] {tr, dv};
+    }
+
+    /** {train, dev} cut to --trainLimit and --devLimit examples (when positive). */
+    static Dataset[] withLimits(Args args, Dataset[] data) {
         int tl = args.getInt("trainLimit");
         int dl = args.getInt("devLimit");
-        return new Dataset[] {tl > 0 ? tr.head(tl) : tr, dl > 0 ? dv.head(dl) : dv};
+        return new Dataset[] {tl > 0 ? data[0].head(tl) : data[0], dl > 0 ? data[1].head(dl) : data[1]};
     }
 
     /** {train, dev} added up from a secure run's two stores (--shares STORE0,STORE1), in the servers' order. */
@@ -243,9 +245,7 @@ public final class TrainLocal {
                                 names[i]);
                         out[i] = new Dataset(d.shape(args.get("inputShape")), d.features(), d.labels(), d.classes());
                     }
-                    int tl = args.getInt("trainLimit");
-                    int dl = args.getInt("devLimit");
-                    return new Dataset[] {tl > 0 ? out[0].head(tl) : out[0], dl > 0 ? out[1].head(dl) : out[1]};
+                    return out;
                 });
     }
 

@@ -244,26 +244,22 @@ public final class TwoPartyArithmetic extends RingArithmetic {
 
     @Override
     public Matrix denseWeightGrad(Matrix x, Matrix dy) {
-        if (leftOperandHook != null) {
-            LongMatrix hooked = leftOperandHook.matmulTransposeA(ctx, ring(x, "denseWeightGrad"),
-                    ring(dy, "denseWeightGrad"));
-            if (hooked != null) {
-                return truncate(hooked);
-            }
-        }
-        return conv2dKernelGrad(x, dy, ConvGeometry.pointwise(x.cols(), dy.cols()));
+        return truncate(denseWeightGradProduct(ring(x, "denseWeightGrad"), ring(dy, "denseWeightGrad")));
     }
 
     /** Both gradients as {@link #denseWeightGrad} and {@link #denseInputGrad} make them, truncated in one round. */
     @Override
     public Matrix[] denseGradients(Matrix x, Matrix dy, Matrix w) {
-        LongMatrix rx = ring(x, "denseGradients"), rdy = ring(dy, "denseGradients"), rw = ring(w, "denseGradients");
-        LongMatrix weight = leftOperandHook == null ? null : leftOperandHook.matmulTransposeA(ctx, rx, rdy);
-        if (weight == null) {
-            weight = convKernelGradProduct(rx, rdy, ConvGeometry.pointwise(rx.cols(), rdy.cols()));
-        }
+        LongMatrix rdy = ring(dy, "denseGradients"), rw = ring(w, "denseGradients");
+        LongMatrix weight = denseWeightGradProduct(ring(x, "denseGradients"), rdy);
         LongMatrix input = convInputGradProduct(rdy, rw, ConvGeometry.pointwise(rw.rows(), rw.cols()));
         return truncateAllBy(new LongMatrix[] {weight, input}, codec().fractionalBits());
+    }
+
+    /** The untruncated x^T dy: the data-mask hook's when x is its data, else the pointwise kernel gradient. */
+    private LongMatrix denseWeightGradProduct(LongMatrix x, LongMatrix dy) {
+        LongMatrix hooked = leftOperandHook == null ? null : leftOperandHook.matmulTransposeA(ctx, x, dy);
+        return hooked != null ? hooked : convKernelGradProduct(x, dy, ConvGeometry.pointwise(x.cols(), dy.cols()));
     }
 
     @Override

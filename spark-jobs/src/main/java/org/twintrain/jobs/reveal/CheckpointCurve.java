@@ -2,7 +2,6 @@ package org.twintrain.jobs.reveal;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -93,12 +92,8 @@ public final class CheckpointCurve {
         if (!s0.keySet().equals(s1.keySet())) {
             throw new IllegalArgumentException("the checkpoints of step " + step + " hold different parameters");
         }
-        FixedPoint codec = new FixedPoint(m0.fractionalBits());
-        Map<String, DoubleMatrix> params = new LinkedHashMap<>();
-        s0.forEach((name, share) -> {
-            LongMatrix sum = share.add(s1.get(name));
-            params.put(name, new DoubleMatrix(sum.rows(), sum.cols(), codec.decode(sum.data())));
-        });
+        Map<String, DoubleMatrix> params = ModelReveal.decodeSums(List.copyOf(s0.keySet()), s0, s1,
+                new FixedPoint(m0.fractionalBits()));
         ModelShareManifest provenance = new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, 0, m0.runId(),
                 m0.datasetId(), m0.sessionId(), m0.fractionalBits(), m0.model(), List.copyOf(params.keySet()), Map.of());
         return new ModelReveal.RevealedParameters(provenance, params);

@@ -3,6 +3,7 @@ package org.twintrain.jobs.reveal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -53,15 +54,19 @@ public final class ModelReveal {
         if (m0.fractionalBits() != m1.fractionalBits() || !m0.tensors().equals(m1.tensors())) {
             throw new IllegalArgumentException("model shares of run " + runId + " differ in encoding or parameters");
         }
-        Map<String, LongMatrix> s0 = readShare(folder0, m0, hadoop);
-        Map<String, LongMatrix> s1 = readShare(folder1, m1, hadoop);
-        FixedPoint codec = new FixedPoint(m0.fractionalBits());
+        return new RevealedParameters(m0, decodeSums(m0.tensors(), readShare(folder0, m0, hadoop),
+                readShare(folder1, m1, hadoop), new FixedPoint(m0.fractionalBits())));
+    }
+
+    /** The named parameters of two shares added in the ring and decoded (model shares and checkpoints alike). */
+    static Map<String, DoubleMatrix> decodeSums(List<String> names, Map<String, LongMatrix> share0,
+            Map<String, LongMatrix> share1, FixedPoint codec) {
         Map<String, DoubleMatrix> out = new LinkedHashMap<>();
-        for (String name : m0.tensors()) {
-            LongMatrix sum = s0.get(name).add(s1.get(name));
+        for (String name : names) {
+            LongMatrix sum = share0.get(name).add(share1.get(name));
             out.put(name, new DoubleMatrix(sum.rows(), sum.cols(), codec.decode(sum.data())));
         }
-        return new RevealedParameters(m0, out);
+        return out;
     }
 
     private static Map<String, LongMatrix> readShare(Path folder, ModelShareManifest m, Configuration hadoop)
