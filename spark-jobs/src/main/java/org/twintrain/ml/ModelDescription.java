@@ -67,10 +67,15 @@ public record ModelDescription(String architecture, double width, int depth, Sha
         return Models.build(architecture, new DoubleArithmetic(1), 0L, inputShape, classes, width, depth, batchNorm);
     }
 
-    /** "architecture=secureml width=0.5 depth=2 input=784x1x1 classes=10 ..." */
+    /**
+     * "architecture=secureml width=0.5 depth=2 input=784x1x1 classes=10 params=... macs/example=... ...": the
+     * parameter count and forward multiply-adds per example are printed with every result.
+     */
     public String describe() {
+        Classifier net = buildNetwork();
         return "architecture=" + architecture + " width=" + width + " depth=" + depth + " input=" + inputShape
-                + " classes=" + classes + " batchNorm=" + batchNorm + " fractionalBits=" + fractionalBits
+                + " classes=" + classes + " params=" + net.parameterCount() + " macs/example="
+                + net.net().macsPerExample() + " batchNorm=" + batchNorm + " fractionalBits=" + fractionalBits
                 + " approximations=" + String.join(",", approximations)
                 + (runId.isEmpty() ? "" : " run=" + runId) + (datasetId.isEmpty() ? "" : " dataset=" + datasetId);
     }

@@ -391,4 +391,17 @@ class TwinTrainModelTest {
                 "secureml", 0.125, 2, INPUT, CLASSES, false, 16, List.of("exp=pwl:99"), "", ""));
         assertTrue(approx.getMessage().contains("pwl:99"), approx.getMessage());
     }
+
+    @Test
+    void theDescriptionNamesTheParameterCountAndMultiplyAddsOfTheNetwork() {
+        // SecureML's 784-128-128-10 network: (784 + 1) 128 + (128 + 1) 128 + (128 + 1) 10 weights and biases,
+        // 784 x 128 + 128 x 128 + 128 x 10 multiply-adds per example.
+        ModelDescription d = new ModelDescription("secureml", 1.0, 2, new org.twintrain.engine.Shape(784, 1, 1), 10, false,
+                16, List.of("exp=pwl:4"), "", "");
+        assertTrue(d.describe().contains(" params=118282 macs/example=118016 "), d.describe());
+        // the CNN of the CIFAR-10 run: three conv 3x3 blocks of 16, 32, 64 channels and a dense layer
+        ModelDescription cnn = new ModelDescription("cnn", 1.0, 3, new org.twintrain.engine.Shape(3, 32, 32), 10, false,
+                16, List.of("exp=pwl:4"), "", "");
+        assertTrue(cnn.describe().contains(" params=33834 macs/example=2811904 "), cnn.describe());
+    }
 }
