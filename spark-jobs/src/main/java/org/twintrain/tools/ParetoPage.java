@@ -12,6 +12,7 @@ import java.util.Map;
 import org.twintrain.approx.ApproxConfig;
 import org.twintrain.approx.ApproxRegistry;
 import org.twintrain.approx.Softmax;
+import org.twintrain.jobs.study.StudyConfig;
 import org.twintrain.jobs.study.StudyJob;
 import org.twintrain.jobs.study.SvgChart;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -21,9 +22,10 @@ import org.twintrain.sharing.triples.TripleKey;
 /**
  * The Pareto page: for every e^x approximation, Table 2's CIFAR-10 accuracy and Table 3's perplexity (means over
  * seeds, from the study outputs' {@code summary.tsv}) against the two-party cost of its softmax per element
- * (rounds, bytes, correlated randomness), measured here on the two-party backend like {@link CostTable} (f = 16,
- * wrap-free truncation) at 10 classes (Table 2) and at the vocabulary of 2,000 words (Table 3). Writes OUT.md and
- * two SVG plots beside it. Run from the repository root after the two studies:
+ * (rounds, bytes, correlated randomness) in a training step (forward and loss gradient) and in the forward alone,
+ * measured here on the two-party backend like {@link CostTable} (f = 16, wrap-free truncation) at 10 classes
+ * (Table 2) and at the vocabulary of 2,000 words (Table 3). A study row {@code name+py} (a block trained with
+ * {@code train.gradient = secureml}) is costed with that gradient. Writes OUT.md and two SVG plots beside it. Run from the repository root after the two studies:
  *
  * <pre>
  * mvn -o -q -B -pl spark-jobs -am compile
@@ -32,10 +34,13 @@ import org.twintrain.sharing.triples.TripleKey;
  * </pre>
  *
  * A missing summary file leaves its column n/a (the costs are still measured). An approximation is on the
- * front of a table when no other is at most as expensive in bytes per element and better in its metric.
+ * front of a table when no other is at most as expensive in a training step's bytes per element and better in
+ * its metric.
  */
 public final class ParetoPage {
     static final int VOCAB = 2000;
+    /** Indices of a row's costs: the forward at 10 classes and 2,000 words, a training step's at both. */
+    static final int FORWARD_10 = 0, FORWARD_2K = 1, TRAIN_10 = 2, TRAIN_2K = 3;
 
     /** An approximation's cost of one softmax call, per element (logit). */
     record SoftmaxCost(long rounds, double bytes, double triples, double storedBytes) {
@@ -68,31 +73,74 @@ public final class ParetoPage {
         Map<String, Metric> accuracy = read(Path.of(args[1]), "cifar10", null);
         Map<String, Metric> perplexity = read(Path.of(args[2]), null, "pwl:3");
         Map<String, SoftmaxCost[]> costs = new LinkedHashMap<>();
-        for (String name : ApproxRegistry.expNames()) {
-            if (!ApproxRegistry.exp(name).cleartextOnly()) {
-                costs.put(name, new SoftmaxCost[] {cost(name, 10, n), cost(name, VOCAB, n)});
-                System.err.println("measured " + name);
-            }
+        for (String name : rowNames(accuracy, perplexity)) {
+            costs.put(name, new SoftmaxCost[] {cost(name, 10, n, false), cost(name, VOCAB, n, false),
+                cost(name, 10, n, true), cost(name, VOCAB, n, true)});
+            System.err.println("measured " + name);
         }
         String base = out.getFileName().toString().replaceAll("\\.md$", "");
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(base + "-table2.svg"), plot("Table 2 CIFAR-10: dev accuracy against two-party "
-                + "cost", "bytes per softmax element (10 classes)", "dev accuracy (%)", accuracy, costs, 0), StandardCharsets.UTF_8);
+                + "cost", "bytes per softmax element in a training step (10 classes)", "dev accuracy (%)", accuracy, costs,
+                TRAIN_10), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(base + "-table3.svg"), plot("Table 3: dev perplexity against two-party cost",
-                "bytes per softmax element (2,000 words)", "dev perplexity", perplexity, costs, 1), StandardCharsets.UTF_8);
+                "bytes per softmax element in a training step (2,000 words)", "dev perplexity", perplexity, costs,
+                TRAIN_2K), StandardCharsets.UTF_8);
         String md = markdown(args, n, base, accuracy, perplexity, costs);
         Files.writeString(out, md, StandardCharsets.UTF_8);
         System.out.print(md);
     }
 
-    /** The softmax forward of name on rows x cols logits on two parties, per element. */
-    static SoftmaxCost cost(String name, int cols, int elements) {
-        Softmax s = ApproxConfig.parse(Map.of("exp", name)).softmax();
+    /**
+     * The rows of the page: every e^x that runs on two parties, in the registry's order, each followed by its
+     * p - y variant ({@code name+py}, trained with SecureML's gradient) when a summary has one.
+     */
+    static List<String> rowNames(Map<String, Metric> accuracy, Map<String, Metric> perplexity) {
+        List<String> out = new ArrayList<>();
+        for (String name : ApproxRegistry.expNames()) {
+            if (ApproxRegistry.exp(name).cleartextOnly()) {
+                continue;
+            }
+            out.add(name);
+            String py = name + StudyConfig.P_MINUS_Y;
+            if (!of(accuracy, py).isEmpty() || !of(perplexity, py).isEmpty()) {
+                out.add(py);
+            }
+        }
+        return out;
+    }
+
+    /** The softmax of a row: its e^x, and SecureML's p - y gradient for a {@code +py} row. */
+    static Softmax softmax(String row) {
+        boolean py = row.endsWith(StudyConfig.P_MINUS_Y);
+        String exp = py ? row.substring(0, row.length() - StudyConfig.P_MINUS_Y.length()) : row;
+        return ApproxConfig.parse(Map.of("exp", exp, "softmax.gradient", py ? "secureml" : "exact")).softmax();
+    }
+
+    /**
+     * One softmax call of a row on rows x cols logits on two parties, per element: the forward alone, or a
+     * training step's (probabilities and the loss gradient, {@link Softmax#forwardAndGradient}, with shared
+     * one-hot targets).
+     */
+    static SoftmaxCost cost(String name, int cols, int elements, boolean training) {
+        Softmax s = softmax(name);
+        int rows = Math.max(1, elements / cols);
+        double[] targets = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            targets[i * cols + (i * 7) % cols] = 1;
+        }
+        java.util.function.BiFunction<org.twintrain.sharing.arith.Arithmetic, org.twintrain.sharing.arith.Matrix,
+                org.twintrain.sharing.arith.Matrix> op = !training ? s::forward : (a, x) -> {
+                    // the targets as a shared matrix (x - x plus the public one-hot), as the training data is
+                    org.twintrain.sharing.arith.Matrix y = a.add(a.sub(x, x), a.fromPublic(x.rows(), x.cols(),
+                            x.rows() == rows ? targets : new double[x.rows() * x.cols()]));
+                    return s.forwardAndGradient(a, x, y)[1];
+                };
         FixedPoint codec = new FixedPoint(16);
-        CostTable.measure(codec, TruncationMode.WRAP_FREE, 1, cols, s::forward); // warm-up
-        CostTable.Cost c = CostTable.measure(codec, TruncationMode.WRAP_FREE, Math.max(1, elements / cols), cols, s::forward);
-        double elems = (double) Math.max(1, elements / cols) * cols;
+        CostTable.measure(codec, TruncationMode.WRAP_FREE, 1, cols, op); // warm-up
+        CostTable.Cost c = CostTable.measure(codec, TruncationMode.WRAP_FREE, rows, cols, op);
+        double elems = (double) rows * cols;
         double triples = 0;
         for (Map.Entry<TripleKey.Kind, Long> e : c.correlations().entrySet()) {
             if (e.getKey() != TripleKey.Kind.AND && e.getKey() != TripleKey.Kind.COMPARE) {
@@ -198,26 +246,30 @@ public final class ParetoPage {
         sb.append("java -cp $CP org.twintrain.tools.ParetoPage ").append(String.join(" ", args)).append("\n```\n\n");
         sb.append("Metrics: means ± sample standard deviations over seeds from the study outputs (`").append(args[1])
                 .append("`: Table 2, CIFAR-10 dev accuracy in %, per model; `").append(args[2])
-                .append("`: Table 3, dev perplexity, rows with the pwl:3 tanh where the grid has them). Costs: one "
-                + "softmax forward call on two parties (f = 16, wrap-free truncation, dealer triples, in-memory "
-                + "channel), ").append(n).append(" logits, per logit: *rounds* of the call, *bytes* one party sends, "
-                + "*triples* (MUL + SQUARE + TRUNC + BIT correlations) and *stored* bytes of everything the dealer makes "
-                + "for it (server 1's triples, AND triples and DCF keys; `ring.comparison = auto`); at 10 classes (Table 2) and "
-                + "2,000 words (Table 3). limit:n and pwlsm:k include the row maximum's comparison tree (ceil(log2 c) "
-                + "levels). *front*: no other approximation is at most as expensive in bytes and better.\n\n");
+                .append("`: Table 3, dev perplexity, rows with the pwl:3 tanh where the grid has them). Costs per "
+                + "logit of one softmax call on two parties (f = 16, wrap-free truncation, dealer triples, in-memory "
+                + "channel, `ring.comparison = auto`), ").append(n).append(" logits at 10 classes (Table 2) and at 2,000 "
+                + "words (Table 3): *rounds* of the call, *bytes* one party sends, *triples* (MUL + SQUARE + TRUNC + BIT "
+                + "correlations) and *stored* bytes of everything the dealer makes for it (server 1's triples, AND "
+                + "triples and DCF keys). The first table is a training step's softmax (probabilities and the loss "
+                + "gradient with secret one-hot targets): with the true derivative (the default) or, for a `+py` row, "
+                + "SecureML's p - y (the same forward, no derivative of e^x, no division by the target's e); the second "
+                + "is the forward alone (inference). limit:n and pwlsm:k include the row maximum's comparison tree "
+                + "(ceil(log2 c) levels). *front*: no other row is at most as expensive in a training step's bytes and "
+                + "better.\n\n");
         Map<String, Double> accMetric = new LinkedHashMap<>(), pplMetric = new LinkedHashMap<>();
         Map<String, Double> accBytes = new LinkedHashMap<>(), pplBytes = new LinkedHashMap<>();
         for (Map.Entry<String, SoftmaxCost[]> c : costs.entrySet()) {
             for (Map.Entry<String, Metric> m : of(accuracy, c.getKey())) {
                 if (m.getValue().finished() > 0) {
                     accMetric.put(m.getKey(), m.getValue().mean());
-                    accBytes.put(m.getKey(), c.getValue()[0].bytes());
+                    accBytes.put(m.getKey(), c.getValue()[TRAIN_10].bytes());
                 }
             }
             for (Map.Entry<String, Metric> m : of(perplexity, c.getKey())) {
                 if (m.getValue().finished() > 0) {
                     pplMetric.put(m.getKey(), m.getValue().mean());
-                    pplBytes.put(m.getKey(), c.getValue()[1].bytes());
+                    pplBytes.put(m.getKey(), c.getValue()[TRAIN_2K].bytes());
                 }
             }
         }
@@ -233,22 +285,33 @@ public final class ParetoPage {
             accFront.addAll(front(m, accBytes, true));
         }
         List<String> pplFront = front(pplMetric, pplBytes, false);
-        sb.append("| e^x | CIFAR-10 accuracy % | perplexity | rounds (10) | bytes/elem (10) | triples/elem (10) | stored B/elem (10) "
-                + "| rounds (2k) | bytes/elem (2k) | triples/elem (2k) | stored B/elem (2k) |\n");
-        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        sb.append("## A training step's softmax\n\n| e^x | CIFAR-10 accuracy % | perplexity | rounds (10) | bytes/elem (10) "
+                + "| triples/elem (10) | rounds (2k) | bytes/elem (2k) | triples/elem (2k) |\n");
+        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         List<String> names = new ArrayList<>(List.of("exact"));
         names.addAll(costs.keySet());
         for (String name : names) {
             SoftmaxCost[] c = costs.get(name);
             sb.append("| ").append(name).append(" | ").append(cells(of(accuracy, name), accFront)).append(" | ")
                     .append(cells(of(perplexity, name), pplFront)).append(" |");
-            for (int w = 0; w < 2; w++) {
-                if (c == null) {
-                    sb.append(" cleartext only | | | |");
-                } else {
-                    sb.append(String.format(Locale.ROOT, " %d | %.1f | %.2f | %.0f |", c[w].rounds(), c[w].bytes(),
-                            c[w].triples(), c[w].storedBytes()));
-                }
+            for (int w : new int[] {TRAIN_10, TRAIN_2K}) {
+                sb.append(c == null ? " cleartext only | | |" : String.format(Locale.ROOT, " %d | %.1f | %.2f |",
+                        c[w].rounds(), c[w].bytes(), c[w].triples()));
+            }
+            sb.append('\n');
+        }
+        sb.append("\n## The forward alone\n\n| e^x | rounds (10) | bytes/elem (10) | triples/elem (10) | stored B/elem (10) "
+                + "| rounds (2k) | bytes/elem (2k) | triples/elem (2k) | stored B/elem (2k) |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Map.Entry<String, SoftmaxCost[]> e : costs.entrySet()) {
+            if (e.getKey().endsWith(StudyConfig.P_MINUS_Y)) {
+                continue; // the same forward as its e^x's row
+            }
+            sb.append("| ").append(e.getKey()).append(" |");
+            for (int w : new int[] {FORWARD_10, FORWARD_2K}) {
+                SoftmaxCost c = e.getValue()[w];
+                sb.append(String.format(Locale.ROOT, " %d | %.1f | %.2f | %.0f |", c.rounds(), c.bytes(), c.triples(),
+                        c.storedBytes()));
             }
             sb.append('\n');
         }

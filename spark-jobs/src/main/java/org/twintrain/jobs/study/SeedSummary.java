@@ -61,7 +61,7 @@ public record SeedSummary(String key, StudyConfig first, List<Long> seeds, List<
 
     /** A configuration's row key: its id without the seed. */
     static String key(StudyConfig c) {
-        return c.dataset() + "/" + c.model().key() + "/" + c.approx() + "/" + c.tanh() + "/" + c.precision();
+        return c.dataset() + "/" + c.model().key() + "/" + c.row() + "/" + c.tanh() + "/" + c.precision();
     }
 
     /** Dev accuracy in % or dev perplexity; NaN when the run has none. */
@@ -125,7 +125,7 @@ public record SeedSummary(String key, StudyConfig first, List<Long> seeds, List<
 
     /** One line of the study's summary.tsv (numbers in full precision, NaN where undefined). */
     public String tsv() {
-        return String.join("\t", first.dataset(), first.model().key(), first.approx(), first.tanh(), first.precision(),
+        return String.join("\t", first.dataset(), first.model().key(), first.row(), first.tanh(), first.precision(),
                 Double.toString(mean()), Double.toString(sd()), Integer.toString(seeds.size()),
                 Integer.toString(finished()), Integer.toString(diverged), Integer.toString(failed), first.paper());
     }

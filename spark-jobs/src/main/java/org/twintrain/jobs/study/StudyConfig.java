@@ -8,7 +8,7 @@ import java.util.Map;
  * One configuration of a study grid: a model on a data set with one approximation, one precision and one seed,
  * trained with the grid's settings. Immutable and serializable: it is the element of the job's RDD.
  *
- * @param id        unique, readable key: table/dataset/model/approx/tanh/precision/seed
+ * @param id        unique, readable key: table/dataset/model/row/tanh/precision/seed, row = {@link #row()}
  * @param table     the grid's name (e.g. "table2-scaled")
  * @param block     the grid block that produced it
  * @param dataset   data set key of the grid (data.NAME.*)
@@ -26,6 +26,22 @@ import java.util.Map;
 public record StudyConfig(String id, String table, String block, String dataset, DataSpec data, ModelSpec model,
         String approx, String tanh, String precision, long seed, TrainSpec train, String paper,
         Map<String, String> approxSettings) implements Serializable {
+
+    /** Suffix of the row of a block trained with SecureML's softmax gradient p - y (train.gradient = secureml). */
+    public static final String P_MINUS_Y = "+py";
+
+    /**
+     * The table row of this configuration: the approximation, with {@link #P_MINUS_Y} when the block trains with
+     * the p - y gradient instead of the true derivative (the same e^x with two gradients is two rows).
+     */
+    public String row() {
+        return rowName(approx, train.gradient());
+    }
+
+    /** The row name of an approximation trained with a gradient (exact or secureml). */
+    public static String rowName(String approx, String gradient) {
+        return gradient.equals("secureml") ? approx + P_MINUS_Y : approx;
+    }
 
     /**
      * @param format     cifar10, cifar100, mnist or text

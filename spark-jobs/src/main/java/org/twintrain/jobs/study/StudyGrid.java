@@ -132,8 +132,9 @@ public record StudyGrid(String name, String title, String metric, String note, L
                         for (String th : k.list(pre + "tanh", "exact")) {
                             for (String pr : precisions) {
                                 for (long seed : seeds(k, pre + "seeds", defaultSeeds)) {
-                                    String id = name + "/" + d + "/" + mo + "/" + ap + "/" + th + "/" + pr + "/s" + seed;
-                                    String paperKey = "paper." + d + "." + mo + "." + cellName(ap, th);
+                                    String row = StudyConfig.rowName(ap, train.gradient());
+                                    String id = name + "/" + d + "/" + mo + "/" + row + "/" + th + "/" + pr + "/s" + seed;
+                                    String paperKey = "paper." + d + "." + mo + "." + cellName(row, th);
                                     String paper = m.getOrDefault(paperKey, "n/a");
                                     configs.add(new StudyConfig(id, name, b, d, data.get(d), models.get(mo), ap, th, pr,
                                             seed, train, paper.isEmpty() ? "n/a" : paper, Map.copyOf(approxSettings)));

@@ -152,7 +152,7 @@ public final class StudyReport {
 
     /** Row label of a configuration: approximation, tanh when the grid varies it, seed when asked (curves). */
     static String rowLabel(StudyConfig c, boolean showTanh, boolean showSeed) {
-        return c.approx() + (showTanh ? ", tanh " + c.tanh() : "") + (showSeed ? ", seed " + c.seed() : "");
+        return c.row() + (showTanh ? ", tanh " + c.tanh() : "") + (showSeed ? ", seed " + c.seed() : "");
     }
 
     /** Column label: data set and model, and the precision when the grid has several. */

@@ -92,4 +92,28 @@ class StudyGridTest {
         assertEquals("pwl-4", StudyGrid.cellName("pwl:4", "exact"));
         assertEquals("pwl-4_tanh-pwl-3", StudyGrid.cellName("pwl:4", "pwl:3"));
     }
+
+    @Test
+    void aBlockTrainedWithThePMinusYGradientIsItsOwnRow() {
+        Map<String, String> m = new HashMap<>(base());
+        m.put("grid.d.datasets", "gen");
+        m.put("grid.d.models", "lr");
+        m.put("grid.d.approx", "exact, pwl:4");
+        m.put("grid.d.train.gradient", "secureml");
+        m.put("paper.gen.lr.pwl-4+py", "12.5");
+        List<StudyConfig> d = StudyGrid.parse(m, "g", null).configs().stream().filter(c -> c.block().equals("d")).toList();
+        assertEquals(List.of("tiny/gen/lr/exact+py/exact/double/s1", "tiny/gen/lr/pwl:4+py/exact/double/s1"),
+                d.stream().map(StudyConfig::id).toList());
+        // the e^x itself stays the approximation; the row (table, summary) names the gradient
+        assertEquals(List.of("exact", "pwl:4"), d.stream().map(StudyConfig::approx).toList());
+        assertEquals("pwl:4+py", d.get(1).row());
+        assertEquals("12.5", d.get(1).paper());
+        StudyConfig exactGradient = StudyGrid.parse(m, "g", null).configs().stream()
+                .filter(c -> c.block().equals("a") && c.approx().equals("pwl:4")).findFirst().orElseThrow();
+        assertEquals("pwl:4", exactGradient.row());
+        assertEquals("tiny/gen/lr/pwl:4/exact/double/s1", exactGradient.id());
+        m.put("grid.d.train.gradient", "straight");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> StudyGrid.parse(m, "g", null)).getMessage()
+                .contains("train.gradient must be exact or secureml, got 'straight'"));
+    }
 }
