@@ -14,7 +14,9 @@ import org.twintrain.sharing.arith.Matrix;
  *       clipped odd Taylor) as uniform 1/c.</li>
  *   <li>With {@code exact} e^x (cleartext only) the row maximum is subtracted first, which changes nothing
  *       mathematically and keeps e^x within double and fixed-point range; so do {@code limit:n} and {@code pwlsm:k},
- *       made for inputs x &lt;= 0 (on two parties: a comparison tree of ceil(log2 c) levels per row). The paper's
+ *       made for inputs x &lt;= 0 (on two parties: a comparison tree of ceil(log2 c) levels per row; rows of more
+ *       than 16 columns are shifted by the smallest integer above their maximum instead, {@link CeilMax}, two
+ *       rounds whatever c is, the top logit then in [-1, 0)). The paper's
  *       approximations are not shift invariant, so they get the logits as they are, as in the paper.</li>
  *   <li>Gradient ({@link SoftmaxGradient}): for the loss L = -sum_k y_k log p_k of one row with one-hot y, the
  *       true derivative of the composed function is dL/dx_k = e'(x_k) / S - y_k e'(x_t) / e(x_t), with S =
@@ -107,7 +109,7 @@ public final class Softmax {
     /** spread - y (e'(x_t) / e(x_t)), through the subtracted maximum when there is one. */
     private Matrix gradientFrom(Arithmetic a, Matrix spread, Matrix logRatio, Matrix oneHotTargets, Matrix shifted) {
         Matrix g = a.sub(spread, a.mul(oneHotTargets, Reciprocal.broadcast(a, logRatio, spread.cols())));
-        return exp.shiftsByMax() ? throughMax(a, g, shifted) : g;
+        return exp.shiftsByMax() && !shiftsByCeiling(g.cols()) ? throughMax(a, g, shifted) : g;
     }
 
     /**
@@ -177,11 +179,23 @@ public final class Softmax {
         if (!exp.shiftsByMax()) {
             return logits;
         }
+        if (shiftsByCeiling(logits.cols())) {
+            return a.sub(logits, Reciprocal.broadcast(a, CeilMax.of(a, logits), logits.cols()));
+        }
         List<Matrix> cols = new ArrayList<>();
         for (int j = 0; j < logits.cols(); j++) {
             cols.add(a.columns(logits, j, j + 1));
         }
         return a.sub(logits, Reciprocal.broadcast(a, MaxTree.max(a, cols), logits.cols()));
+    }
+
+    /**
+     * Whether rows of this many columns are shifted by {@link CeilMax} (the integer above the maximum, two rounds)
+     * instead of the maximum itself ({@link MaxTree}, ceil(log2 c) rounds): for rows longer than {@link
+     * CeilMax#TREE_UP_TO} with an e^x that runs on two parties (exact e^x keeps the true maximum).
+     */
+    boolean shiftsByCeiling(int cols) {
+        return exp.shiftsByMax() && !exp.cleartextOnly() && cols > CeilMax.TREE_UP_TO;
     }
 
     private static void requireSameShape(Matrix x, Matrix y, String where) {
