@@ -9,12 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.twintrain.approx.ApproxConfig;
 import org.twintrain.approx.ApproxRegistry;
 import org.twintrain.approx.Softmax;
 import org.twintrain.jobs.study.StudyConfig;
 import org.twintrain.jobs.study.StudyJob;
 import org.twintrain.jobs.study.SvgChart;
+import org.twintrain.sharing.arith.Arithmetic;
+import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
 import org.twintrain.sharing.triples.TripleKey;
@@ -25,7 +28,8 @@ import org.twintrain.sharing.triples.TripleKey;
  * (rounds, bytes, correlated randomness) in a training step (forward and loss gradient) and in the forward alone,
  * measured here on the two-party backend like {@link CostTable} (f = 16, wrap-free truncation) at 10 classes
  * (Table 2) and at the vocabulary of 2,000 words (Table 3). A study row {@code name+py} (a block trained with
- * {@code train.gradient = secureml}) is costed with that gradient. Writes OUT.md and two SVG plots beside it. Run from the repository root after the two studies:
+ * {@code train.gradient = secureml}) is costed with that gradient. Writes OUT.md and two SVG plots beside it.
+ * Run from the repository root after the two studies:
  *
  * <pre>
  * mvn -o -q -B -pl spark-jobs -am compile
@@ -126,17 +130,8 @@ public final class ParetoPage {
     static SoftmaxCost cost(String name, int cols, int elements, boolean training) {
         Softmax s = softmax(name);
         int rows = Math.max(1, elements / cols);
-        double[] targets = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            targets[i * cols + (i * 7) % cols] = 1;
-        }
-        java.util.function.BiFunction<org.twintrain.sharing.arith.Arithmetic, org.twintrain.sharing.arith.Matrix,
-                org.twintrain.sharing.arith.Matrix> op = !training ? s::forward : (a, x) -> {
-                    // the targets as a shared matrix (x - x plus the public one-hot), as the training data is
-                    org.twintrain.sharing.arith.Matrix y = a.add(a.sub(x, x), a.fromPublic(x.rows(), x.cols(),
-                            x.rows() == rows ? targets : new double[x.rows() * x.cols()]));
-                    return s.forwardAndGradient(a, x, y)[1];
-                };
+        BiFunction<Arithmetic, Matrix, Matrix> op = !training ? s::forward
+                : (a, x) -> s.forwardAndGradient(a, x, sharedOneHot(a, x))[1];
         FixedPoint codec = new FixedPoint(16);
         CostTable.measure(codec, TruncationMode.WRAP_FREE, 1, cols, op); // warm-up
         CostTable.Cost c = CostTable.measure(codec, TruncationMode.WRAP_FREE, rows, cols, op);
@@ -148,6 +143,15 @@ public final class ParetoPage {
             }
         }
         return new SoftmaxCost(c.rounds(), c.bytes() / elems, triples / elems, c.storedBytes() / elems);
+    }
+
+    /** One-hot targets shaped like x (row i's class (7 i) mod cols), shared as the training data is: x - x + public. */
+    private static Matrix sharedOneHot(Arithmetic a, Matrix x) {
+        double[] targets = new double[x.rows() * x.cols()];
+        for (int i = 0; i < x.rows(); i++) {
+            targets[i * x.cols() + (i * 7) % x.cols()] = 1;
+        }
+        return a.add(a.sub(x, x), a.fromPublic(x.rows(), x.cols(), targets));
     }
 
     /**
