@@ -68,14 +68,19 @@ public record ModelDescription(String architecture, double width, int depth, Sha
     }
 
     /**
-     * "architecture=secureml width=0.5 depth=2 input=784x1x1 classes=10 params=... macs/example=... ...": the
-     * parameter count and forward multiply-adds per example are printed with every result.
+     * "params=... macs/example=...": the network's trainable parameters and forward multiply-adds per example,
+     * printed with every result (it builds the network, so it is not part of {@link #describe}, which error
+     * messages and toString use).
      */
-    public String describe() {
+    public String networkSize() {
         Classifier net = buildNetwork();
+        return "params=" + net.parameterCount() + " macs/example=" + net.net().macsPerExample();
+    }
+
+    /** "architecture=secureml width=0.5 depth=2 input=784x1x1 classes=10 ..." */
+    public String describe() {
         return "architecture=" + architecture + " width=" + width + " depth=" + depth + " input=" + inputShape
-                + " classes=" + classes + " params=" + net.parameterCount() + " macs/example="
-                + net.net().macsPerExample() + " batchNorm=" + batchNorm + " fractionalBits=" + fractionalBits
+                + " classes=" + classes + " batchNorm=" + batchNorm + " fractionalBits=" + fractionalBits
                 + " approximations=" + String.join(",", approximations)
                 + (runId.isEmpty() ? "" : " run=" + runId) + (datasetId.isEmpty() ? "" : " dataset=" + datasetId);
     }

@@ -53,8 +53,8 @@ public final class EvaluateCommand implements Command {
             TwinTrainModel model = TwinTrainModel.read().session(spark).load(modelPath);
             Result r = evaluate(spark, model, dataPath, line.get("label-col", "label"),
                     line.get("features-col", model.getFeaturesCol()), line.get("metric", "accuracy"));
-            System.out.printf("%s %.6f on %d rows of %s%n  model: %s%n", r.metric(), r.value(), r.rows(), dataPath,
-                    model.description().describe());
+            System.out.printf("%s %.6f on %d rows of %s%n  model: %s %s%n", r.metric(), r.value(), r.rows(), dataPath,
+                    model.description().describe(), model.description().networkSize());
             return 0;
         });
     }

@@ -26,7 +26,7 @@ public final class RevealCommand implements Command {
         public String describe() {
             return "revealed run " + model.description().runId() + " (data set " + model.description().datasetId()
                     + "): " + model.parameterNames().size() + " tensors, " + model.parameterCount() + " values\n  "
-                    + model.description().describe() + "\n  saved to " + path;
+                    + model.description().describe() + " " + model.description().networkSize() + "\n  saved to " + path;
         }
     }
 

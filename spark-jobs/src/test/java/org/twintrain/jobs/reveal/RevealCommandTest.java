@@ -183,6 +183,7 @@ class RevealCommandTest {
         assertTrue(printed.contains("revealed run run1 (data set toy): 6 tensors, " + values + " values"), printed);
         assertTrue(printed.contains("architecture=secureml width=0.125 depth=2 input=10x1x1 classes=3"), printed);
         assertTrue(printed.contains("exp=pwl:4"), printed);
+        assertTrue(printed.contains(" params=" + values + " macs/example="), printed);
 
         TwinTrainModel model = TwinTrainModel.load(out);
         Map<String, DoubleMatrix> expected = new LinkedHashMap<>();
