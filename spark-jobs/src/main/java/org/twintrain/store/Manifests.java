@@ -20,8 +20,11 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Manifests {
     public static final String MANIFEST = "manifest.json";
+    // Map entries by key: a manifest's bytes depend only on its content (Map.of iterates in a per-JVM order), so a
+    // replayed step writes the same checkpoint, manifest included, as the run it replays.
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Manifests() {
