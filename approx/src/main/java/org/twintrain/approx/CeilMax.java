@@ -9,10 +9,9 @@ import org.twintrain.sharing.arith.Matrix;
  * ceil(log2 c) (11 on a 2,000-word row, which made a shifted softmax dearer in rounds than pwl:7's).
  *
  * <ol>
- *   <li>Every logit against the integer thresholds t_j = LOW + j, j = 1 .. HIGH - LOW, in one {@link
- *       Arithmetic#atLeast} call (on two parties one opening per logit).</li>
- *   <li>Per row and threshold, the number of logits at or above it (a local sum), and whether that number is at
- *       least one in a second call: [max &gt;= t_j].</li>
+ *   <li>[max &gt;= t_j] per row for the integer thresholds t_j = LOW + j, j = 1 .. HIGH - LOW, by {@link
+ *       Arithmetic#rowMaxAtLeast}: on two parties every logit against every threshold (one opening per logit), a
+ *       local count per row and threshold, and whether it is at least one (a second round).</li>
  *   <li>The shift is LOW + 1 + the number of thresholds the maximum reaches: floor(max) + 1 for max in
  *       [LOW + 1, HIGH), so the shifted maximum lies in [-1, 0). Integers throughout: no truncation.</li>
  * </ol>
@@ -32,15 +31,11 @@ final class CeilMax {
 
     /** rows x 1: for each row of logits, the smallest integer above its maximum (clamped, see the class comment). */
     static Matrix of(Arithmetic a, Matrix logits) {
-        int rows = logits.rows(), cols = logits.cols(), count = HIGH - LOW;
+        int count = HIGH - LOW;
         double[] thresholds = new double[count];
         for (int j = 0; j < count; j++) {
             thresholds[j] = LOW + j + 1;
         }
-        // rows x (count * cols), threshold j's columns at j * cols: in row-major order that is (rows * count) x cols
-        Matrix reached = a.atLeast(logits, thresholds);
-        Matrix perThreshold = a.sumCols(a.reshape(reached, rows * count, cols));
-        Matrix any = a.atLeast(perThreshold, new double[] {0.5});
-        return a.addPublic(a.sumCols(a.reshape(any, rows, count)), LOW + 1);
+        return a.addPublic(a.sumCols(a.rowMaxAtLeast(logits, thresholds)), LOW + 1);
     }
 }

@@ -301,6 +301,20 @@ public interface Arithmetic {
     }
 
     /**
+     * [max of row i &gt;= t_j] for public thresholds, rows x thresholds.length, as 0.0 / 1.0: whether any entry of a row
+     * reaches each threshold. By default every entry against every threshold ({@link #atLeast}), a local count per
+     * row and threshold, and whether it is at least one: two comparison rounds on two parties whatever the row
+     * length. A cleartext backend may answer from the row maximum instead, with the same bits.
+     */
+    default Matrix rowMaxAtLeast(Matrix x, double[] thresholds) {
+        int rows = x.rows(), count = thresholds.length;
+        // rows x (count * cols), threshold j's columns at j * cols: in row-major order that is (rows * count) x cols
+        Matrix reached = atLeast(x, thresholds);
+        Matrix perThreshold = sumCols(reshape(reached, rows * count, x.cols()));
+        return reshape(atLeast(perThreshold, new double[] {0.5}), rows, count);
+    }
+
+    /**
      * {[x &gt;= t_j], [x &gt;= t_j] x} for public thresholds, each laid out as {@link #atLeast}'s result: the bits and
      * their exact products with x, from one comparison (on two parties one round with the DCF comparison).
      */

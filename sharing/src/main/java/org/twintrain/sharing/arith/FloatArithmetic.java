@@ -519,6 +519,29 @@ public final class FloatArithmetic implements Arithmetic {
     }
 
     /**
+     * From each row's maximum, without the default's rows x (thresholds x cols) comparison matrix (64 thresholds on a
+     * 2,000-word softmax: most of a seq2seq step). The same bits: a row reaches t exactly when one of its entries
+     * does, x - t &lt; 0 decides as the default's atLeast does (a difference of two values in this precision is never
+     * rounded across 0), and an entry NaN reaches every threshold there, as the maximum +inf does here.
+     */
+    @Override
+    public Matrix rowMaxAtLeast(Matrix a, double[] thresholds) {
+        FloatMatrix x = fm(a, "rowMaxAtLeast");
+        int rows = x.rows(), cols = x.cols(), count = thresholds.length;
+        float[] p = x.data(), out = new float[rows * count];
+        for (int r = 0; r < rows; r++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = r * cols; c < (r + 1) * cols; c++) {
+                max = Double.isNaN(p[c]) ? Float.POSITIVE_INFINITY : Math.max(max, p[c]);
+            }
+            for (int j = 0; j < count; j++) {
+                out[r * count + j] = max - (float) thresholds[j] < 0 ? 0f : 1f;
+            }
+        }
+        return new FloatMatrix(rows, count, out);
+    }
+
+    /**
      * One pass for both results; the same values as the default (positive * a, positive = [a >= 0]), except
      * that a NaN with its sign bit set gets the bit 0 (its output is NaN either way).
      */
