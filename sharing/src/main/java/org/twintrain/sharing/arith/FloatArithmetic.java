@@ -532,7 +532,7 @@ public final class FloatArithmetic implements Arithmetic {
         for (int r = 0; r < rows; r++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int c = r * cols; c < (r + 1) * cols; c++) {
-                max = Double.isNaN(p[c]) ? Float.POSITIVE_INFINITY : Math.max(max, p[c]);
+                max = Float.isNaN(p[c]) ? Float.POSITIVE_INFINITY : Math.max(max, p[c]);
             }
             for (int j = 0; j < count; j++) {
                 out[r * count + j] = max - (float) thresholds[j] < 0 ? 0f : 1f;
