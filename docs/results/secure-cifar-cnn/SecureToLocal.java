@@ -18,9 +18,15 @@ public class SecureToLocal {
         CheckpointStore c1 = new CheckpointStore(new StoreLayout(a[1]), a[2], h);
         long step = Long.parseLong(a[3]);
         CheckpointManifest m0 = Manifests.read(c0.folder(step), CheckpointManifest.class, h);
-        CheckpointManifest m1 = Manifests.read(c1.folder(step), CheckpointManifest.class, h);
+        if (m0.party() != 0) {
+            throw new IllegalArgumentException(c0.folder(step) + " holds server " + m0.party() + "'s checkpoint; give server 0's store first");
+        }
+        // Server 1's checkpoint must be of server 0's run, data session, fixed point and model (the same check as
+        // org.twintrain.jobs.reveal.CheckpointCurve.reveal; read() also checks each file against its checksum).
+        CheckpointManifest expect1 = new CheckpointManifest(m0.formatVersion(), 1, m0.runId(), step, m0.datasetId(),
+                m0.sessionId(), m0.fractionalBits(), m0.model(), m0.params(), m0.velocities(), Map.of());
         CheckpointStore.State s0 = c0.read(step, m0);
-        CheckpointStore.State s1 = c1.read(step, m1);
+        CheckpointStore.State s1 = c1.read(step, expect1);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(Path.of(a[5]))))) {
             out.writeInt(0x54575443);
             out.writeInt(1);
