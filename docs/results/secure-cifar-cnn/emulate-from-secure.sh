@@ -1,17 +1,16 @@
 #!/bin/bash
 # Issue 17 experiment: the fixed-point emulation continued from the secure run's own checkpoint of STEP (both
-# servers' shares added up by SecureToLocal.java in this folder), to the end of the run, once per rounding stream:
+# servers' shares added up by org.twintrain.tools.SecureToLocal), to the end of the run, once per rounding stream:
 # the emulation command of secure-cifar-cnn.md plus --checkpoint. Needs both stores, so it is an experimenter's
 # tool, never an operator's (in a deployment only the model owner sees revealed weights, and only the final ones).
-# Usage: emulate-from-secure.sh WORKTREE RUNDIR STEP R...   (WORKTREE: the run's built code; RUNDIR: /tmp/c17)
-HERE=$(cd "$(dirname "$0")" && pwd)
+# Usage: emulate-from-secure.sh WORKTREE RUNDIR STEP R...   (WORKTREE: built code with the tool; RUNDIR: /tmp/c17)
 WT=${1:?worktree}; T=${2:?run folder}; STEP=${3:?step}; shift 3
 cd "$WT"
 CP="spark-jobs/target/classes:$(cat spark-jobs/target/classpath.txt)"
 OUT=$T/resume
 mkdir -p $OUT
-javac -cp "$CP" -d $OUT "$HERE/SecureToLocal.java"
-java -cp "$OUT:$CP" SecureToLocal $T/server0/store $T/server1/store cifar-cnn-d3w1 $STEP 1 $OUT/secure-$STEP.ckpt
+java -cp "$CP" org.twintrain.tools.SecureToLocal --store0 $T/server0/store --store1 $T/server1/store \
+  --run cifar-cnn-d3w1 --step $STEP --seed 1 --out $OUT/secure-$STEP.ckpt
 for R in "$@"; do
   cp $OUT/secure-$STEP.ckpt $OUT/from$STEP-r$R.ckpt   # TrainLocal overwrites its checkpoint each epoch
   java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.tools.TrainLocal \

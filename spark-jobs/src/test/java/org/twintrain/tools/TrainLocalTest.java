@@ -21,7 +21,7 @@ class TrainLocalTest {
     Path dir;
 
     /** n 8x8 images: class y has a bright row y (of 4 classes), plus noise. */
-    private void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
+    static void writeIdx(Path images, Path labels, int n, long seed) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         try (DataOutputStream im = new DataOutputStream(Files.newOutputStream(images));
                 DataOutputStream lb = new DataOutputStream(Files.newOutputStream(labels))) {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.twintrain.engine.Param;
@@ -39,8 +41,29 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /**
+     * A checkpoint file's contents: the backend that wrote it, the run seed, the step, and the params and
+     * velocities by name in file order.
+     */
+    public record Contents(String backend, int fractionalBits, long seed, long step, Map<String, Matrix> params,
+            Map<String, Matrix> velocities) {
+    }
+
     static void write(Path path, Arithmetic a, long seed, long step, List<Param> params, Map<String, Matrix> velocities)
             throws IOException {
+        Map<String, Matrix> values = new LinkedHashMap<>();
+        for (Param p : params) {
+            values.put(p.name(), p.value());
+        }
+        write(path, new Contents(a.name(), a.fractionalBits(), seed, step, values, velocities));
+    }
+
+    /**
+     * Writes a checkpoint file that a {@link Trainer} of the same backend, seed and model resumes from; the params
+     * must come in the model's order. Public for tools that assemble one, such as an experiment that continues a
+     * secure run's revealed checkpoint in the fixed-point emulation.
+     */
+    public static void write(Path path, Contents c) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
@@ -48,19 +71,16 @@ public final class Checkpoint {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
-                out.writeUTF(a.name());
-                out.writeInt(a.fractionalBits());
-                out.writeLong(seed);
-                out.writeLong(step);
-                out.writeInt(params.size());
-                for (Param p : params) {
-                    out.writeUTF(p.name());
-                    writeMatrix(out, p.value());
-                }
-                out.writeInt(velocities.size());
-                for (Map.Entry<String, Matrix> e : velocities.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    writeMatrix(out, e.getValue());
+                out.writeUTF(c.backend());
+                out.writeInt(c.fractionalBits());
+                out.writeLong(c.seed());
+                out.writeLong(c.step());
+                for (Map<String, Matrix> group : List.of(c.params(), c.velocities())) {
+                    out.writeInt(group.size());
+                    for (Map.Entry<String, Matrix> e : group.entrySet()) {
+                        out.writeUTF(e.getKey());
+                        writeMatrix(out, e.getValue());
+                    }
                 }
             }
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -72,6 +92,32 @@ public final class Checkpoint {
     /** Loads into the given params and velocity map; returns the step. */
     static long read(Path path, Arithmetic a, long seed, List<Param> params, Map<String, Matrix> velocities)
             throws IOException {
+        Contents c = read(path);
+        if (!c.backend().equals(a.name()) || c.fractionalBits() != a.fractionalBits()) {
+            throw new IOException(path + ": written by backend " + c.backend() + " (f=" + c.fractionalBits()
+                    + "), resuming on " + a.name() + " (f=" + a.fractionalBits() + ")");
+        }
+        if (c.seed() != seed) {
+            throw new IOException(path + ": written by a run with another seed");
+        }
+        if (c.params().size() != params.size()) {
+            throw new IOException(path + ": " + c.params().size() + " params, the model has " + params.size());
+        }
+        Iterator<String> names = c.params().keySet().iterator();
+        for (Param p : params) {
+            String name = names.next();
+            if (!name.equals(p.name())) {
+                throw new IOException(path + ": param '" + name + "' where the model has '" + p.name() + "'");
+            }
+            p.set(c.params().get(name));
+        }
+        velocities.clear();
+        velocities.putAll(c.velocities());
+        return c.step();
+    }
+
+    /** Reads a whole checkpoint file, checking its magic number and version. */
+    public static Contents read(Path path) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException(path + ": not a TwinTrain checkpoint");
@@ -82,33 +128,27 @@ public final class Checkpoint {
             }
             String backend = in.readUTF();
             int bits = in.readInt();
-            if (!backend.equals(a.name()) || bits != a.fractionalBits()) {
-                throw new IOException(path + ": written by backend " + backend + " (f=" + bits + "), resuming on "
-                        + a.name() + " (f=" + a.fractionalBits() + ")");
-            }
-            long fileSeed = in.readLong();
-            if (fileSeed != seed) {
-                throw new IOException(path + ": written by a run with another seed");
-            }
+            long seed = in.readLong();
             long step = in.readLong();
-            int n = in.readInt();
-            if (n != params.size()) {
-                throw new IOException(path + ": " + n + " params, the model has " + params.size());
-            }
-            for (Param p : params) {
-                String name = in.readUTF();
-                if (!name.equals(p.name())) {
-                    throw new IOException(path + ": param '" + name + "' where the model has '" + p.name() + "'");
-                }
-                p.set(readMatrix(in, path));
-            }
-            velocities.clear();
-            int v = in.readInt();
-            for (int i = 0; i < v; i++) {
-                velocities.put(in.readUTF(), readMatrix(in, path));
-            }
-            return step;
+            Map<String, Matrix> params = readGroup(in, path);
+            Map<String, Matrix> velocities = readGroup(in, path);
+            return new Contents(backend, bits, seed, step, params, velocities);
         }
+    }
+
+    private static Map<String, Matrix> readGroup(DataInputStream in, Path path) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException(path + ": bad matrix count " + n);
+        }
+        Map<String, Matrix> group = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            if (group.put(name, readMatrix(in, path)) != null) {
+                throw new IOException(path + ": matrix '" + name + "' twice");
+            }
+        }
+        return group;
     }
 
     private static void writeMatrix(DataOutputStream out, Matrix m) throws IOException {

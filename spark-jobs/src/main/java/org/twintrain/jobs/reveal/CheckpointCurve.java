@@ -2,6 +2,7 @@ package org.twintrain.jobs.reveal;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -75,9 +76,20 @@ public final class CheckpointCurve {
         return out;
     }
 
-    /** Both servers' parameter shares of one checkpoint, checked to be one run's, added up and decoded. */
-    static ModelReveal.RevealedParameters reveal(CheckpointStore c0, CheckpointStore c1, long step,
-            Configuration hadoop) throws IOException {
+    /**
+     * One step's checkpoint revealed in the ring: both servers' shares of the params and the momentum velocities
+     * added up (the fixed-point values the run held), with server 0's manifest for provenance.
+     */
+    public record RingCheckpoint(CheckpointManifest manifest, Map<String, LongMatrix> params,
+            Map<String, LongMatrix> velocities) {
+    }
+
+    /**
+     * Both servers' shares of one checkpoint, checked to be one run's (server 1's of server 0's run, data session,
+     * fixed point and model, the stores in the servers' order; each file against its checksum), added in the ring.
+     */
+    public static RingCheckpoint addUp(CheckpointStore c0, CheckpointStore c1, long step, Configuration hadoop)
+            throws IOException {
         CheckpointManifest m0 = Manifests.read(c0.folder(step), CheckpointManifest.class, hadoop);
         CheckpointManifest m1 = Manifests.read(c1.folder(step), CheckpointManifest.class, hadoop);
         if (m0.party() != 0 || m1.party() != 1) {
@@ -87,13 +99,27 @@ public final class CheckpointCurve {
         // read() checks each side's manifest against the expected fields and its files against their checksums.
         CheckpointManifest expect1 = new CheckpointManifest(m0.formatVersion(), 1, m0.runId(), step, m0.datasetId(),
                 m0.sessionId(), m0.fractionalBits(), m0.model(), m0.params(), m0.velocities(), Map.of());
-        Map<String, LongMatrix> s0 = c0.read(step, m0).params();
-        Map<String, LongMatrix> s1 = c1.read(step, expect1).params();
-        if (!s0.keySet().equals(s1.keySet())) {
+        CheckpointStore.State s0 = c0.read(step, m0);
+        CheckpointStore.State s1 = c1.read(step, expect1);
+        return new RingCheckpoint(m0, sum(s0.params(), s1.params(), step), sum(s0.velocities(), s1.velocities(), step));
+    }
+
+    private static Map<String, LongMatrix> sum(Map<String, LongMatrix> share0, Map<String, LongMatrix> share1,
+            long step) {
+        if (!share0.keySet().equals(share1.keySet())) {
             throw new IllegalArgumentException("the checkpoints of step " + step + " hold different parameters");
         }
-        Map<String, DoubleMatrix> params = ModelReveal.decodeSums(List.copyOf(s0.keySet()), s0, s1,
-                new FixedPoint(m0.fractionalBits()));
+        Map<String, LongMatrix> out = new LinkedHashMap<>();
+        share0.forEach((name, m) -> out.put(name, m.add(share1.get(name))));
+        return out;
+    }
+
+    /** Both servers' parameter shares of one checkpoint, checked to be one run's, added up and decoded. */
+    static ModelReveal.RevealedParameters reveal(CheckpointStore c0, CheckpointStore c1, long step,
+            Configuration hadoop) throws IOException {
+        RingCheckpoint ring = addUp(c0, c1, step, hadoop);
+        CheckpointManifest m0 = ring.manifest();
+        Map<String, DoubleMatrix> params = ModelReveal.decode(ring.params(), new FixedPoint(m0.fractionalBits()));
         ModelShareManifest provenance = new ModelShareManifest(ModelShareManifest.FORMAT_VERSION, 0, m0.runId(),
                 m0.datasetId(), m0.sessionId(), m0.fractionalBits(), m0.model(), List.copyOf(params.keySet()), Map.of());
         return new ModelReveal.RevealedParameters(provenance, params);

@@ -58,14 +58,20 @@ public final class ModelReveal {
                 readShare(folder1, m1, hadoop), new FixedPoint(m0.fractionalBits())));
     }
 
-    /** The named parameters of two shares added in the ring and decoded (model shares and checkpoints alike). */
+    /** The named parameters of two model shares added in the ring and decoded. */
     static Map<String, DoubleMatrix> decodeSums(List<String> names, Map<String, LongMatrix> share0,
             Map<String, LongMatrix> share1, FixedPoint codec) {
-        Map<String, DoubleMatrix> out = new LinkedHashMap<>();
+        Map<String, LongMatrix> sums = new LinkedHashMap<>();
         for (String name : names) {
-            LongMatrix sum = share0.get(name).add(share1.get(name));
-            out.put(name, new DoubleMatrix(sum.rows(), sum.cols(), codec.decode(sum.data())));
+            sums.put(name, share0.get(name).add(share1.get(name)));
         }
+        return decode(sums, codec);
+    }
+
+    /** Revealed ring values decoded from fixed point, in the given order. */
+    static Map<String, DoubleMatrix> decode(Map<String, LongMatrix> ringValues, FixedPoint codec) {
+        Map<String, DoubleMatrix> out = new LinkedHashMap<>();
+        ringValues.forEach((name, v) -> out.put(name, new DoubleMatrix(v.rows(), v.cols(), codec.decode(v.data()))));
         return out;
     }
 
