@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.twintrain.engine.train.Checkpoint;
 import org.twintrain.jobs.reveal.CheckpointCurve;
 import org.twintrain.sharing.arith.Arithmetic;
 import org.twintrain.sharing.arith.Matrix;
 import org.twintrain.sharing.ring.LongMatrix;
-import org.twintrain.store.CheckpointStore;
 import org.twintrain.store.StoreLayout;
 
 /**
@@ -46,17 +44,15 @@ public final class SecureToLocal {
             throw new IllegalArgumentException("--step is required: a step of which both stores kept a checkpoint");
         }
         Checkpoint.Contents c = write(new StoreLayout(args.get("store0")), new StoreLayout(args.get("store1")),
-                args.get("run"), args.getLong("step"), args.getLong("seed"), Path.of(args.get("out")),
-                new Configuration());
+                args.get("run"), args.getLong("step"), args.getLong("seed"), Path.of(args.get("out")));
         System.out.println("wrote " + args.get("out") + ": step " + c.step() + ", " + c.params().size() + " params, "
                 + c.velocities().size() + " velocities, backend " + c.backend() + " f=" + c.fractionalBits());
     }
 
     /** Reads both servers' checkpoint of the step (checked to be one run's), adds it up, writes the emulation's file. */
     static Checkpoint.Contents write(StoreLayout store0, StoreLayout store1, String runId, long step, long seed,
-            Path out, Configuration hadoop) throws IOException {
-        CheckpointCurve.RingCheckpoint ring = CheckpointCurve.addUp(new CheckpointStore(store0, runId, hadoop),
-                new CheckpointStore(store1, runId, hadoop), step, hadoop);
+            Path out) throws IOException {
+        CheckpointCurve.RingCheckpoint ring = CheckpointCurve.addUp(store0, store1, runId, step);
         int f = ring.manifest().fractionalBits();
         // The backend name and fractional bits the emulation checks when it resumes.
         Arithmetic emulation = TrainLocal.backend("fixed:" + f, 1, 0);

@@ -71,14 +71,14 @@ class SecureToLocalTest {
         Path out = dir.resolve("refused.ckpt");
 
         IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
-                () -> SecureToLocal.write(s1, s0, "run1", STEP, 1, out, new Configuration()));
+                () -> SecureToLocal.write(s1, s0, "run1", STEP, 1, out));
         assertTrue(swapped.getMessage().contains("give server 0's store first"), swapped.getMessage());
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
-                () -> SecureToLocal.write(s0, other1, "run1", STEP, 1, out, new Configuration()));
+                () -> SecureToLocal.write(s0, other1, "run1", STEP, 1, out));
         assertTrue(mixed.getMessage().contains("data session session-b")
                 && mixed.getMessage().contains("data session session-a"), mixed.getMessage());
         Exception missing = assertThrows(Exception.class,
-                () -> SecureToLocal.write(s0, s1, "run1", STEP + 1, 1, out, new Configuration()));
+                () -> SecureToLocal.write(s0, s1, "run1", STEP + 1, 1, out));
         assertTrue(missing.getMessage().contains("step-9"), missing.getMessage());
         IllegalArgumentException noStep = assertThrows(IllegalArgumentException.class, () -> runTool("--store0",
                 s0.root().toString(), "--store1", s1.root().toString(), "--run", "run1", "--out", out.toString()));

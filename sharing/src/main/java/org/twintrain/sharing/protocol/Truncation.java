@@ -6,7 +6,7 @@ import org.twintrain.sharing.triples.TripleKey;
 
 /**
  * Truncation of shared fixed-point products by f bits (division by 2^f). The cleartext twin computes
- * floor(x / 2^f); both variants here give that or one less (at most 1 ulp off).
+ * floor(x / 2^f); both variants here give that or one more (at most 1 ulp off).
  *
  * <p><b>LOCAL</b> (SecureML, Mohassel and Zhang 2017, Theorem 1): party 0 computes x0 &gt;&gt; f (arithmetic shift)
  * and party 1 computes -((-x1) &gt;&gt; f); no communication. It is correct when the signed shares do not wrap,
@@ -19,8 +19,10 @@ import org.twintrain.sharing.triples.TripleKey;
  * CRYPTO 2020, with a dealer pair): shift x' = x + 2^62 into [0, 2^63), open c = x' + r for r uniform in
  * Z_2^64 (perfectly hiding), and write r = 2^63 r_top + r_low. Since x' + r_low &lt; 2^64, the carry into bit 63
  * is w = top(c) XOR r_top = top(c) + r_top - 2 top(c) r_top, linear in the shared r_top; then
- * x' = c_low + 2^63 w - r_low, and x' &gt;&gt; f = (c_low &gt;&gt; f) - (r_low &gt;&gt; f) + 2^(63-f) w - β with β in {0, 1}
- * from the dropped low bits. One round, 8 bytes per entry each way, and no failure for any |x| &lt; 2^62.
+ * x' = c_low + 2^63 w - r_low, and (c_low &gt;&gt; f) - (r_low &gt;&gt; f) + 2^(63-f) w, which is what the parties
+ * compute, equals x' &gt;&gt; f + β with β in {0, 1} from the dropped low bits. With r_low uniform, β = 1 with
+ * probability frac(x / 2^f): the rounding is stochastic and unbiased, like the emulation's stochastic rounding.
+ * One round, 8 bytes per entry each way, and no failure for any |x| &lt; 2^62.
  */
 public final class Truncation {
     private static final long LOW63 = Long.MAX_VALUE;

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How fixed-point products are truncated on shares; chosen by configuration ({@code ring.truncation}). See
- * {@link Truncation}. Neither mode is exact truncation: both give floor(x / 2^f) or one less.
+ * {@link Truncation}. Neither mode is exact truncation: both give floor(x / 2^f) or one more.
  */
 public enum TruncationMode {
     /**

@@ -88,6 +88,15 @@ public final class CheckpointCurve {
      * Both servers' shares of one checkpoint, checked to be one run's (server 1's of server 0's run, data session,
      * fixed point and model, the stores in the servers' order; each file against its checksum), added in the ring.
      */
+    public static RingCheckpoint addUp(StoreLayout store0, StoreLayout store1, String runId, long step)
+            throws IOException {
+        // The default Hadoop configuration: the stores' URIs say which file system (as the jobs' stores do).
+        Configuration hadoop = new Configuration();
+        return addUp(new CheckpointStore(store0, runId, hadoop), new CheckpointStore(store1, runId, hadoop), step,
+                hadoop);
+    }
+
+    /** As {@link #addUp(StoreLayout, StoreLayout, String, long)}, with the stores and Hadoop configuration given. */
     public static RingCheckpoint addUp(CheckpointStore c0, CheckpointStore c1, long step, Configuration hadoop)
             throws IOException {
         CheckpointManifest m0 = Manifests.read(c0.folder(step), CheckpointManifest.class, hadoop);
