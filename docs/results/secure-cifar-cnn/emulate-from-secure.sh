@@ -6,6 +6,7 @@
 # Usage: emulate-from-secure.sh WORKTREE RUNDIR STEP R...   (WORKTREE: built code with the tool; RUNDIR: /tmp/c17)
 WT=${1:?worktree}; T=${2:?run folder}; STEP=${3:?step}; shift 3
 cd "$WT"
+export SPARK_LOCAL_IP=127.0.0.1   # Spark binds loopback only
 CP="spark-jobs/target/classes:$(cat spark-jobs/target/classpath.txt)"
 OUT=$T/resume
 mkdir -p $OUT
