@@ -37,7 +37,7 @@ public final class StepCheck {
         List<Checkpoint.Contents> b = readAll(args[3]);
         for (boolean velocities : new boolean[] {false, true}) {
             String what = velocities ? "velocities (u = lr v)" : "params";
-            double[] ref = flatten(reference, velocities, lr);
+            double[] ref = flatten(reference, velocities, velocities ? lr : 1);
             List<double[]> all = new ArrayList<>();
             for (Checkpoint.Contents c : a) {
                 all.add(flatten(c, velocities, 1));
