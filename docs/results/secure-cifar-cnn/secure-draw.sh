@@ -1,0 +1,29 @@
+#!/bin/bash
+# Issue 17 experiment: another draw of the secure run's randomness. The run's plan (RUNDIR/run.properties, all 11
+# epochs, every epoch's checkpoint kept) trained securely again, both servers in one application with the
+# in-application dealer (an experimenter's set-up: either server could unmask everything; the arithmetic, bytes
+# and rounds are the deployment's), then every kept checkpoint revealed and scored on the dev split by
+# jobs.reveal.CheckpointCurve. Run from the repository's root after setup.sh. STEPS (optional) stops it early and
+# keeps every checkpoint: a smoke test of the script.
+# Usage: secure-draw.sh RUNDIR R   (R names the draw: run secure-draw-R, files RUNDIR/draws/draw-R.*)
+set -euo pipefail
+T=${1:?run folder}; R=${2:?draw number}
+export SPARK_LOCAL_IP=127.0.0.1   # Spark binds loopback only
+CP="spark-jobs/target/classes:$(cat spark-jobs/target/classpath.txt)"
+OUT=$T/draws
+mkdir -p $OUT
+{ cat $T/run.properties
+  if [ -n "${STEPS:-}" ]; then echo "train.maxSteps = $STEPS"; echo "train.checkpointKeepEvery = 12"; fi
+  echo "triples.inApplicationDealer = either-server-can-unmask-everything"
+  for s in 0 1; do
+    echo "channel.server$s.key = $T/server$s/keys/key.pem"
+    echo "channel.server$s.cert = $T/server$s/keys/cert.pem"
+    echo "channel.server$s.peerCert = $T/server$s/keys/peer.pem"
+  done; } > $OUT/draw-$R.properties
+TWINTRAIN_LOCAL=1 TWINTRAIN_DRIVER_MEMORY=12g /usr/bin/time -v submit/twintrain train \
+  --store0 $T/server0/store --store1 $T/server1/store --data train --test dev --run secure-draw-$R \
+  --conf $OUT/draw-$R.properties > $OUT/draw-$R.out 2> $OUT/draw-$R.err
+java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.jobs.reveal.CheckpointCurve \
+  --store0 $T/server0/store --store1 $T/server1/store --run secure-draw-$R --input 3x32x32 \
+  --data $T/owner/prepared/data/split=dev --conf $OUT/draw-$R.properties > $OUT/draw-$R-curve.tsv 2> $OUT/draw-$R-curve.err
+cat $OUT/draw-$R-curve.tsv
