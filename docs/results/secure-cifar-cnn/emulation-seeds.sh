@@ -6,11 +6,7 @@
 # Usage: emulation-seeds.sh RUNDIR R...
 set -euo pipefail
 T=${1:?run folder}; shift
-export SPARK_LOCAL_IP=127.0.0.1   # Spark binds loopback only
-CP="spark-jobs/target/classes:$(cat spark-jobs/target/classpath.txt)"
+source "$(dirname "$0")/common.sh"
 for R in "$@"; do
-  java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.tools.TrainLocal \
-    --shares $T/server0/store,$T/server1/store --model cnn --depth 3 --width 1 --batchNorm false \
-    --backend fixed:16 --threads 1 --epochs 11 --batch 128 --lr '0.05@1560/780*0.1' --approx exp=pwl:4 \
-    --roundingSeed $R > $T/emulation-fixed-r$R.out
+  emulate $T --backend fixed:16 --roundingSeed $R > $T/emulation-fixed-r$R.out
 done

@@ -8,18 +8,12 @@
 # Usage: secure-draw.sh RUNDIR R   (R names the draw: run secure-draw-R, files RUNDIR/draws/draw-R.*)
 set -euo pipefail
 T=${1:?run folder}; R=${2:?draw number}
-export SPARK_LOCAL_IP=127.0.0.1   # Spark binds loopback only
-CP="spark-jobs/target/classes:$(cat spark-jobs/target/classpath.txt)"
+source "$(dirname "$0")/common.sh"
 OUT=$T/draws
 mkdir -p $OUT
-{ cat $T/run.properties
-  if [ -n "${STEPS:-}" ]; then echo "train.maxSteps = $STEPS"; echo "train.checkpointKeepEvery = 12"; fi
-  echo "triples.inApplicationDealer = either-server-can-unmask-everything"
-  for s in 0 1; do
-    echo "channel.server$s.key = $T/server$s/keys/key.pem"
-    echo "channel.server$s.cert = $T/server$s/keys/cert.pem"
-    echo "channel.server$s.peerCert = $T/server$s/keys/peer.pem"
-  done; } > $OUT/draw-$R.properties
+smoke=()
+if [ -n "${STEPS:-}" ]; then smoke=("train.maxSteps = $STEPS" "train.checkpointKeepEvery = 12"); fi
+experimenter_properties $T "${smoke[@]}" > $OUT/draw-$R.properties
 TWINTRAIN_LOCAL=1 TWINTRAIN_DRIVER_MEMORY=12g /usr/bin/time -v submit/twintrain train \
   --store0 $T/server0/store --store1 $T/server1/store --data train --test dev --run secure-draw-$R \
   --conf $OUT/draw-$R.properties > $OUT/draw-$R.out 2> $OUT/draw-$R.err
