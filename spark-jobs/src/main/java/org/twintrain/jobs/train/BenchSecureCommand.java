@@ -30,8 +30,9 @@ public final class BenchSecureCommand implements Command {
                 against the analytical count and the dealer's time for one epoch's triples.
 
                   --model NAME        model.name (default secureml)
-                  --steps N           secure steps timed (default 5)
-                  --warmup N          secure steps run before timing (default 1)
+                  --steps N           secure steps timed (default 20)
+                  --warmup N          secure steps run before timing, so the JIT has compiled the
+                                      secure path (default 5)
                   --double-steps N    double-precision steps timed (default 20)
                   --tls               mutual TLS on loopback between the parties (default: in-memory channel)
                   --mnist DIR         real rows from DIR/train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]
@@ -44,8 +45,8 @@ public final class BenchSecureCommand implements Command {
         CommandLine line = CommandLine.parse(name(), args,
                 Set.of("model", "steps", "warmup", "double-steps", "mnist", "epoch-rows"), Set.of("tls"));
         Map<String, String> settings = line.conf().with("model.name", line.get("model", "secureml")).asMap();
-        SecureBenchmark.Options o = new SecureBenchmark.Options(settings, Integer.parseInt(line.get("steps", "5")),
-                Integer.parseInt(line.get("warmup", "1")), Integer.parseInt(line.get("double-steps", "20")),
+        SecureBenchmark.Options o = new SecureBenchmark.Options(settings, Integer.parseInt(line.get("steps", "20")),
+                Integer.parseInt(line.get("warmup", "5")), Integer.parseInt(line.get("double-steps", "20")),
                 line.has("tls"), line.has("mnist") ? Path.of(line.get("mnist", null)) : null,
                 Integer.parseInt(line.get("epoch-rows", "60000")));
         System.out.print(SecureBenchmark.run(o).format());
