@@ -26,3 +26,10 @@ experimenter_properties() {
     echo "channel.server$s.peerCert = $t/server$s/keys/peer.pem"
   done
 }
+
+# Both servers' shares of secure run RUN's kept checkpoint of STEP added up into a TrainLocal checkpoint of the
+# emulation (org.twintrain.tools.SecureToLocal; seed 1, the emulation's). Usage: secure_to_local RUNDIR RUN STEP OUT
+secure_to_local() {
+  java -cp "$CP" org.twintrain.tools.SecureToLocal --store0 $1/server0/store --store1 $1/server1/store \
+    --run $2 --step $3 --seed 1 --out $4
+}

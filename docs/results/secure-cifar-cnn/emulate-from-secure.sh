@@ -10,8 +10,7 @@ cd "$WT"
 source "$HERE/common.sh"   # after cd: the classpath is the worktree's
 OUT=$T/resume
 mkdir -p $OUT
-java -cp "$CP" org.twintrain.tools.SecureToLocal --store0 $T/server0/store --store1 $T/server1/store \
-  --run cifar-cnn-d3w1 --step $STEP --seed 1 --out $OUT/secure-$STEP.ckpt
+secure_to_local $T cifar-cnn-d3w1 $STEP $OUT/secure-$STEP.ckpt
 for R in "$@"; do
   cp $OUT/secure-$STEP.ckpt $OUT/from$STEP-r$R.ckpt   # TrainLocal overwrites its checkpoint each epoch
   emulate $T --backend fixed:16 --roundingSeed $R --checkpoint $OUT/from$STEP-r$R.ckpt \

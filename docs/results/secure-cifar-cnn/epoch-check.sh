@@ -13,8 +13,7 @@ OUT=$T/epoch-check/$RUN
 mkdir -p $OUT
 for K in $EPOCHS; do
   STEP=$((156 * K))
-  java -cp "$CP" org.twintrain.tools.SecureToLocal --store0 $T/server0/store --store1 $T/server1/store \
-    --run $RUN --step $STEP --seed 1 --out $OUT/secure-$STEP.ckpt
+  secure_to_local $T $RUN $STEP $OUT/secure-$STEP.ckpt
   for R in $STREAMS; do
     cp $OUT/secure-$STEP.ckpt $OUT/from$STEP-r$R.ckpt   # TrainLocal overwrites its checkpoint
     emulate $T --backend fixed:16 --roundingSeed $R --checkpoint $OUT/from$STEP-r$R.ckpt --maxSteps $((STEP + 156)) \
