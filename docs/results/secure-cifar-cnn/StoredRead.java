@@ -1,0 +1,144 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.twintrain.sharing.protocol.TruncationMode;
+import org.twintrain.sharing.ring.FixedPoint;
+import org.twintrain.sharing.triples.ByteSource;
+import org.twintrain.sharing.triples.StoredTripleSource;
+import org.twintrain.sharing.triples.TripleFile;
+import org.twintrain.sharing.triples.TriplePlan;
+import org.twintrain.store.Manifests;
+import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TripleStore;
+
+/**
+ * Issue-17 analysis: what one training step's stored triples cost a server to read, on a plan dealt in windows of
+ * one step (`triples --window-steps 1`): the raw bytes of window 0 (FileChannel, the floor), the SHA-256 check
+ * against its manifest that a server makes when it opens a window (through Hadoop's local file system, which
+ * also checks its CRC files), and taking every key of the window through the stored triple source as training
+ * does (reading and decoding), through the store's Hadoop file system and through a plain local FileChannel. Wall and thread CPU time, median of REPEATS; warm page cache (the window is read
+ * once first). Writes nothing.
+ * Usage: StoredRead STORE PARTY PLAN_ID REPEATS
+ */
+public final class StoredRead {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    public static void main(String[] args) throws Exception {
+        StoreLayout store = new StoreLayout(args[0]);
+        int party = Integer.parseInt(args[1]);
+        String planId = args[2];
+        int repeats = Integer.parseInt(args[3]);
+        Configuration hadoop = new Configuration();
+        Path window = store.tripleWindow(planId, 0);
+        FileSystem fs = window.getFileSystem(hadoop);
+        long bytes = 0;
+        for (FileStatus s : fs.listStatus(window)) {
+            if (s.isFile() && !s.getPath().getName().startsWith(".")) {
+                bytes += s.getLen();
+            }
+        }
+        System.out.printf(Locale.ROOT, "window 0 of plan %s, party %d: %,d bytes%n", planId.substring(0, 12), party,
+                bytes);
+        measure("raw read (FileChannel, 8 MB buffer)", repeats, () -> rawRead(fs, window));
+        measure("SHA-256 check of the window (as on opening it)", repeats, () -> {
+            for (FileStatus s : fs.listStatus(window)) {
+                if (s.isFile() && !s.getPath().getName().startsWith(".") && !s.getPath().getName().equals(Manifests.MANIFEST)) {
+                    Manifests.sha256(s.getPath(), hadoop);
+                }
+            }
+        });
+        measure("take every key of the window (read and decode)", repeats, () -> takeAll(store, party, planId, hadoop));
+        measure("the same, Hadoop streams opened with a 1 MB buffer", repeats, () -> takeAllVia(store, party, planId,
+                w -> bigBuffer(fs, store.tripleWindow(planId, w.index()))));
+        measure("the same through a local FileChannel ByteSource", repeats, () -> takeAllVia(store, party, planId,
+                w -> ByteSource.folder(java.nio.file.Path.of(store.tripleWindow(planId, w.index()).toUri().getPath()))));
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    static void measure(String what, int repeats, Work work) throws Exception {
+        work.run(); // warm the page cache and the JIT
+        double[] wall = new double[repeats], cpu = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long c0 = CPU.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+            work.run();
+            wall[i] = (System.nanoTime() - t0) / 1e9;
+            cpu[i] = (CPU.getCurrentThreadCpuTime() - c0) / 1e9;
+        }
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        System.out.printf(Locale.ROOT, "%-50s wall %.3f s (%.3f-%.3f), thread CPU %.3f s, median of %d%n", what,
+                wall[repeats / 2], wall[0], wall[repeats - 1], cpu[repeats / 2], repeats);
+    }
+
+    static void rawRead(FileSystem fs, Path window) throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(8 << 20);
+        for (FileStatus s : fs.listStatus(window)) {
+            if (!s.isFile()) {
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(java.nio.file.Path.of(s.getPath().toUri()), StandardOpenOption.READ)) {
+                while (ch.read(buffer) > 0) {
+                    buffer.clear();
+                }
+            }
+        }
+    }
+
+    /** The store's positioned reads, but each stream opened with a 1 MB buffer instead of io.file.buffer.size. */
+    static ByteSource bigBuffer(FileSystem fs, Path folder) {
+        return new ByteSource() {
+            @Override
+            public java.util.List<String> list() throws java.io.IOException {
+                return TripleStore.byteSource(folder, fs.getConf()).list();
+            }
+
+            @Override
+            public long size(String name) throws java.io.IOException {
+                return fs.getFileStatus(new Path(folder, name)).getLen();
+            }
+
+            @Override
+            public void readFully(String name, long position, byte[] into) throws java.io.IOException {
+                try (var in = fs.open(new Path(folder, name), 1 << 20)) {
+                    in.readFully(position, into);
+                }
+            }
+        };
+    }
+
+    static void takeAllVia(StoreLayout store, int party, String planId, StoredTripleSource.WindowOpener opener)
+            throws Exception {
+        TriplePlan plan = TriplePlan.read(Files.newInputStream(java.nio.file.Path.of(
+                new Path(store.triples(planId), TripleFile.PLAN_FILE).toUri().getPath())), planId);
+        try (StoredTripleSource source = StoredTripleSource.openWindows(plan, 1, party, FixedPoint.defaults(),
+                TruncationMode.WRAP_FREE, opener, null)) {
+            takeWindow0(source);
+        }
+    }
+
+    static void takeWindow0(StoredTripleSource source) {
+        TriplePlan.Window w = source.windows().get(0);
+        for (int i = w.first(); i < w.end(); i++) {
+            source.take(source.plan().key(i));
+        }
+    }
+
+    static void takeAll(StoreLayout store, int party, String planId, Configuration hadoop) throws Exception {
+        try (StoredTripleSource source = TripleStore.openWindows(store, party, planId, FixedPoint.defaults(),
+                TruncationMode.WRAP_FREE, null, java.time.Duration.ofSeconds(5), (w, session) -> { }, false, hadoop)) {
+            takeWindow0(source);
+        }
+    }
+}
