@@ -4,10 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.twintrain.sharing.protocol.TruncationMode;
@@ -18,6 +19,7 @@ import org.twintrain.sharing.triples.TripleFile;
 import org.twintrain.sharing.triples.TriplePlan;
 import org.twintrain.store.Manifests;
 import org.twintrain.store.StoreLayout;
+import org.twintrain.store.TripleManifest;
 import org.twintrain.store.TripleStore;
 
 /**
@@ -25,8 +27,9 @@ import org.twintrain.store.TripleStore;
  * one step (`triples --window-steps 1`): the raw bytes of window 0 (FileChannel, the floor), the SHA-256 check
  * against its manifest that a server makes when it opens a window (through Hadoop's local file system, which
  * also checks its CRC files), and taking every key of the window through the stored triple source as training
- * does (reading and decoding), through the store's Hadoop file system and through a plain local FileChannel. Wall and thread CPU time, median of REPEATS; warm page cache (the window is read
- * once first). Writes nothing.
+ * does (reading and decoding), through the store's Hadoop file system and through a plain local FileChannel.
+ * The raw read and the check cover the files the window's manifest lists. Wall and thread CPU time, median of
+ * REPEATS; warm page cache (each measurement runs once first). Writes nothing.
  * Usage: StoredRead STORE PARTY PLAN_ID REPEATS
  */
 public final class StoredRead {
@@ -40,20 +43,21 @@ public final class StoredRead {
         Configuration hadoop = new Configuration();
         Path window = store.tripleWindow(planId, 0);
         FileSystem fs = window.getFileSystem(hadoop);
+        // The window's files as its manifest lists them: what a server checks on opening it.
+        List<Path> files = new ArrayList<>();
+        for (String name : Manifests.read(window, TripleManifest.class, hadoop).checksums().keySet()) {
+            files.add(new Path(window, name));
+        }
         long bytes = 0;
-        for (FileStatus s : fs.listStatus(window)) {
-            if (s.isFile() && !s.getPath().getName().startsWith(".")) {
-                bytes += s.getLen();
-            }
+        for (Path file : files) {
+            bytes += fs.getFileStatus(file).getLen();
         }
         System.out.printf(Locale.ROOT, "window 0 of plan %s, party %d: %,d bytes%n", planId.substring(0, 12), party,
                 bytes);
-        measure("raw read (FileChannel, 8 MB buffer)", repeats, () -> rawRead(fs, window));
+        measure("raw read (FileChannel, 8 MB buffer)", repeats, () -> rawRead(files));
         measure("SHA-256 check of the window (as on opening it)", repeats, () -> {
-            for (FileStatus s : fs.listStatus(window)) {
-                if (s.isFile() && !s.getPath().getName().startsWith(".") && !s.getPath().getName().equals(Manifests.MANIFEST)) {
-                    Manifests.sha256(s.getPath(), hadoop);
-                }
+            for (Path file : files) {
+                Manifests.sha256(file, hadoop);
             }
         });
         measure("take every key of the window (read and decode)", repeats, () -> takeAll(store, party, planId, hadoop));
@@ -82,13 +86,10 @@ public final class StoredRead {
                 wall[repeats / 2], wall[0], wall[repeats - 1], cpu[repeats / 2], repeats);
     }
 
-    static void rawRead(FileSystem fs, Path window) throws Exception {
+    static void rawRead(List<Path> files) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocateDirect(8 << 20);
-        for (FileStatus s : fs.listStatus(window)) {
-            if (!s.isFile()) {
-                continue;
-            }
-            try (FileChannel ch = FileChannel.open(java.nio.file.Path.of(s.getPath().toUri()), StandardOpenOption.READ)) {
+        for (Path file : files) {
+            try (FileChannel ch = FileChannel.open(java.nio.file.Path.of(file.toUri().getPath()), StandardOpenOption.READ)) {
                 while (ch.read(buffer) > 0) {
                     buffer.clear();
                 }
@@ -120,8 +121,11 @@ public final class StoredRead {
 
     static void takeAllVia(StoreLayout store, int party, String planId, StoredTripleSource.WindowOpener opener)
             throws Exception {
-        TriplePlan plan = TriplePlan.read(Files.newInputStream(java.nio.file.Path.of(
-                new Path(store.triples(planId), TripleFile.PLAN_FILE).toUri().getPath())), planId);
+        TriplePlan plan;
+        try (var in = Files.newInputStream(java.nio.file.Path.of(
+                new Path(store.triples(planId), TripleFile.PLAN_FILE).toUri().getPath()))) {
+            plan = TriplePlan.read(in, planId);
+        }
         try (StoredTripleSource source = StoredTripleSource.openWindows(plan, 1, party, FixedPoint.defaults(),
                 TruncationMode.WRAP_FREE, opener, null)) {
             takeWindow0(source);

@@ -40,23 +40,22 @@ levene = stats.levene(secure, emulation, center="median")
 median = statistics.median(pooled)
 deviation = [abs(v - median) for v in pooled]
 observed = sum(deviation[:k]) / k
-at_least = total = 0
+lo, hi = min(emulation), max(emulation)
+outside = sum(1 for v in secure if v < lo or v > hi)
+# One pass over every relabelling of the pooled values as k secure draws and the rest: both exact tests.
+total = spread_at_least = range_at_least = 0
 for chosen in itertools.combinations(range(len(pooled)), k):
     total += 1
     if sum(deviation[i] for i in chosen) / k >= observed - 1e-12:
-        at_least += 1
-print(f"spread: F {f:.2f} on ({k - 1}, {len(emulation) - 1}) df, p {f_p:.4f}; Levene (median) p {levene.pvalue:.3f}; "
-      f"permutation (mean |x - pooled median|, {total:,} relabellings) p {at_least / total:.4f}")
-
-lo, hi = min(emulation), max(emulation)
-outside = sum(1 for v in secure if v < lo or v > hi)
-count = 0
-for chosen in itertools.combinations(range(len(pooled)), k):
-    rest = [pooled[i] for i in range(len(pooled)) if i not in set(chosen)]
+        spread_at_least += 1
+    chosen_set = set(chosen)
+    rest = [pooled[i] for i in range(len(pooled)) if i not in chosen_set]
     if sum(1 for i in chosen if pooled[i] < min(rest) or pooled[i] > max(rest)) >= outside:
-        count += 1
+        range_at_least += 1
+print(f"spread: F {f:.2f} on ({k - 1}, {len(emulation) - 1}) df, p {f_p:.4f}; Levene (median) p {levene.pvalue:.3f}; "
+      f"permutation (mean |x - pooled median|, {total:,} relabellings) p {spread_at_least / total:.4f}")
 print(f"range: {outside} of {k} secure draws outside the emulation's {lo:.2f}-{hi:.2f}; "
-      f"P(at least {outside}) under one distribution {count}/{total} = {count / total:.4f}")
+      f"P(at least {outside}) under one distribution {range_at_least}/{total} = {range_at_least / total:.4f}")
 
 mean = statistics.mean(emulation)
 within = sum(1 for v in secure if abs(v - mean) <= 1)
