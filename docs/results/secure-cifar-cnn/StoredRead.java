@@ -26,8 +26,9 @@ import org.twintrain.store.TripleStore;
  * Issue-17 analysis: what one training step's stored triples cost a server to read, on a plan dealt in windows of
  * one step (`triples --window-steps 1`): the raw bytes of window 0 (FileChannel, the floor), the SHA-256 check
  * against its manifest that a server makes when it opens a window (through Hadoop's local file system, which
- * also checks its CRC files), and taking every key of the window through the stored triple source as training
- * does (reading and decoding), through the store's Hadoop file system and through a plain local FileChannel.
+ * also checks its CRC files), opening the window and taking every key through the stored triple source as
+ * training does (the check, reading and decoding), and the takes alone through the store's reader, through the
+ * reader it replaced (a Hadoop stream opened per key) and through a plain local FileChannel.
  * The raw read and the check cover the files the window's manifest lists. Wall and thread CPU time, median of
  * REPEATS; warm page cache (each measurement runs once first). Writes nothing.
  * Usage: StoredRead STORE PARTY PLAN_ID REPEATS
@@ -60,10 +61,15 @@ public final class StoredRead {
                 Manifests.sha256(file, hadoop);
             }
         });
-        measure("take every key of the window (read and decode)", repeats, () -> takeAll(store, party, planId, hadoop));
-        measure("the same, Hadoop streams opened with a 1 MB buffer", repeats, () -> takeAllVia(store, party, planId,
-                w -> bigBuffer(fs, store.tripleWindow(planId, w.index()))));
-        measure("the same through a local FileChannel ByteSource", repeats, () -> takeAllVia(store, party, planId,
+        measure("open the window and take every key (as training)", repeats, () -> takeAll(store, party, planId,
+                hadoop));
+        measure("take every key: the store's reader, no check", repeats, () -> takeAllVia(store, party, planId,
+                w -> TripleStore.byteSource(store.tripleWindow(planId, w.index()), hadoop)));
+        measure("take every key: a Hadoop stream opened per key", repeats, () -> takeAllVia(store, party, planId,
+                w -> perKey(fs, store.tripleWindow(planId, w.index()), 0)));
+        measure("the same, each opened with a 1 MB buffer", repeats, () -> takeAllVia(store, party, planId,
+                w -> perKey(fs, store.tripleWindow(planId, w.index()), 1 << 20)));
+        measure("take every key: a local FileChannel ByteSource", repeats, () -> takeAllVia(store, party, planId,
                 w -> ByteSource.folder(java.nio.file.Path.of(store.tripleWindow(planId, w.index()).toUri().getPath()))));
     }
 
@@ -97,12 +103,17 @@ public final class StoredRead {
         }
     }
 
-    /** The store's positioned reads, but each stream opened with a 1 MB buffer instead of io.file.buffer.size. */
-    static ByteSource bigBuffer(FileSystem fs, Path folder) {
+    /**
+     * The store's reader before it kept its streams (up to a8ad63d): a positioned readFully on a Hadoop stream
+     * opened per key, with io.file.buffer.size (buffer 0) or the given buffer.
+     */
+    static ByteSource perKey(FileSystem fs, Path folder, int buffer) {
         return new ByteSource() {
             @Override
             public java.util.List<String> list() throws java.io.IOException {
-                return TripleStore.byteSource(folder, fs.getConf()).list();
+                try (ByteSource store = TripleStore.byteSource(folder, fs.getConf())) {
+                    return store.list();
+                }
             }
 
             @Override
@@ -112,7 +123,7 @@ public final class StoredRead {
 
             @Override
             public void readFully(String name, long position, byte[] into) throws java.io.IOException {
-                try (var in = fs.open(new Path(folder, name), 1 << 20)) {
+                try (var in = buffer == 0 ? fs.open(new Path(folder, name)) : fs.open(new Path(folder, name), buffer)) {
                     in.readFully(position, into);
                 }
             }

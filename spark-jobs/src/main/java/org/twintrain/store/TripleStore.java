@@ -1,15 +1,8 @@
 package org.twintrain.store;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.twintrain.sharing.protocol.TruncationMode;
 import org.twintrain.sharing.ring.FixedPoint;
@@ -92,9 +85,11 @@ public final class TripleStore {
         if (verifyChecksums) {
             verify(m, folder, hadoop);
         }
-        org.twintrain.sharing.triples.TriplePlan plan = org.twintrain.sharing.triples.TriplePlan.read(
-                new java.io.ByteArrayInputStream(byteSource(folder, hadoop).readAll(
-                        org.twintrain.sharing.triples.TripleFile.PLAN_FILE)), planId);
+        org.twintrain.sharing.triples.TriplePlan plan;
+        try (ByteSource planFolder = byteSource(folder, hadoop)) {
+            plan = org.twintrain.sharing.triples.TriplePlan.read(new java.io.ByteArrayInputStream(planFolder.readAll(
+                    org.twintrain.sharing.triples.TripleFile.PLAN_FILE)), planId);
+        }
         return StoredTripleSource.openWindows(plan, m.windowSteps(), party, codec, truncation,
                 TripleWindows.opener(store, party, m, wait, agreement, hadoop), ledger);
     }
@@ -145,42 +140,11 @@ public final class TripleStore {
         }
     }
 
-    /** A Hadoop folder as a {@link ByteSource} (positioned reads on the file system's streams). */
+    /**
+     * A Hadoop folder as a {@link ByteSource}: one stream per file kept open until the source is closed, each
+     * record read by seeking it ({@link HadoopFolderSource}).
+     */
     public static ByteSource byteSource(Path folder, Configuration hadoop) throws IOException {
-        FileSystem fs = folder.getFileSystem(hadoop);
-        return new ByteSource() {
-            @Override
-            public List<String> list() throws IOException {
-                List<String> names = new ArrayList<>();
-                for (FileStatus s : fs.listStatus(folder)) {
-                    if (s.isFile()) {
-                        names.add(s.getPath().getName());
-                    }
-                }
-                names.sort(null);
-                return names;
-            }
-
-            @Override
-            public long size(String name) throws IOException {
-                try {
-                    return fs.getFileStatus(new Path(folder, name)).getLen();
-                } catch (FileNotFoundException e) {
-                    throw new NoSuchFileException(new Path(folder, name).toString());
-                }
-            }
-
-            @Override
-            public void readFully(String name, long position, byte[] into) throws IOException {
-                try (FSDataInputStream in = fs.open(new Path(folder, name))) {
-                    in.readFully(position, into);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return folder.toString();
-            }
-        };
+        return new HadoopFolderSource(folder.getFileSystem(hadoop), folder);
     }
 }

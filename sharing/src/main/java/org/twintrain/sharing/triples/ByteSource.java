@@ -1,5 +1,6 @@
 package org.twintrain.sharing.triples;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,9 +15,10 @@ import java.util.stream.Stream;
 /**
  * Positioned reads of the files of one store folder, so that {@link StoredTripleSource} needs no Spark or
  * Hadoop: {@link #folder} serves a local java.nio folder (tests, the demo), and the jobs adapt a Hadoop
- * FileSystem folder (whose streams support positioned reads) to the same interface.
+ * FileSystem folder (whose streams support positioned reads) to the same interface. A source may hold files
+ * open between reads; {@link StoredTripleSource} closes it when the run moves past its window or closes.
  */
-public interface ByteSource {
+public interface ByteSource extends Closeable {
 
     /** Names of the files directly in the folder, sorted. */
     List<String> list() throws IOException;
@@ -36,6 +38,11 @@ public interface ByteSource {
         byte[] b = new byte[(int) size];
         readFully(name, 0, b);
         return b;
+    }
+
+    /** Releases what the source holds open (nothing, by default); reads after it still work. */
+    @Override
+    default void close() throws IOException {
     }
 
     /** A local folder. */

@@ -83,9 +83,20 @@ public final class StoredTripleSource implements TripleSource {
      * @param expectedPlanId the plan id the run was set up with (e.g. from its configuration), or null to take
      *                       the folder's plan as it is
      * @param ledger         the ledger of this plan and party, or null to keep the ledger in memory only
+     * @param folder         closed by the returned source's {@link #close}, or on refusal
      */
     public static StoredTripleSource open(ByteSource folder, int party, FixedPoint codec, TruncationMode truncation,
             String expectedPlanId, TripleLedger ledger) throws IOException {
+        try {
+            return openWhole(folder, party, codec, truncation, expectedPlanId, ledger);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(folder, e); // the source owns folder once opened; refused, it holds nothing open
+            throw e;
+        }
+    }
+
+    private static StoredTripleSource openWhole(ByteSource folder, int party, FixedPoint codec,
+            TruncationMode truncation, String expectedPlanId, TripleLedger ledger) throws IOException {
         if (party != 0 && party != 1) {
             throw new IllegalArgumentException("party must be 0 or 1, got " + party);
         }
@@ -324,12 +335,18 @@ public final class StoredTripleSource implements TripleSource {
             TriplePlan.Window window = windows.get(w);
             try {
                 ByteSource folder = opener.open(window);
-                dealings[w] = dealing(folder, folder.list(), party, plan, window);
+                try {
+                    dealings[w] = dealing(folder, folder.list(), party, plan, window);
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(folder, e);
+                    throw e;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not open window " + w + " of plan " + plan.id() + "'s triples", e);
             }
             for (int earlier = 0; earlier < w; earlier++) {
-                dealings[earlier] = null; // the run has moved on; its folder may be deleted once covered
+                // The run has moved on: release the window's files (its folder may be deleted once covered).
+                release(earlier);
             }
         }
         return dealings[w];
@@ -380,10 +397,35 @@ public final class StoredTripleSource implements TripleSource {
 
     @Override
     public synchronized void close() {
-        if (!closed && ledger != null) {
-            ledger.close();
+        if (closed) {
+            return;
         }
         closed = true;
+        for (int w = 0; w < dealings.length; w++) {
+            release(w);
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    /** Drops dealing w and closes its folder's open files (read only: a failure to close them loses nothing). */
+    private synchronized void release(int w) {
+        Dealing d = dealings[w];
+        dealings[w] = null;
+        if (d != null) {
+            closeQuietly(d.folder(), null);
+        }
+    }
+
+    private static void closeQuietly(ByteSource folder, Throwable cause) {
+        try {
+            folder.close();
+        } catch (IOException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     private void ensureOpen() {

@@ -93,6 +93,74 @@ class TripleWindowsTest {
         assertTrue(e.getMessage().contains("outside window 1's"), e.getMessage());
     }
 
+    @Test
+    void aWindowsFilesAreReleasedWhenTheRunMovesPastItAndOnClose() throws IOException {
+        TriplePlan plan = TriplePlan.record(1, 5, F16, TruncationMode.WRAP_FREE, new ToyProgram());
+        List<TriplePlan.Window> windows = plan.windows(2);
+        assertTrue(windows.size() >= 3, "the toy plan spans at least three windows");
+        for (TriplePlan.Window w : windows) {
+            write(plan, w, new Dealer(("window-dealer-" + w.index()).getBytes(), F16), tmp.resolve("w" + w.index()));
+        }
+        List<Closing> opened = new ArrayList<>();
+        StoredTripleSource s = StoredTripleSource.openWindows(plan, 2, 1, F16, TruncationMode.WRAP_FREE, w -> {
+            Closing c = new Closing(ByteSource.folder(tmp.resolve("w" + w.index()).resolve("s1")));
+            opened.add(c);
+            return c;
+        }, null);
+        s.take(plan.key(windows.get(0).first()));
+        s.take(plan.key(windows.get(1).first()));
+        assertEquals(2, opened.size());
+        assertEquals(1, opened.get(0).closes, "window 0 released once the run reached window 1");
+        assertEquals(0, opened.get(1).closes, "the current window stays open");
+        s.take(plan.key(windows.get(1).first() + 1)); // still window 1: nothing reopened
+        assertEquals(2, opened.size());
+        s.close();
+        assertEquals(List.of(1, 1), opened.stream().map(c -> c.closes).toList(), "close releases the current window, "
+                + "and a window once only");
+
+        // A window refused on opening is released too.
+        Closing refused = new Closing(ByteSource.folder(tmp.resolve("w0").resolve("s1")));
+        StoredTripleSource wrong = StoredTripleSource.openWindows(plan, 2, 1, F16, TruncationMode.WRAP_FREE,
+                w -> refused, null);
+        assertThrows(IllegalArgumentException.class, () -> wrong.take(plan.key(windows.get(1).first())));
+        assertEquals(1, refused.closes);
+        // So is a whole-plan folder that open refuses (here: it holds no plan file).
+        Closing noPlan = new Closing(ByteSource.folder(tmp.resolve("w0").resolve("s1")));
+        assertThrows(IllegalArgumentException.class, () -> StoredTripleSource.open(noPlan, 1, F16,
+                TruncationMode.WRAP_FREE, null, null));
+        assertEquals(1, noPlan.closes);
+    }
+
+    /** A folder that counts its closes. */
+    private static final class Closing implements ByteSource {
+        private final ByteSource folder;
+        int closes;
+
+        Closing(ByteSource folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public List<String> list() throws IOException {
+            return folder.list();
+        }
+
+        @Override
+        public long size(String name) throws IOException {
+            return folder.size(name);
+        }
+
+        @Override
+        public void readFully(String name, long position, byte[] into) throws IOException {
+            folder.readFully(name, position, into);
+        }
+
+        @Override
+        public void close() {
+            closes++;
+        }
+    }
+
     private static int windowOf(List<TriplePlan.Window> windows, int index) {
         for (TriplePlan.Window w : windows) {
             if (index >= w.first() && index < w.end()) {
