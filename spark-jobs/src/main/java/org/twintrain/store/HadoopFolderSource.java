@@ -15,12 +15,10 @@ import org.twintrain.sharing.triples.ByteSource;
 
 /**
  * A folder of a Hadoop file system as a {@link ByteSource} for a server's stored triples. It keeps one stream
- * per file open until {@link #close} and reads each record by seeking that stream, so that reading a window's
- * records in order is one sequential pass through each part file with the file system's own checks intact
- * (the local file system's CRC files, HDFS's block checksums). Opening a stream per record instead made a
- * positioned read on a checksummed local file reopen the file and its CRC file for every record: 4-5x the cost
- * of the bytes in a deployment step (docs/results/secure-cifar-cnn.md, "What server 1 stores"). Thread-safe:
- * reads of one file take turns on its stream; a read after close opens a stream for that read alone.
+ * per file open until {@link #close} and reads each record by seeking that stream and reading it a megabyte at a
+ * time, so that taking a window's records in order is one sequential pass through each part file: no open (on
+ * HDFS a name-node call) per record, and the file system's read-ahead works. Thread-safe: reads of one file take
+ * turns on its stream; a read after close opens a stream for that read alone.
  */
 final class HadoopFolderSource implements ByteSource {
     /** Read-ahead per stream: a window's part file is read front to back in records of kilobytes to megabytes. */
