@@ -6,7 +6,8 @@
 # deleted as checkpoints cover them; what is left of the plan's folder is removed at the end. Run alone, from a
 # checkout's root (the code measured) after setup.sh RUNDIR; a checkout whose build is not in ~/.m2 sets
 # TWINTRAIN_NO_BUILD=1. Writes RUNDIR/deploy-TAG/: each process's output and GNU time, and steps.txt (server 0's
-# progress lines). Usage: deploy-steps.sh RUNDIR TAG   (STEPS=36, PORT=47100 by default)
+# progress lines). JFR=1 records a profile of each process (NAME.jfr).
+# Usage: deploy-steps.sh RUNDIR TAG   (STEPS=36 and PORT=47100 by default)
 set -euo pipefail
 T=${1:?run folder}; TAG=${2:?tag}
 STEPS=${STEPS:-36}; PORT=${PORT:-47100}
@@ -24,9 +25,11 @@ channel.server$s.cert = $T/server$s/keys/cert.pem
 channel.server$s.peerCert = $T/server$s/keys/peer.pem
 PROPS
 done
-run() { # NAME COMMAND...: in the background, GNU time into NAME.time, its PID into NAME.pid
+run() { # NAME COMMAND...: in the background, GNU time into NAME.time, its PID into NAME.pid; JFR=1: a profile
   local name=$1; shift
-  /usr/bin/time -v -o $OUT/$name.time "$@" > $OUT/$name.out 2> $OUT/$name.err &
+  local opts=${JAVA_TOOL_OPTIONS:-}
+  [[ ${JFR:-0} == 1 ]] && opts="$opts -XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile"
+  JAVA_TOOL_OPTIONS=$opts /usr/bin/time -v -o $OUT/$name.time "$@" > $OUT/$name.out 2> $OUT/$name.err &
   echo $! > $OUT/$name.pid
 }
 run dealer submit/twintrain triples --data train --store0 $T/server0/store --store1 $T/server1/store \
