@@ -21,7 +21,7 @@ import org.twintrain.sharing.triples.ByteSource;
  * turns on its stream; a read after close opens a stream for that read alone.
  */
 final class HadoopFolderSource implements ByteSource {
-    /** Read-ahead per stream: a window's part file is read front to back in records of kilobytes to megabytes. */
+    /** Each stream's read-ahead and the largest single read (records run from kilobytes to tens of megabytes). */
     static final int BUFFER_BYTES = 1 << 20;
 
     private final FileSystem fs;
@@ -72,7 +72,7 @@ final class HadoopFolderSource implements ByteSource {
     /**
      * Reads into from position in chunks of at most BUFFER_BYTES: the JDK reads a file into a Java array through
      * a native buffer of the whole request, allocated and paged in afresh on every call, which made one read
-     * of a record of tens of megabytes about 45 times slower than the same bytes read a megabyte at a time.
+     * of a record of tens of megabytes 20 to 45 times slower than the same bytes read a megabyte at a time.
      */
     private static void read(FSDataInputStream in, long position, byte[] into) throws IOException {
         if (in.getPos() != position) {

@@ -59,7 +59,7 @@ public final class Manifests {
             throw new IllegalStateException(e);
         }
         FileSystem fs = file.getFileSystem(hadoop);
-        // Megabyte reads: checking a window's gigabytes in 8 KB reads cost a third more than the hashing itself.
+        // Megabyte reads: in 8 KB reads, checking a window's gigabytes cost half as much again as the hashing itself.
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = fs.open(file, buffer.length)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
