@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summarizes deploy-steps.sh runs: per run, server 0's training time (its last progress line) and its time
 from the checkpoint of step 12 to that of the last step, each process's CPU (GNU time: user + system) per
-training step and peak RSS, the dealer's dealing; then the median per tag prefix (letters before the number).
+training step and peak RSS, the dealer's dealing; then the median per tag prefix (letters before the number),
+and each run's seconds per step between consecutive checkpoints (whole seconds: the log's resolution).
 Usage: deploy-steps-summary.py RUNDIR/deploy-TAG...  (e.g. /tmp/c17/deploy-{new,old}{1,2,3})"""
 import re
 import statistics
@@ -34,6 +35,9 @@ def run(folder):
     row = {"run": d.name, "steps": steps, "s/step": float(elapsed) / steps, "s/step after 12": after12,
            "MB/step": int(sent.replace(",", "")) / steps / 1e6, "rounds/step": int(rounds.replace(",", "")) / steps,
            "dealing s/step": dealing / steps}
+    marks = sorted(covered)
+    row["between checkpoints"] = [round((covered[b] - covered[a]).total_seconds() / (b - a), 2)
+                                  for a, b in zip(marks, marks[1:])]
     for p in ("server0", "server1", "dealer"):
         user, system, rss = gnu_time(d / f"{p}.time")
         row[f"{p} cpu/step"] = (user + system) / steps
@@ -43,7 +47,7 @@ def run(folder):
 
 
 rows = [run(f) for f in sys.argv[1:]]
-keys = list(rows[0])
+keys = [k for k in rows[0] if k != "between checkpoints"]
 print(" | ".join(keys))
 for r in rows:
     print(" | ".join(r["run"] if k == "run" else f"{r[k]:.2f}" for k in keys))
@@ -53,3 +57,5 @@ for r in rows:
 for g, rs in groups.items():
     print(" | ".join(f"median {g} ({len(rs)})" if k == "run" else f"{statistics.median(r[k] for r in rs):.2f}"
                      for k in keys))
+for r in rows:
+    print(r["run"], "s/step between checkpoints:", " ".join(f"{x:.2f}" for x in r["between checkpoints"]))
