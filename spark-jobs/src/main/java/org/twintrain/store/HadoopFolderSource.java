@@ -58,15 +58,23 @@ final class HadoopFolderSource implements ByteSource {
     @Override
     public void readFully(String name, long position, byte[] into) throws IOException {
         FSDataInputStream in = stream(name);
-        if (in == null) { // closed: a late reader of a window the run has moved past
-            try (FSDataInputStream once = openStream(name)) {
-                read(once, position, into);
+        if (in != null) {
+            synchronized (in) {
+                // close() marks the source closed before it takes a stream's lock to close it: open here means open.
+                if (!isClosed()) {
+                    read(in, position, into);
+                    return;
+                }
             }
-            return;
         }
-        synchronized (in) {
-            read(in, position, into);
+        // Closed: a late reader of a window the run has moved past reads through a stream of its own.
+        try (FSDataInputStream once = openStream(name)) {
+            read(once, position, into);
         }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     /**

@@ -82,6 +82,41 @@ class HadoopFolderSourceTest {
     }
 
     @Test
+    void aCloseDuringReadsFailsNoReader() throws Exception {
+        Path folder = new Path(tmp.toUri());
+        byte[][] files = {write(folder, "part-00000", 7), write(folder, "part-00001", 8)};
+        List<long[]> records = records(new Random(9));
+        ByteSource source = TripleStore.byteSource(folder, new Configuration());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(4);
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                List<long[]> mine = new ArrayList<>(records);
+                Collections.shuffle(mine, new Random(20 + t));
+                done.add(pool.submit(() -> {
+                    started.countDown();
+                    int reads = 0;
+                    for (int round = 0; round < 3; round++) {
+                        for (long[] r : mine) {
+                            check(source, files, r);
+                            reads++;
+                        }
+                    }
+                    return reads;
+                }));
+            }
+            started.await();
+            source.close(); // while the readers are at it: each read either finishes first or reopens
+            for (Future<Integer> f : done) {
+                assertEquals(3 * records.size(), f.get(), "every read of every reader succeeded");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aDamagedByteIsRefusedByTheFileSystemsChecksum() throws IOException {
         Path folder = new Path(tmp.toUri());
         write(folder, "part-00000", 5);
