@@ -21,13 +21,24 @@ import org.twintrain.store.StoreLayout;
  * Usage: StoredHalf STORE1 DATA TEST CONF
  */
 public final class StoredHalf {
+    /** A run's plan as the `triples --data DATA --test TEST --conf CONF` job deals it, with its data and conf. */
+    record RunPlan(TriplePlan plan, DataShareManifest data, TwinTrainConf conf) {
+        /** From args STORE1 DATA TEST CONF (RecordSizes reads its plan the same way). */
+        static RunPlan read(String[] args) throws Exception {
+            StoreLayout store = new StoreLayout(args[0]);
+            Configuration hadoop = new Configuration();
+            DataShareManifest data = Manifests.read(store.data(args[1]), DataShareManifest.class, hadoop);
+            DataShareManifest test = Manifests.read(store.data(args[2]), DataShareManifest.class, hadoop);
+            TwinTrainConf conf = TwinTrainConf.defaults().withFile(Path.of(args[3]));
+            return new RunPlan(EngineProgram.plan(conf.asMap(), data, test), data, conf);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        StoreLayout store = new StoreLayout(args[0]);
-        Configuration hadoop = new Configuration();
-        DataShareManifest data = Manifests.read(store.data(args[1]), DataShareManifest.class, hadoop);
-        DataShareManifest test = Manifests.read(store.data(args[2]), DataShareManifest.class, hadoop);
-        TwinTrainConf conf = TwinTrainConf.defaults().withFile(Path.of(args[3]));
-        TriplePlan plan = EngineProgram.plan(conf.asMap(), data, test);
+        RunPlan run = RunPlan.read(args);
+        TriplePlan plan = run.plan();
+        DataShareManifest data = run.data();
+        TwinTrainConf conf = run.conf();
         int steps = conf.getInt("train.epochs") * (int) (data.rows() / conf.getInt("train.batchSize"));
         Map<TripleKey.Kind, long[]> byKind = new EnumMap<>(TripleKey.Kind.class);
         for (TripleKey key : plan.keys()) {
