@@ -10,6 +10,8 @@
 # STEPS=all runs the whole plan as the results page's run did: the dealer and the servers with the dev set for the
 # servers' secure evaluation, then the model owner's reveal of the two model shares and evaluate, and every kept
 # checkpoint scored by jobs.reveal.CheckpointCurve (RUNDIR/deploy-TAG/owner/: model, evaluate.out, curve.tsv).
+# SERVER_MEMORY sets the servers' heaps (the launcher's 4g by default; the whole plan with the dev set needs more:
+# at 4g both servers ran out of heap in the range check of step 60).
 # Usage: deploy-steps.sh RUNDIR TAG   (STEPS=36 and PORT=47100 by default)
 set -euo pipefail
 T=${1:?run folder}; TAG=${2:?tag}
@@ -51,7 +53,7 @@ for i in $(seq 600); do
 done
 [[ -n $PLAN ]] || { echo "the dealer printed no plan" >&2; exit 1; }
 for s in 0 1; do
-  run server$s submit/twintrain train --server $s --store $T/server$s/store --data train "${TEST[@]}" --run deploy-$TAG \
+  TWINTRAIN_DRIVER_MEMORY=${SERVER_MEMORY:-4g} run server$s submit/twintrain train --server $s --store $T/server$s/store --data train "${TEST[@]}" --run deploy-$TAG \
     --conf $OUT/run.properties --conf $OUT/server$s.properties --set triples.plan=$PLAN
 done
 rc=0

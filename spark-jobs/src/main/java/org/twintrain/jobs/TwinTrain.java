@@ -66,10 +66,28 @@ public final class TwinTrain {
             }
             LOG.error("twintrain {} failed", c.name(), e);
             System.err.flush();
-            System.err.println("twintrain " + c.name() + " failed: " + oneLine(String.valueOf(innermost(e)))
-                    + " (stack traces: " + logFile() + ")");
+            System.err.println(failureLine(c.name(), e));
+            return 1;
+        } catch (OutOfMemoryError e) {
+            LOG.error("twintrain {} failed", c.name(), e);
+            System.err.flush();
+            System.err.println(failureLine(c.name(), e));
             return 1;
         }
+    }
+
+    /**
+     * The last line of a failed command: its innermost error, and for a JVM out of heap what to do about it (a
+     * Spark task's OutOfMemoryError reaches here wrapped, and its bare message names no remedy).
+     */
+    static String failureLine(String command, Throwable e) {
+        String line = "twintrain " + command + " failed: " + oneLine(String.valueOf(innermost(e)));
+        if (innermost(e) instanceof OutOfMemoryError) {
+            line += String.format(" (the heap's limit is %.1f GiB: give it more, e.g. TWINTRAIN_DRIVER_MEMORY=8g for"
+                    + " submit/twintrain or --driver-memory for spark-submit; a run with checkpoints resumes from its"
+                    + " last)", Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+        }
+        return line + " (stack traces: " + logFile() + ")";
     }
 
     /**

@@ -92,6 +92,20 @@ class TwinTrainCommandsTest {
     }
 
     @Test
+    void aTaskOutOfHeapEndsWithTheRemedy() {
+        Throwable wrapped = new RuntimeException("Job aborted due to stage failure",
+                new IllegalStateException("task failed", new OutOfMemoryError("Java heap space")));
+        String line = TwinTrain.failureLine("train", wrapped);
+        assertTrue(line.startsWith("twintrain train failed: java.lang.OutOfMemoryError: Java heap space (the heap's"
+                + " limit is "), line);
+        assertTrue(line.contains("TWINTRAIN_DRIVER_MEMORY=8g for submit/twintrain or --driver-memory for spark-submit"),
+                line);
+        String other = TwinTrain.failureLine("train", new RuntimeException("outer", new IllegalStateException("disk")));
+        assertEquals("twintrain train failed: java.lang.IllegalStateException: disk (stack traces: " + TwinTrain.logFile()
+                + ")", other);
+    }
+
+    @Test
     void generateWritesOnlyTheDataSetAskedFor(@TempDir Path dir) throws Exception {
         String[] r = runCapturing("generate", "--dataset", "mnist", "--output", dir.resolve("raw").toString());
         assertEquals("0", r[0], r[2]);
