@@ -33,3 +33,11 @@ secure_to_local() {
   java -cp "$CP" org.twintrain.tools.SecureToLocal --store0 $1/server0/store --store1 $1/server1/store \
     --run $2 --step $3 --seed 1 --out $4
 }
+
+# Every kept checkpoint of secure run RUN revealed from both stores and scored on the dev split
+# (jobs.reveal.CheckpointCurve), its table on standard output. Usage: checkpoint_curve RUNDIR RUN CONF
+checkpoint_curve() {
+  java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.jobs.reveal.CheckpointCurve \
+    --store0 $1/server0/store --store1 $1/server1/store --run $2 --input 3x32x32 \
+    --data $1/owner/prepared/data/split=dev --conf $3
+}

@@ -53,8 +53,9 @@ for i in $(seq 600); do
 done
 [[ -n $PLAN ]] || { echo "the dealer printed no plan" >&2; exit 1; }
 for s in 0 1; do
-  TWINTRAIN_DRIVER_MEMORY=${SERVER_MEMORY:-4g} run server$s submit/twintrain train --server $s --store $T/server$s/store --data train "${TEST[@]}" --run deploy-$TAG \
-    --conf $OUT/run.properties --conf $OUT/server$s.properties --set triples.plan=$PLAN
+  TWINTRAIN_DRIVER_MEMORY=${SERVER_MEMORY:-4g} run server$s submit/twintrain train --server $s \
+    --store $T/server$s/store --data train "${TEST[@]}" --run deploy-$TAG --conf $OUT/run.properties \
+    --conf $OUT/server$s.properties --set triples.plan=$PLAN
 done
 rc=0
 for p in server0 server1 dealer; do wait $(cat $OUT/$p.pid) || rc=$?; done
@@ -66,10 +67,8 @@ if [[ $STEPS == all && $rc == 0 ]]; then   # the model owner, with the two model
   submit/twintrain reveal --share0 $OUT/owner/received/server0 --share1 $OUT/owner/received/server1 \
     --run deploy-$TAG --out $OUT/owner/model --input 3x32x32 --conf $OUT/run.properties > $OUT/owner/reveal.out 2>&1
   submit/twintrain evaluate --model $OUT/owner/model --data $T/owner/prepared/data/split=dev > $OUT/owner/evaluate.out 2>&1
-  source "$(dirname "$0")/common.sh"
-  java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.jobs.reveal.CheckpointCurve \
-    --store0 $T/server0/store --store1 $T/server1/store --run deploy-$TAG --input 3x32x32 \
-    --data $T/owner/prepared/data/split=dev --conf $OUT/run.properties > $OUT/owner/curve.tsv 2> $OUT/owner/curve.err
+  source "$(dirname "$0")/common.sh"   # after the build: its classpath file
+  checkpoint_curve $T deploy-$TAG $OUT/run.properties > $OUT/owner/curve.tsv 2> $OUT/owner/curve.err
 fi
 echo "plan $PLAN, exit $rc; $OUT"
 exit $rc

@@ -17,7 +17,5 @@ experimenter_properties $T "${smoke[@]}" > $OUT/draw-$R.properties
 TWINTRAIN_LOCAL=1 TWINTRAIN_DRIVER_MEMORY=12g /usr/bin/time -v submit/twintrain train \
   --store0 $T/server0/store --store1 $T/server1/store --data train --test dev --run secure-draw-$R \
   --conf $OUT/draw-$R.properties > $OUT/draw-$R.out 2> $OUT/draw-$R.err
-java -Xmx8g $(cat spark-jobs/target/classes/twintrain/jvm.flags) -cp "$CP" org.twintrain.jobs.reveal.CheckpointCurve \
-  --store0 $T/server0/store --store1 $T/server1/store --run secure-draw-$R --input 3x32x32 \
-  --data $T/owner/prepared/data/split=dev --conf $OUT/draw-$R.properties > $OUT/draw-$R-curve.tsv 2> $OUT/draw-$R-curve.err
+checkpoint_curve $T secure-draw-$R $OUT/draw-$R.properties > $OUT/draw-$R-curve.tsv 2> $OUT/draw-$R-curve.err
 cat $OUT/draw-$R-curve.tsv

@@ -55,7 +55,7 @@ public final class TwinTrain {
         } catch (IllegalArgumentException e) {
             System.err.println("twintrain " + c.name() + ": " + e.getMessage());
             return 2;
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) { // an OutOfMemoryError of the main thread is no refusal
             Throwable ours = refusal(e);
             if (ours != null) {
                 LOG.warn("twintrain {} refused", c.name(), e);
@@ -68,11 +68,6 @@ public final class TwinTrain {
             System.err.flush();
             System.err.println(failureLine(c.name(), e));
             return 1;
-        } catch (OutOfMemoryError e) {
-            LOG.error("twintrain {} failed", c.name(), e);
-            System.err.flush();
-            System.err.println(failureLine(c.name(), e));
-            return 1;
         }
     }
 
@@ -81,8 +76,9 @@ public final class TwinTrain {
      * Spark task's OutOfMemoryError reaches here wrapped, and its bare message names no remedy).
      */
     static String failureLine(String command, Throwable e) {
-        String line = "twintrain " + command + " failed: " + oneLine(String.valueOf(innermost(e)));
-        if (innermost(e) instanceof OutOfMemoryError) {
+        Throwable cause = innermost(e);
+        String line = "twintrain " + command + " failed: " + oneLine(String.valueOf(cause));
+        if (cause instanceof OutOfMemoryError) {
             line += String.format(" (the heap's limit is %.1f GiB: give it more, e.g. TWINTRAIN_DRIVER_MEMORY=8g for"
                     + " submit/twintrain or --driver-memory for spark-submit; a run with checkpoints resumes from its"
                     + " last)", Runtime.getRuntime().maxMemory() / (double) (1L << 30));
